@@ -1,0 +1,49 @@
+/**
+ * One respondent's answers. Period fields are copied at write time so results aggregate by
+ * period without date operators (FerretDB has none). No raw IP address is ever stored.
+ */
+import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+
+const answerSchema = new Schema(
+  {
+    /** Element key (Survey.elements[].key). */
+    k: { type: String, required: true },
+    /** Score 1–4. An unanswered element has no entry (a blank is not a zero). */
+    v: { type: Number, required: true, min: 1, max: 4 },
+  },
+  { _id: false },
+);
+
+const responseSchema = new Schema(
+  {
+    surveyId: { type: Schema.Types.ObjectId, ref: 'Survey', required: true },
+    unitId: { type: Schema.Types.ObjectId, ref: 'Unit', required: true },
+    year: { type: Number, required: true },
+    semester: { type: Number, required: true, min: 1, max: 2 },
+    quarter: { type: Number, required: true, min: 1, max: 4 },
+    month: { type: Number, required: true, min: 1, max: 12 },
+    /** Service key (Survey.services[].key), or "" when the survey lists none. */
+    service: { type: String, default: '' },
+    answers: { type: [answerSchema], default: [] },
+    /** Profile answers by question key (gender, age, education, occupation, custom…). */
+    profile: { type: Map, of: String, default: {} },
+    suggestion: { type: String, maxlength: 2000, default: '' },
+    /** Hidden suggestions stay stored but are left out of reports. */
+    suggestionHidden: { type: Boolean, default: false },
+    submittedAt: { type: Date, required: true },
+    /** web | kiosk | import */
+    source: { type: String, enum: ['web', 'kiosk', 'import'], default: 'web' },
+    /** Rendered into the form; unique, so a resubmission can never store a second response. */
+    idempotencyKey: { type: String, required: true },
+    /** Hash of the submitted content: a reused key with other answers is refused. */
+    contentHash: { type: String, required: true },
+  },
+  { strict: 'throw', versionKey: false },
+);
+
+responseSchema.index({ idempotencyKey: 1 }, { unique: true });
+responseSchema.index({ surveyId: 1, submittedAt: -1 });
+responseSchema.index({ unitId: 1, year: 1, month: 1 });
+
+export type ResponseDoc = InferSchemaType<typeof responseSchema> & { _id: Types.ObjectId };
+export const Response = model('Response', responseSchema);

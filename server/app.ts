@@ -1,0 +1,54 @@
+/**
+ * createApp(config): wiring only, no side effects, so tests build the same app in-process.
+ */
+import compression from 'compression';
+import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import { PUBLIC_DIR, VIEWS_DIR } from './paths';
+import { assetManifest, assetUrl, staticFiles } from './web/assets';
+import { errorHandler, notFoundHandler } from './web/errors';
+import { languageAndLocals } from './web/locals';
+import { securityHeaders } from './web/security';
+import { healthRoutes } from './features/health/health.routes';
+import { mountFeatures } from './features';
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const { config, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY);
+  app.set('view engine', 'ejs');
+  app.set('views', VIEWS_DIR);
+  app.set('query parser', 'simple');
+  if (config.NODE_ENV === 'production') app.enable('view cache');
+
+  app.use(healthRoutes());
+  app.use(
+    pinoHttp({
+      logger,
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }) },
+    }),
+  );
+  app.use(securityHeaders(config.https));
+  app.use(compression());
+  const manifest = assetManifest(PUBLIC_DIR);
+  app.use('/static', staticFiles(PUBLIC_DIR, manifest));
+  app.use(languageAndLocals(assetUrl(manifest), config.https));
+  // Small bodies: a survey response is a few hundred bytes; imports use their own upload limits.
+  app.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 200 }));
+  app.use(express.json({ limit: '64kb' }));
+
+  mountFeatures(app, deps);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,11 @@
+/**
+ * Every feature's routes, mounted in one place. Each feature is a folder under
+ * server/features/ that exports a function returning an Express Router.
+ */
+import type { Express } from 'express';
+import type { AppDeps } from '../app';
+import { homeRoutes } from './home/home.routes';
+
+export function mountFeatures(app: Express, _deps: AppDeps): void {
+  app.use(homeRoutes());
+}

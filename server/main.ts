@@ -1,0 +1,96 @@
+/**
+ * The only file with side effects: config → database → demo data → createApp → listen,
+ * and a graceful shutdown on SIGTERM/SIGINT.
+ */
+import http from 'node:http';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createLogger } from './logger';
+import { openDatabase, type Database } from './start';
+import { createApp } from './app';
+import { disconnectDatabase, DatabaseConnectError } from './db/connection';
+import { EmbeddedDatabaseError } from './db/embedded';
+import { seedDemo } from './features/demo/seed';
+
+function say(line: string): void {
+  process.stdout.write(`skm: ${line}\n`);
+}
+
+function fail(message: string): never {
+  process.stderr.write(`skm: ${message}\n`);
+  process.exit(1);
+}
+
+function listen(server: http.Server, config: Config): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EADDRINUSE') reject(new Error(`port ${config.PORT} on ${config.HOST} is already in use; stop the other program or set PORT to a free port`));
+      else if (e.code === 'EACCES') reject(new Error(`not allowed to listen on port ${config.PORT}; use a port above 1024 (PORT)`));
+      else reject(e);
+    });
+    server.listen(config.PORT, config.HOST, () => resolve());
+  });
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) fail(e.message);
+    throw e;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  if (config.sessionSecretGenerated) say('SESSION_SECRET is not set: using a random one (sessions end when the app restarts)');
+
+  let db: Database;
+  try {
+    db = await openDatabase(config, say);
+  } catch (e) {
+    if (e instanceof EmbeddedDatabaseError || e instanceof DatabaseConnectError) fail(e.message);
+    throw e;
+  }
+  say(`database: ${db.description}, database name "${db.dbName}"`);
+
+  if (config.SEED_DEMO) {
+    const seeded = await seedDemo({ config, log: say });
+    if (seeded) say('demo data created');
+  }
+
+  const app = createApp({ config, logger });
+  const server = http.createServer(app);
+  server.keepAliveTimeout = 5_000;
+  try {
+    await listen(server, config);
+  } catch (e) {
+    await disconnectDatabase().catch(() => undefined);
+    await db.embedded?.stop();
+    fail((e as Error).message);
+  }
+  const shownHost = config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST;
+  say(`ready at http://${shownHost}:${config.PORT}`);
+
+  let shuttingDown = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    say(`${signal}: shutting down (waiting up to ${config.SHUTDOWN_TIMEOUT_MS} ms for open requests)`);
+    const force = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_TIMEOUT_MS);
+    force.unref();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    clearTimeout(force);
+    await disconnectDatabase().catch((e: Error) => logger.warn({ err: e }, 'database disconnect failed'));
+    await db.embedded?.stop();
+    say('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`skm: failed to start: ${(e as Error).message ?? String(e)}\n`);
+  process.exit(1);
+});

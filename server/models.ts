@@ -1,0 +1,4 @@
+/** Registers every mongoose model (import for side effects before syncing indexes). */
+import '../models/unit';
+import '../models/survey';
+import '../models/response';

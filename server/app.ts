@@ -11,6 +11,8 @@ import { assetManifest, assetUrl, staticFiles } from './web/assets';
 import { errorHandler, notFoundHandler } from './web/errors';
 import { languageAndLocals } from './web/locals';
 import { securityHeaders } from './web/security';
+import { sessions } from './web/session';
+import { loadUser } from './web/auth';
 import { healthRoutes } from './features/health/health.routes';
 import { mountFeatures } from './features';
 
@@ -45,6 +47,10 @@ export function createApp(deps: AppDeps): Express {
   // Small bodies: a survey response is a few hundred bytes; imports use their own upload limits.
   app.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '64kb' }));
+  // Sessions are only read when a session cookie is sent, and only stored once something is
+  // put in them (a login, a CSRF token): anonymous respondents cost the database nothing here.
+  app.use(sessions(config));
+  app.use(loadUser);
 
   mountFeatures(app, deps);
 

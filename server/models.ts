@@ -2,3 +2,4 @@
 import '../models/unit';
 import '../models/survey';
 import '../models/response';
+import '../models/user';

@@ -4,8 +4,11 @@
  */
 import type { Express } from 'express';
 import type { AppDeps } from '../app';
+import { csrfProtection } from '../web/csrf';
 import { homeRoutes } from './home/home.routes';
 
 export function mountFeatures(app: Express, _deps: AppDeps): void {
+  // Every page under /admin works with a session: each state change must carry the CSRF token.
+  app.use('/admin', csrfProtection);
   app.use(homeRoutes());
 }

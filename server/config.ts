@@ -26,6 +26,8 @@ const schema = z.object({
     .refine((v) => v === undefined || v === '' || isMongoUri(v), {
       message: 'must be a MongoDB connection string such as mongodb://host:27017/skm or mongodb+srv://…',
     }),
+  /** How long start-up keeps trying to reach the database, in milliseconds. */
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(0).max(600000).default(15000),
   /** Database name when MONGODB_URI names none, and for the embedded database. */
   DB_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/, 'letters, digits, _ and - only').default('skm'),
   /** Where the embedded database keeps its files (and other local state). */

@@ -33,7 +33,7 @@ export async function openDatabase(config: Config, log: (line: string) => void):
   }
   const dbName = databaseName(uri, config.DB_NAME);
   try {
-    await connectDatabase({ uri, dbName });
+    await connectDatabase({ uri, dbName, timeoutMs: config.DB_CONNECT_TIMEOUT_MS });
     await syncAllIndexes();
   } catch (e) {
     await embedded?.stop();

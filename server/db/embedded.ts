@@ -27,6 +27,8 @@ export interface EmbeddedOptions {
   mongodBin?: string;
   /** Restart the server when it exits unexpectedly (default true). */
   supervise?: boolean;
+  /** Delay before a restart; by default a backoff from 0.5 s up to 5 s. */
+  restartDelayMs?: number;
   /** Called with one line of human-readable news (started, restarted, …). */
   log?: (line: string) => void;
 }
@@ -107,7 +109,7 @@ export async function startEmbeddedDatabase(opts: EmbeddedOptions): Promise<Embe
       if (stopping || opts.supervise === false) return;
       restarts += 1;
       log(`embedded ${kind} stopped unexpectedly (${code ?? signal}); restarting (${restarts})`);
-      const delay = Math.min(5000, 250 * 2 ** Math.min(restarts, 4));
+      const delay = opts.restartDelayMs ?? Math.min(5000, 250 * 2 ** Math.min(restarts, 4));
       setTimeout(() => {
         if (!stopping) launch().then(() => log(`embedded ${kind} is back on port ${port}`), (e: Error) => log(e.message));
       }, delay).unref();

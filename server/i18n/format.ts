@@ -1,0 +1,65 @@
+/**
+ * Number display for Bahasa Indonesia and English: "92,26" / "92.26", "1.234.567,50" /
+ * "1,234,567.50". This file formats; it never rounds on its own. Rounding is the method's
+ * single half-up function (server/ikm toFixedDecimal), because toFixed and Intl.NumberFormat
+ * disagree on 1.005 and 92.255 (style.md, "Pitfalls").
+ */
+import { PERFORMANCE_LABELS, toFixedDecimal, type Grade, type Lang, type Performance, type RoundingMode } from '../ikm';
+
+interface Separators {
+  readonly decimal: string;
+  readonly group: string;
+}
+
+const SEPARATORS: Readonly<Record<Lang, Separators>> = {
+  id: { decimal: ',', group: '.' },
+  en: { decimal: '.', group: ',' },
+};
+
+/** Options for {@link formatNumber}. */
+export interface FormatOptions {
+  /** 'half-up' (default) or 'truncate'. */
+  readonly mode?: RoundingMode;
+  /** Insert thousands separators (default true). */
+  readonly grouping?: boolean;
+}
+
+function group(digits: string, sep: string): string {
+  let out = '';
+  for (let i = 0; i < digits.length; i++) {
+    if (i > 0 && (digits.length - i) % 3 === 0) out += sep;
+    out += digits[i];
+  }
+  return out;
+}
+
+/**
+ * `x` with exactly `decimals` decimals, rounded half-up, in the language's notation.
+ * @example formatNumber(92.255, 2, 'id') === "92,26"; formatNumber(1234567.5, 2, 'en') === "1,234,567.50"
+ */
+export function formatNumber(x: number, decimals: number, lang: Lang, options: FormatOptions = {}): string {
+  const text = toFixedDecimal(x, decimals, options.mode ?? 'half-up');
+  const sep = SEPARATORS[lang];
+  const negative = text.startsWith('-');
+  const [int = '0', frac] = (negative ? text.slice(1) : text).split('.');
+  const intText = options.grouping === false ? int : group(int, sep.group);
+  return `${negative ? '-' : ''}${intText}${frac !== undefined ? sep.decimal + frac : ''}`;
+}
+
+/**
+ * A percentage: formatNumber plus "%", with trailing zeros of the decimals kept
+ * (formatPercent(102.5, 1, 'id') === "102,5%").
+ */
+export function formatPercent(x: number, decimals: number, lang: Lang, options: FormatOptions = {}): string {
+  return `${formatNumber(x, decimals, lang, options)}%`;
+}
+
+/** The performance label of a grade's category, e.g. "Sangat Baik" / "Very Good". */
+export function performanceText(performance: Performance, lang: Lang): string {
+  return PERFORMANCE_LABELS[performance][lang];
+}
+
+/** "A (Sangat Baik)" / "A (Very Good)". */
+export function gradeText(grade: Grade, performance: Performance, lang: Lang): string {
+  return `${grade} (${performanceText(performance, lang)})`;
+}

@@ -3,3 +3,5 @@ import '../models/unit';
 import '../models/survey';
 import '../models/response';
 import '../models/user';
+import '../models/rate-limit';
+import '../models/device-response';

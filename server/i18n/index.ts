@@ -4,8 +4,9 @@
  * Depends on nothing outside server/i18n.
  */
 import * as core from './core';
+import * as form from './form';
 
-const tables = [core] as const;
+const tables = [core, form] as const;
 
 type Merge<T extends readonly { id: object }[]> = T extends readonly [infer H extends { id: object }, ...infer R extends { id: object }[]]
   ? H['id'] & Merge<R>

@@ -1,0 +1,140 @@
+/**
+ * What the form template shows: texts in the respondent's language, each field's id, value and
+ * error, and an error summary that links to the fields. The template only prints.
+ */
+import type { Lang, Translator } from '../../i18n';
+import { translate } from '../../i18n';
+import type { FieldErrors } from '../../errors';
+import { field } from './survey-form.schema';
+import type { FormSurvey, FormValues } from './survey-form.types';
+
+export interface Problem {
+  /** A message about the whole form (rate limit, outage, too fast…), shown above the fields. */
+  message: string;
+  kind: 'error' | 'info';
+}
+
+export interface FormPageInput {
+  survey: FormSurvey;
+  lang: Lang;
+  t: Translator;
+  values: FormValues;
+  hidden: { key: string; startToken: string };
+  kiosk: boolean;
+  fieldErrors?: FieldErrors;
+  problem?: Problem;
+}
+
+interface Option {
+  id: string;
+  value: string;
+  label: string;
+  checked: boolean;
+}
+
+const pick = (lang: Lang, text: { id: string; en: string }) => (lang === 'en' && text.en ? text.en : text.id);
+
+export function formPage(input: FormPageInput) {
+  const { survey, lang, t, values } = input;
+  const errors = input.fieldErrors ?? {};
+  const message = (name: string): string | undefined => {
+    const e = errors[name];
+    if (!e) return undefined;
+    return typeof e === 'string' ? t(e) : t(e.key, e.params);
+  };
+  const summary: { href: string; text: string }[] = [];
+  const withError = <T extends { name: string; focusId: string }>(f: T) => {
+    const error = message(f.name);
+    if (error) summary.push({ href: `#${f.focusId}`, text: `${'label' in f ? String(f.label) : ''}: ${error}` });
+    return { ...f, error, errorId: `err-${f.name}` };
+  };
+
+  const service =
+    survey.services.length > 0
+      ? withError({
+          name: field.service,
+          focusId: field.service,
+          label: t('form.service'),
+          options: survey.services.map((s) => ({ value: s.key, label: pick(lang, s.name), selected: values[field.service] === s.key })),
+        })
+      : undefined;
+
+  const elements = survey.elements.map((e) => {
+    const name = field.answer(e.key);
+    const labels = lang === 'en' && e.labels.en.length === 4 ? e.labels.en : e.labels.id;
+    return withError({
+      name,
+      focusId: `${name}-1`,
+      code: e.code,
+      label: pick(lang, e.question),
+      options: labels.map((label, i): Option => ({ id: `${name}-${i + 1}`, value: String(i + 1), label, checked: values[name] === String(i + 1) })),
+    });
+  });
+
+  const profile = survey.profileQuestions.map((q) => {
+    const name = field.profile(q.key);
+    return withError({
+      name,
+      focusId: name,
+      label: pick(lang, q.label),
+      kind: q.kind,
+      required: q.required,
+      value: values[name] ?? '',
+      options: q.options.map((o) => ({ value: o.key, label: pick(lang, o.name), selected: values[name] === o.key })),
+    });
+  });
+
+  const suggestion = survey.suggestionEnabled
+    ? withError({ name: field.suggestion, focusId: field.suggestion, label: t('form.suggestion'), value: values[field.suggestion] ?? '' })
+    : undefined;
+
+  const unknown = message('_');
+  if (unknown) summary.unshift({ href: '#survey-form', text: unknown });
+
+  return {
+    title: survey.title,
+    description: survey.description,
+    action: `/s/${survey.slug}`,
+    kiosk: input.kiosk,
+    hidden: { [field.key]: input.hidden.key, [field.startToken]: input.hidden.startToken, ...(input.kiosk ? { [field.kiosk]: '1' } : {}) },
+    honeypot: field.honeypot,
+    service,
+    elements,
+    profile,
+    suggestion,
+    summary,
+    problem: input.problem,
+  };
+}
+
+export type FormPage = ReturnType<typeof formPage>;
+
+/** A date as the respondent reads it, in WIB. */
+export function formatDate(lang: Lang, d: Date): string {
+  const text = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'id-ID', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: 'Asia/Jakarta',
+  }).format(d);
+  return `${text} WIB`;
+}
+
+/** The notice shown instead of the form for a closed or not-yet-open survey. */
+export function noticePage(survey: FormSurvey, state: 'closed' | 'not-yet', lang: Lang, now: Date) {
+  const tr = (key: string, params?: Record<string, string>) => translate(lang, key, params);
+  if (state === 'closed') {
+    return {
+      title: survey.title,
+      heading: tr('form.closedTitle'),
+      message: survey.closesAt && survey.closesAt <= now ? tr('form.closed', { date: formatDate(lang, survey.closesAt) }) : tr('form.closedNoDate'),
+    };
+  }
+  return {
+    title: survey.title,
+    heading: tr('form.notYetTitle'),
+    message: survey.opensAt ? tr('form.notYet', { date: formatDate(lang, survey.opensAt) }) : tr('form.notYetNoDate'),
+  };
+}

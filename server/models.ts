@@ -5,3 +5,4 @@ import '../models/response';
 import '../models/user';
 import '../models/rate-limit';
 import '../models/device-response';
+import '../models/survey-stats';

@@ -1,0 +1,409 @@
+/**
+ * The per-element score counters (models/survey-stats.ts): kept up to date as responses
+ * arrive (`recordResponseStats`), rebuilt from the raw responses (`rebuildStats`) and checked
+ * against them (`verifyStats`). The recount uses the aggregation subset FerretDB 1.x and
+ * MongoDB share ($match $unwind $group $sum); the rest is done here in TypeScript.
+ *
+ * Counting rules, the same in the live path and the recount (so verify can compare):
+ *  - only answers to the survey's own elements with a score 1–4 count; a blank has no entry;
+ *  - a response with no such answer is no respondent (method: a blank questionnaire is none)
+ *    and adds nothing, not even its profile;
+ *  - `complete` = respondents who answered every element;
+ *  - profile counts for the standard questions (gender, age, education, occupation) and the
+ *    survey's own choice questions; a free age in years is put in the standard age group.
+ */
+import { Types } from 'mongoose';
+import { Response } from '../../../models/response';
+import { Survey } from '../../../models/survey';
+import { SurveyStats, type SurveyStatsDoc } from '../../../models/survey-stats';
+import { isDuplicateKey, NotFound } from '../../errors';
+
+/** The standard profile questions of the questionnaire (reference 2.4). */
+export const STANDARD_PROFILE_KEYS = ['gender', 'age', 'education', 'occupation'] as const;
+
+/** The standard age groups, as the survey form stores them. */
+export const AGE_GROUPS = ['u20', '20-29', '30-39', '40-49', '50-59', '60plus'] as const;
+
+export const ALL_BUCKET = 'all';
+
+/** What the counters need of a survey. */
+export interface StatsSurvey {
+  _id: Types.ObjectId;
+  elements: readonly { key: string }[];
+  profileQuestions?: readonly { key: string; kind?: string | null }[] | null;
+}
+
+/** What the counters need of a response. */
+export interface StatsResponse {
+  surveyId: Types.ObjectId;
+  year: number;
+  month: number;
+  service?: string | null;
+  answers: readonly { k: string; v: number }[];
+  profile?: Map<string, string> | Record<string, string> | null;
+}
+
+export function cellBucket(year: number, month: number, service: string): string {
+  return `cell:${year}-${String(month).padStart(2, '0')}:${service}`;
+}
+
+/** A profile value as a field name: no dots, no leading $ (percent-encoded). */
+export function encodeValueKey(value: string): string {
+  return encodeURIComponent(value).replace(/\./g, '%2E');
+}
+
+export function decodeValueKey(key: string): string {
+  try {
+    return decodeURIComponent(key);
+  } catch {
+    return key;
+  }
+}
+
+/** An age in years → its standard group; a value that is already a group (or anything else) is kept. */
+export function ageGroup(value: string): string {
+  const v = value.trim();
+  if (!/^\d{1,3}$/.test(v)) return v;
+  const n = Number(v);
+  if (n < 20) return 'u20';
+  if (n >= 60) return '60plus';
+  const lo = Math.floor(n / 10) * 10;
+  return `${lo}-${lo + 9}`;
+}
+
+/** The profile keys counted for a survey: the standard ones and its own choice questions. */
+export function countedProfileKeys(survey: Pick<StatsSurvey, 'profileQuestions'>): string[] {
+  const keys: string[] = [...STANDARD_PROFILE_KEYS];
+  for (const q of survey.profileQuestions ?? []) {
+    if (!keys.includes(q.key) && (q.kind ?? 'choice') === 'choice') keys.push(q.key);
+  }
+  return keys;
+}
+
+/** The counted value of a profile answer, or null when it is not counted. */
+export function profileCountValue(key: string, raw: unknown): string | null {
+  if (typeof raw !== 'string') return null;
+  const v = key === 'age' ? ageGroup(raw) : raw.trim();
+  return v === '' ? null : v.slice(0, 100);
+}
+
+function profileEntries(profile: StatsResponse['profile']): [string, string][] {
+  if (!profile) return [];
+  if (profile instanceof Map) return [...profile.entries()];
+  return Object.entries(profile);
+}
+
+interface BucketDelta {
+  year: number | null;
+  month: number | null;
+  service: string | null;
+  inc: Map<string, number>;
+}
+
+/** Increments for many responses, combined per bucket: one write per bucket touched. */
+export class StatsDelta {
+  readonly buckets = new Map<string, BucketDelta>();
+  private readonly elementKeys: Set<string>;
+  private readonly profileKeys: Set<string>;
+  private readonly k: number;
+
+  constructor(readonly survey: StatsSurvey) {
+    this.elementKeys = new Set(survey.elements.map((e) => e.key));
+    this.k = this.elementKeys.size;
+    this.profileKeys = new Set(countedProfileKeys(survey));
+  }
+
+  /** Adds one response. Returns false (and adds nothing) when it is no respondent. */
+  add(r: StatsResponse): boolean {
+    const seen = new Set<string>();
+    const paths: string[] = [];
+    for (const a of r.answers) {
+      if (!this.elementKeys.has(a.k) || seen.has(a.k) || !(a.v === 1 || a.v === 2 || a.v === 3 || a.v === 4)) continue;
+      seen.add(a.k);
+      paths.push(`c.${a.k}.s${a.v}`);
+    }
+    if (seen.size === 0) return false;
+    paths.push('respondents');
+    if (seen.size === this.k) paths.push('complete');
+    for (const [key, raw] of profileEntries(r.profile)) {
+      if (!this.profileKeys.has(key)) continue;
+      const v = profileCountValue(key, raw);
+      if (v !== null) paths.push(`p.${key}.${encodeValueKey(v)}`);
+    }
+    const service = r.service ?? '';
+    this.bump(ALL_BUCKET, null, null, null, paths);
+    this.bump(cellBucket(r.year, r.month, service), r.year, r.month, service, paths);
+    return true;
+  }
+
+  private bump(bucket: string, year: number | null, month: number | null, service: string | null, paths: readonly string[]): void {
+    let b = this.buckets.get(bucket);
+    if (!b) {
+      b = { year, month, service, inc: new Map() };
+      this.buckets.set(bucket, b);
+    }
+    for (const p of paths) b.inc.set(p, (b.inc.get(p) ?? 0) + 1);
+  }
+
+  /** Applies the increments with $inc (upserting buckets that do not exist yet). */
+  async apply(): Promise<void> {
+    await Promise.all([...this.buckets.entries()].map(([bucket, b]) => bucketWriter.add(this.survey._id, bucket, b)));
+  }
+}
+
+interface Queue {
+  meta: Pick<BucketDelta, 'year' | 'month' | 'service'>;
+  pending: Map<string, number>;
+  waiters: { resolve: () => void; reject: (e: unknown) => void }[];
+  running: boolean;
+}
+
+/**
+ * One write in flight per bucket; increments that arrive meanwhile are merged into the next
+ * write. FerretDB 1.x applies concurrent $inc on one document as read-modify-write and loses
+ * some of them (20 concurrent responses counted as 5 in a test), so this process never sends
+ * two writes of one bucket at once. Each caller still waits for the write holding its own
+ * increment. On MongoDB $inc is atomic anyway; with several app instances on FerretDB run
+ * `npm run stats -- verify` (and `rebuild`) after busy periods.
+ */
+class BucketWriter {
+  private readonly queues = new Map<string, Queue>();
+
+  add(surveyId: Types.ObjectId, bucket: string, delta: BucketDelta): Promise<void> {
+    const key = `${String(surveyId)}|${bucket}`;
+    let q = this.queues.get(key);
+    if (!q) {
+      q = { meta: { year: delta.year, month: delta.month, service: delta.service }, pending: new Map(), waiters: [], running: false };
+      this.queues.set(key, q);
+    }
+    for (const [path, n] of delta.inc) q.pending.set(path, (q.pending.get(path) ?? 0) + n);
+    const done = new Promise<void>((resolve, reject) => q.waiters.push({ resolve, reject }));
+    if (!q.running) void this.run(key, surveyId, bucket, q);
+    return done;
+  }
+
+  private async run(key: string, surveyId: Types.ObjectId, bucket: string, q: Queue): Promise<void> {
+    q.running = true;
+    while (q.waiters.length > 0) {
+      const inc = q.pending;
+      const waiters = q.waiters;
+      q.pending = new Map();
+      q.waiters = [];
+      try {
+        await writeBucket(surveyId, bucket, q.meta, inc);
+        waiters.forEach((w) => w.resolve());
+      } catch (e) {
+        waiters.forEach((w) => w.reject(e));
+      }
+    }
+    q.running = false;
+    this.queues.delete(key);
+  }
+}
+
+const bucketWriter = new BucketWriter();
+
+async function writeBucket(surveyId: Types.ObjectId, bucket: string, meta: Queue['meta'], inc: Map<string, number>): Promise<void> {
+  const update = { $inc: Object.fromEntries(inc), $setOnInsert: { year: meta.year, month: meta.month, service: meta.service } };
+  const write = () => SurveyStats.collection.updateOne({ surveyId, bucket }, update, { upsert: true });
+  try {
+    await write();
+  } catch (e) {
+    // Two first responses of a bucket (from two app instances) raced to create it: it exists now.
+    if (!isDuplicateKey(e)) throw e;
+    await write();
+  }
+}
+
+async function statsSurvey(surveyId: Types.ObjectId | string): Promise<StatsSurvey> {
+  const survey = await Survey.findById(surveyId, { elements: 1, profileQuestions: 1 }).lean();
+  if (!survey) throw new NotFound();
+  return survey as unknown as StatsSurvey;
+}
+
+/**
+ * Adds one stored response to its survey's counters. Called right after each response is
+ * stored (form, kiosk, import). Pass the survey when the caller has it (saves one read).
+ */
+export async function recordResponseStats(response: StatsResponse, survey?: StatsSurvey): Promise<void> {
+  await recordResponsesStats([response], survey);
+}
+
+/** Adds many stored responses of one survey (an import): one $inc per bucket touched. */
+export async function recordResponsesStats(responses: readonly StatsResponse[], survey?: StatsSurvey): Promise<void> {
+  if (responses.length === 0) return;
+  const s = survey ?? (await statsSurvey(responses[0]!.surveyId));
+  const delta = new StatsDelta(s);
+  for (const r of responses) {
+    if (!r.surveyId.equals(s._id)) throw new Error('recordResponsesStats: responses of more than one survey');
+    delta.add(r);
+  }
+  await delta.apply();
+}
+
+/** One expected stats document, as the recount gives it. */
+export interface ExpectedBucket {
+  bucket: string;
+  year: number | null;
+  month: number | null;
+  service: string | null;
+  respondents: number;
+  complete: number;
+  c: Record<string, Record<string, number>>;
+  p: Record<string, Record<string, number>>;
+}
+
+function addTo(target: Record<string, Record<string, number>>, a: string, b: string, n: number): void {
+  const inner = (target[a] ??= {});
+  inner[b] = (inner[b] ?? 0) + n;
+}
+
+/**
+ * Recounts a survey's buckets from its raw responses with aggregations:
+ * $unwind answers → $group {cell, k, v} → $sum, then respondents per cell, then profiles.
+ */
+export async function recountStats(surveyId: Types.ObjectId | string): Promise<ExpectedBucket[]> {
+  return countResponses(await statsSurvey(surveyId));
+}
+
+/**
+ * The buckets of the responses of `survey` that also match `extraMatch` (e.g. a profile
+ * filter: { 'profile.gender': 'p' }). The cost grows with the matching responses; the output
+ * is O(k × cells).
+ */
+export async function countResponses(survey: StatsSurvey, extraMatch: Record<string, unknown> = {}): Promise<ExpectedBucket[]> {
+  const id = survey._id;
+  const keys = survey.elements.map((e) => e.key);
+  const keySet = new Set(keys);
+  const k = keySet.size;
+  const profileKeys = countedProfileKeys(survey);
+  const all: ExpectedBucket = { bucket: ALL_BUCKET, year: null, month: null, service: null, respondents: 0, complete: 0, c: {}, p: {} };
+  const out: ExpectedBucket[] = [all];
+
+  // FerretDB 1.24's $unwind keeps only _id and the unwound field, so grouping unwound answers
+  // by year/month/service gives nulls there. Hence: find the cells first, then recount each
+  // cell with its own $match (correct on both FerretDB and MongoDB; ≤ months × services runs).
+  type CellRow = { _id: { y: number; m: number; s?: string | null } };
+  const cells = await Response.collection
+    .aggregate<CellRow>([{ $match: { ...extraMatch, surveyId: id } }, { $group: { _id: { y: '$year', m: '$month', s: '$service' }, n: { $sum: 1 } } }])
+    .toArray();
+  for (const { _id: c } of cells) {
+    const service = c.s ?? '';
+    const match = { ...extraMatch, surveyId: id, year: c.y, month: c.m, service: c.s ?? { $in: ['', null] } };
+    const b: ExpectedBucket = { bucket: cellBucket(c.y, c.m, service), year: c.y, month: c.m, service, respondents: 0, complete: 0, c: {}, p: {} };
+
+    // $unwind answers → $group {k, v} → $sum
+    type ScoreRow = { _id: { k: string; v: number }; n: number };
+    const scores = await Response.collection
+      .aggregate<ScoreRow>([{ $match: match }, { $unwind: '$answers' }, { $group: { _id: { k: '$answers.k', v: '$answers.v' }, n: { $sum: 1 } } }])
+      .toArray();
+    for (const r of scores) {
+      if (keySet.has(r._id.k) && [1, 2, 3, 4].includes(r._id.v)) addTo(b.c, r._id.k, `s${r._id.v}`, r.n);
+    }
+
+    // Valid answers per response, then responses per number of answers: respondents, complete.
+    type PerResponse = { _id: number; c: number };
+    const perResponse = await Response.collection
+      .aggregate<PerResponse>([
+        { $match: match },
+        { $unwind: '$answers' },
+        { $match: { 'answers.k': { $in: keys }, 'answers.v': { $in: [1, 2, 3, 4] } } },
+        { $group: { _id: '$_id', n: { $sum: 1 } } },
+        { $group: { _id: '$n', c: { $sum: 1 } } },
+      ])
+      .toArray();
+    for (const r of perResponse) {
+      b.respondents += r.c;
+      if (r._id === k) b.complete += r.c;
+    }
+
+    // Profiles of respondents (responses with an answer to one of the survey's elements).
+    if (b.respondents > 0 && profileKeys.length > 0) {
+      type ProfileRow = { _id: Record<string, unknown>; c: number };
+      const profileId = Object.fromEntries(profileKeys.map((key, i) => [`p${i}`, `$profile.${key}`]));
+      const rows = await Response.collection
+        .aggregate<ProfileRow>([{ $match: { ...match, 'answers.k': { $in: keys } } }, { $group: { _id: profileId, c: { $sum: 1 } } }])
+        .toArray();
+      for (const r of rows) {
+        profileKeys.forEach((key, i) => {
+          const v = profileCountValue(key, r._id[`p${i}`]);
+          if (v !== null) addTo(b.p, key, encodeValueKey(v), r.c);
+        });
+      }
+    }
+    if (b.respondents === 0) continue;
+    out.push(b);
+    all.respondents += b.respondents;
+    all.complete += b.complete;
+    for (const [root, obj] of [['c', b.c], ['p', b.p]] as const) {
+      for (const [a, inner] of Object.entries(obj)) for (const [x, n] of Object.entries(inner)) addTo(all[root], a, x, n);
+    }
+  }
+  if (all.respondents === 0) return [];
+  return out.sort((a, b) => a.bucket.localeCompare(b.bucket));
+}
+
+/** One counter that differs from the recount. */
+export interface StatsDifference {
+  bucket: string;
+  field: string;
+  expected: number;
+  actual: number;
+}
+
+export interface VerifyReport {
+  surveyId: string;
+  ok: boolean;
+  buckets: number;
+  differences: StatsDifference[];
+}
+
+function flatten(doc: Pick<ExpectedBucket, 'respondents' | 'complete' | 'c' | 'p'>): Map<string, number> {
+  const out = new Map<string, number>();
+  if (doc.respondents) out.set('respondents', doc.respondents);
+  if (doc.complete) out.set('complete', doc.complete);
+  for (const [root, obj] of [['c', doc.c], ['p', doc.p]] as const) {
+    for (const [a, inner] of Object.entries(obj ?? {})) {
+      for (const [b, n] of Object.entries(inner ?? {})) if (n) out.set(`${root}.${a}.${b}`, n);
+    }
+  }
+  return out;
+}
+
+/** Compares the stored counters with a recount from the raw responses. Changes nothing. */
+export async function verifyStats(surveyId: Types.ObjectId | string): Promise<VerifyReport> {
+  const expected = await recountStats(surveyId);
+  const id = new Types.ObjectId(String(surveyId));
+  const stored = await SurveyStats.find({ surveyId: id }).lean<SurveyStatsDoc[]>();
+  const storedBy = new Map(stored.map((d) => [d.bucket, d]));
+  const differences: StatsDifference[] = [];
+  const names = new Set([...expected.map((e) => e.bucket), ...stored.map((d) => d.bucket)]);
+  const expectedBy = new Map(expected.map((e) => [e.bucket, e]));
+  const empty = { respondents: 0, complete: 0, c: {}, p: {} };
+  for (const bucket of [...names].sort()) {
+    const e = flatten(expectedBy.get(bucket) ?? empty);
+    const a = flatten((storedBy.get(bucket) as unknown as ExpectedBucket | undefined) ?? empty);
+    for (const field of new Set([...e.keys(), ...a.keys()])) {
+      const x = e.get(field) ?? 0;
+      const y = a.get(field) ?? 0;
+      if (x !== y) differences.push({ bucket, field, expected: x, actual: y });
+    }
+  }
+  return { surveyId: String(id), ok: differences.length === 0, buckets: expected.length, differences };
+}
+
+/**
+ * Replaces a survey's counters with a recount from the raw responses. Run it when no response
+ * is being stored for that survey (a response stored during the rebuild may be missed; run
+ * `verify` afterwards).
+ */
+export async function rebuildStats(surveyId: Types.ObjectId | string): Promise<{ buckets: number; respondents: number }> {
+  const expected = await recountStats(surveyId);
+  const id = new Types.ObjectId(String(surveyId));
+  await SurveyStats.collection.deleteMany({ surveyId: id });
+  if (expected.length > 0) {
+    await SurveyStats.collection.insertMany(expected.map((e) => ({ surveyId: id, ...e })));
+  }
+  const all = expected.find((e) => e.bucket === ALL_BUCKET);
+  return { buckets: expected.length, respondents: all?.respondents ?? 0 };
+}

@@ -19,6 +19,8 @@ import { mountFeatures } from './features';
 export interface AppDeps {
   config: Config;
   logger: Logger;
+  /** Session idle timeout in ms (default 8 hours); tests use a tiny one to prove expiry. */
+  sessionIdleMs?: number;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -52,7 +54,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: '64kb' }));
   // Sessions are only read when a session cookie is sent, and only stored once something is
   // put in them (a login, a CSRF token): anonymous respondents cost the database nothing here.
-  app.use(sessions(config));
+  app.use(sessions(config, { idleMs: deps.sessionIdleMs }));
   app.use(loadUser);
 
   mountFeatures(app, deps);

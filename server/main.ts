@@ -10,6 +10,7 @@ import { createApp } from './app';
 import { disconnectDatabase, DatabaseConnectError } from './db/connection';
 import { EmbeddedDatabaseError } from './db/embedded';
 import { seedDemo } from './features/demo/seed';
+import { ensureFirstAdmin } from './features/auth/bootstrap';
 
 function say(line: string): void {
   process.stdout.write(`skm: ${line}\n`);
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
     const seeded = await seedDemo({ config, log: say });
     if (seeded) say('demo data created');
   }
+  await ensureFirstAdmin({ config, log: say });
 
   const app = createApp({ config, logger });
   const server = http.createServer(app);

@@ -6,11 +6,15 @@ import type { Express } from 'express';
 import type { AppDeps } from '../app';
 import { csrfProtection } from '../web/csrf';
 import { homeRoutes } from './home/home.routes';
+import { adminRoutes } from './admin/admin.routes';
+import { apiRoutes } from './api/api.routes';
 import { surveyFormRoutes } from './survey-form/survey-form.routes';
 
 export function mountFeatures(app: Express, deps: AppDeps): void {
   // Every page under /admin works with a session: each state change must carry the CSRF token.
   app.use('/admin', csrfProtection);
+  app.use('/admin', adminRoutes());
+  app.use('/api', apiRoutes());
   app.use(homeRoutes());
   app.use(surveyFormRoutes(deps));
 }

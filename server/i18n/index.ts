@@ -5,8 +5,9 @@
  */
 import * as core from './core';
 import * as form from './form';
+import * as admin from './admin';
 
-const tables = [core, form] as const;
+const tables = [core, form, admin] as const;
 
 type Merge<T extends readonly { id: object }[]> = T extends readonly [infer H extends { id: object }, ...infer R extends { id: object }[]]
   ? H['id'] & Merge<R>

@@ -1,0 +1,33 @@
+/**
+ * The admin area under /admin: login and account, the landing page, surveys, users, the audit
+ * trail and API tokens. CSRF protection for all of /admin is applied in features/index.ts.
+ *
+ *   GET /admin    landing page (logged in): links to what the role may do
+ */
+import { Router } from 'express';
+import { requireUser } from '../../web/auth';
+import { authRoutes } from '../auth/auth.routes';
+import { auditRoutes } from '../audit/audit.routes';
+import { tokensRoutes } from '../api/tokens.routes';
+import { surveysRoutes } from '../surveys/surveys.routes';
+import { usersRoutes } from '../users/users.routes';
+import { mustChangePasswordGate, takeFlash } from './admin.web';
+
+export function adminRoutes(): Router {
+  const router = Router();
+  router.use((_req, res, next) => {
+    // Admin pages show personal data and one-time secrets: never cached.
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  router.use(takeFlash, mustChangePasswordGate);
+  router.get('/', requireUser, (_req, res) => {
+    res.render('admin/home', { title: res.locals.t('admin.title') });
+  });
+  router.use(authRoutes());
+  router.use(surveysRoutes());
+  router.use(usersRoutes());
+  router.use(auditRoutes());
+  router.use(tokensRoutes());
+  return router;
+}

@@ -1,0 +1,83 @@
+/**
+ * The audit trail: `recordAudit` is called by every admin action that changes data (surveys,
+ * users, API tokens, hidden suggestions, imports); `listAudit` reads it newest first.
+ */
+import { Types } from 'mongoose';
+import { AuditLog } from '../../../models/audit-log';
+
+export interface AuditActor {
+  id: string | Types.ObjectId;
+  email?: string;
+  name?: string;
+}
+
+export interface AuditEntry {
+  /** The acting user; null for the system (e.g. the first-admin bootstrap). */
+  actor: AuditActor | null;
+  /** Dotted action name, e.g. "survey.update". */
+  action: string;
+  target: { kind: string; id: string | Types.ObjectId; label?: string };
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
+}
+
+/** Plain JSON-like copy (ObjectIds → strings, Dates kept), so Mixed fields store cleanly. */
+function plain(v: unknown): unknown {
+  if (v === null || v === undefined) return v ?? null;
+  if (v instanceof Types.ObjectId) return String(v);
+  if (v instanceof Date) return v;
+  if (Array.isArray(v)) return v.map(plain);
+  if (typeof v === 'object') {
+    const src = typeof (v as { toObject?: unknown }).toObject === 'function' ? (v as { toObject: () => object }).toObject() : v;
+    return Object.fromEntries(Object.entries(src).filter(([k]) => !k.startsWith('$')).map(([k, x]) => [k, plain(x)]));
+  }
+  return v;
+}
+
+export async function recordAudit(entry: AuditEntry): Promise<void> {
+  await AuditLog.create({
+    at: new Date(),
+    actorId: entry.actor ? new Types.ObjectId(String(entry.actor.id)) : null,
+    actorEmail: entry.actor?.email ?? '',
+    actorName: entry.actor?.name ?? '',
+    action: entry.action,
+    target: { kind: entry.target.kind, id: String(entry.target.id), label: entry.target.label ?? '' },
+    before: entry.before ? plain(entry.before) : null,
+    after: entry.after ? plain(entry.after) : null,
+  });
+}
+
+/**
+ * The fields of `after` whose value differs from `before`, as two objects holding only those
+ * fields: what an audit entry shows. Compared by their JSON form.
+ */
+export function changedFields(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): { before: Record<string, unknown>; after: Record<string, unknown> } | null {
+  const b: Record<string, unknown> = {};
+  const a: Record<string, unknown> = {};
+  for (const key of Object.keys(after)) {
+    const x = plain(before[key]);
+    const y = plain(after[key]);
+    if (JSON.stringify(x) !== JSON.stringify(y)) {
+      b[key] = x;
+      a[key] = y;
+    }
+  }
+  return Object.keys(a).length === 0 ? null : { before: b, after: a };
+}
+
+export const AUDIT_PAGE_SIZE = 50;
+
+export async function listAudit(page: number) {
+  const total = await AuditLog.countDocuments({});
+  const pages = Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE));
+  const current = Math.min(Math.max(1, page), pages);
+  const entries = await AuditLog.find({})
+    .sort({ at: -1, _id: -1 })
+    .skip((current - 1) * AUDIT_PAGE_SIZE)
+    .limit(AUDIT_PAGE_SIZE)
+    .lean();
+  return { entries, total, page: current, pages };
+}

@@ -1,0 +1,156 @@
+/**
+ * Survey management pages. Reading: everyone logged in, within their unit scope. Changing:
+ * admins, and unit managers for their unit and its sub-units (checked per survey).
+ *
+ *   GET  /admin/surveys                     list (scope)
+ *   GET  /admin/surveys/new                 create form          admin, unit-manager
+ *   POST /admin/surveys                     create               admin, unit-manager (own units)
+ *   GET  /admin/surveys/:id                 survey page          read scope
+ *   POST /admin/surveys/:id/settings        title, period, dates, population
+ *   POST /admin/surveys/:id/elements        element texts (draft without responses only)
+ *   POST /admin/surveys/:id/services        services
+ *   POST /admin/surveys/:id/profile         profile questions
+ *   POST /admin/surveys/:id/indicator       indicator link and target
+ *   POST /admin/surveys/:id/status          open / close
+ *   POST /admin/surveys/:id/publish         publish / unpublish results
+ */
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Conflict } from '../../errors';
+import { TEMPLATE_IDS } from '../../ikm';
+import { canManageUnit, requireRole, requireUser } from '../../web/auth';
+import { flash, handleForm } from '../admin/admin.web';
+import { formatProfileQuestions, formatServices, type Choice } from './surveys.schema';
+import {
+  copySources,
+  createSurvey,
+  elementLock,
+  listSurveys,
+  loadSurvey,
+  manageableUnits,
+  setPublished,
+  setStatus,
+  updateElements,
+  updateIndicator,
+  updateProfile,
+  updateServices,
+  updateSettings,
+} from './surveys.service';
+
+type Body = Record<string, unknown>;
+
+async function newLocals(req: Request, res: Response) {
+  return {
+    title: res.locals.t('surveys.new'),
+    units: await manageableUnits(req.user!),
+    sources: await copySources(req.user!),
+    templates: TEMPLATE_IDS,
+    errors: {},
+    formError: null,
+  };
+}
+
+function dateInput(d: Date | null | undefined): string {
+  return d ? d.toISOString().slice(0, 10) : '';
+}
+
+/** Everything the survey page shows; `section` and `values` refill the form that failed. */
+async function pageLocals(req: Request, res: Response, section: string | null = null) {
+  const survey = (await loadSurvey(req.user!, String(req.params.id), 'read')).toObject();
+  const lock = await elementLock(survey);
+  const s = survey;
+  const defaults: Record<string, unknown> = {
+    title: s.title,
+    description: s.description,
+    year: String(s.period.year),
+    semester: s.period.semester ? String(s.period.semester) : '',
+    quarter: s.period.quarter ? String(s.period.quarter) : '',
+    month: s.period.month ? String(s.period.month) : '',
+    population: s.population ? String(s.population) : '',
+    opensAt: dateInput(s.opensAt),
+    closesAt: dateInput(s.closesAt),
+    suggestionEnabled: s.suggestionEnabled ? 'on' : '',
+    oneResponsePerDevice: s.oneResponsePerDevice ? 'on' : '',
+    services: formatServices(s.services as unknown as Choice[]),
+    profile: formatProfileQuestions(s.profileQuestions as never),
+    code: s.indicator?.code ?? '',
+    name: s.indicator?.name ?? '',
+    target: s.indicator ? String(s.indicator.target) : '',
+    polarity: s.indicator?.polarity ?? 'higher',
+    cap: s.indicator?.cap ? String(s.indicator.cap) : 'none',
+    achievementDecimals: String(s.indicator?.achievementDecimals ?? 2),
+    achievementRounding: s.indicator?.achievementRounding ?? 'round',
+  };
+  s.elements.forEach((e, i) => {
+    defaults[`name_id_${i}`] = e.name?.id ?? '';
+    defaults[`name_en_${i}`] = e.name?.en ?? '';
+    defaults[`question_id_${i}`] = e.question?.id ?? '';
+    defaults[`question_en_${i}`] = e.question?.en ?? '';
+    [0, 1, 2, 3].forEach((j) => {
+      defaults[`label_id_${i}_${j}`] = e.labels?.id[j] ?? '';
+      defaults[`label_en_${i}_${j}`] = e.labels?.en[j] ?? '';
+    });
+  });
+  return {
+    title: s.title,
+    survey: s,
+    lock,
+    canManage: canManageUnit(req.user!, s.unitPath),
+    readonly: !canManageUnit(req.user!, s.unitPath),
+    defaults,
+    section,
+    values: {},
+    errors: {},
+    formError: null,
+  };
+}
+
+/** A POST that changes one section of the survey page; errors re-render that section (422). */
+function sectionPost(section: string, action: (req: Request) => Promise<void>) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    await loadSurvey(req.user!, String(req.params.id), 'manage');
+    await handleForm(res, next, 'admin/surveys/show', () => pageLocals(req, res, section), req.body as Body, async () => {
+      try {
+        await action(req);
+      } catch (e) {
+        if (e instanceof Conflict) {
+          res.status(409).render('admin/surveys/show', { ...(await pageLocals(req, res, section)), values: req.body as Body, formError: res.locals.t(e.messageKey) });
+          return;
+        }
+        throw e;
+      }
+      flash(req, 'ok', res.locals.t('surveys.saved'));
+      res.redirect(303, `/admin/surveys/${req.params.id}#${section}`);
+    });
+  };
+}
+
+export function surveysRoutes(): Router {
+  const router = Router();
+  const managers = requireRole('admin', 'unit-manager');
+
+  router.get('/surveys', requireUser, async (req, res) => {
+    res.render('admin/surveys/list', { title: res.locals.t('surveys.title'), surveys: await listSurveys(req.user!) });
+  });
+  router.get('/surveys/new', managers, async (req, res) => {
+    const copy = typeof req.query.copy === 'string' ? req.query.copy : '';
+    res.render('admin/surveys/new', { ...(await newLocals(req, res)), values: { source: copy ? 'copy' : 'permenpanrb-14-2017', copyFrom: copy, year: String(new Date().getUTCFullYear()) } });
+  });
+  router.post('/surveys', managers, async (req, res, next) => {
+    await handleForm(res, next, 'admin/surveys/new', () => newLocals(req, res), req.body as Body, async () => {
+      const id = await createSurvey(req.user!, req.body);
+      flash(req, 'ok', res.locals.t('surveys.created'));
+      res.redirect(303, `/admin/surveys/${id}`);
+    });
+  });
+  router.get('/surveys/:id', requireUser, async (req, res) => {
+    res.render('admin/surveys/show', await pageLocals(req, res));
+  });
+  router.post('/surveys/:id/settings', managers, sectionPost('settings', (req) => updateSettings(req.user!, String(req.params.id), req.body)));
+  router.post('/surveys/:id/elements', managers, sectionPost('elements', (req) => updateElements(req.user!, String(req.params.id), req.body as Body)));
+  router.post('/surveys/:id/services', managers, sectionPost('services', (req) => updateServices(req.user!, String(req.params.id), req.body as Body)));
+  router.post('/surveys/:id/profile', managers, sectionPost('profile', (req) => updateProfile(req.user!, String(req.params.id), req.body as Body)));
+  router.post('/surveys/:id/indicator', managers, sectionPost('indicator', (req) => updateIndicator(req.user!, String(req.params.id), req.body as Body)));
+  router.post('/surveys/:id/status', managers, sectionPost('status', (req) => setStatus(req.user!, String(req.params.id), (req.body as Body).status)));
+  router.post('/surveys/:id/publish', managers, sectionPost('status', (req) => setPublished(req.user!, String(req.params.id), (req.body as Body).published)));
+  return router;
+}

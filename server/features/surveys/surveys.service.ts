@@ -78,7 +78,9 @@ function label(s: { title: string; slug: string }): string {
 export async function createSurvey(user: Actor, body: unknown): Promise<string> {
   const input = parseOrInvalid(createSchema, body);
   const unit = await Unit.findById(input.unitId, { path: 1 }).lean();
-  if (!unit || !canManageUnit(user, unit.path)) throw new Invalid({ unitId: 'surveys.err.unit' });
+  if (!unit) throw new Invalid({ unitId: 'surveys.err.unit' });
+  // The form lists only the user's own units: another unit here is a forged request.
+  if (!canManageUnit(user, unit.path)) throw new Forbidden();
 
   let fromCopy: Partial<SurveyDoc> = {};
   let template: string;

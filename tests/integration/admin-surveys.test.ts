@@ -1,0 +1,285 @@
+/**
+ * Survey management: creating from a template, a custom set or a previous period; form errors
+ * beside their fields with nothing stored; editing texts, services, profile questions and the
+ * indicator; the element set frozen once responses exist; the audit trail of every change.
+ */
+import crypto from 'node:crypto';
+import request from 'supertest';
+import { useTestDatabase } from '../support/db';
+import { testApp } from '../support/app';
+import { createUser, loginAs, type LoggedInAgent } from '../support/auth';
+import { Survey } from '../../models/survey';
+import { Response } from '../../models/response';
+import { AuditLog } from '../../models/audit-log';
+import { elementsFromTemplate } from '../../server/features/surveys/elements';
+import { getTemplate } from '../../server/ikm';
+import { createSurvey, createUnit, postForm } from './admin-helpers';
+
+useTestDatabase();
+const app = testApp();
+
+let admin: Awaited<ReturnType<typeof createUser>>;
+let manager: Awaited<ReturnType<typeof createUser>>;
+let asAdmin: LoggedInAgent;
+let asManager: LoggedInAgent;
+let unit: Awaited<ReturnType<typeof createUnit>>;
+
+beforeAll(async () => {
+  unit = await createUnit('Direktorat Pemberdayaan Kelompok Rentan');
+  admin = await createUser('admin');
+  manager = await createUser('unit-manager', unit._id);
+  asAdmin = await loginAs(app, admin.email);
+  asManager = await loginAs(app, manager.email);
+});
+
+function elementFields(elements: ReturnType<typeof elementsFromTemplate>, change: (i: number) => string = () => ''): Record<string, string> {
+  const out: Record<string, string> = {};
+  elements.forEach((e, i) => {
+    out[`name_id_${i}`] = e.name.id + change(i);
+    out[`name_en_${i}`] = e.name.en;
+    out[`question_id_${i}`] = e.question.id;
+    out[`question_en_${i}`] = e.question.en;
+    [0, 1, 2, 3].forEach((j) => {
+      out[`label_id_${i}_${j}`] = e.labels.id[j]!;
+      out[`label_en_${i}_${j}`] = e.labels.en[j]!;
+    });
+  });
+  return out;
+}
+
+async function insertResponse(survey: { _id: unknown; unitId: unknown }) {
+  await Response.create({
+    surveyId: survey._id,
+    unitId: survey.unitId,
+    year: 2024,
+    semester: 1,
+    quarter: 1,
+    month: 2,
+    answers: [{ k: 'persyaratan', v: 4 }],
+    submittedAt: new Date(),
+    idempotencyKey: crypto.randomUUID(),
+    contentHash: 'x',
+  });
+}
+
+describe('creating a survey', () => {
+  test('from a template: a draft with the template elements, audited with its author', async () => {
+    const slug = `skm-${Date.now()}`;
+    const res = await postForm(asManager, '/admin/surveys', { title: 'SKM 2024', slug, unitId: String(unit._id), year: '2024', semester: '1', source: 'permenpanrb-14-2017' });
+    expect(res.status).toBe(303);
+    const stored = await Survey.findOne({ slug }).lean();
+    expect(stored).toMatchObject({ title: 'SKM 2024', status: 'draft', published: false, template: 'permenpanrb-14-2017', period: { year: 2024, semester: 1 } });
+    expect(stored!.elements.map((e) => e.key)).toEqual(getTemplate('permenpanrb-14-2017').elements.map((e) => e.key));
+    expect(stored!.unitPath.map(String)).toEqual([String(unit._id)]);
+    expect(res.headers.location).toBe(`/admin/surveys/${stored!._id}`);
+    const entry = await AuditLog.findOne({ action: 'survey.create', 'target.id': String(stored!._id) }).lean();
+    expect(entry).toMatchObject({ actorEmail: manager.email, target: { kind: 'survey' }, after: { slug, template: 'permenpanrb-14-2017', elements: 9 } });
+    expect(entry!.at.getTime()).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  test('custom set of k elements: U1…Uk with generic labels', async () => {
+    const slug = `custom-${Date.now()}`;
+    const res = await postForm(asAdmin, '/admin/surveys', { title: 'Khusus', slug, unitId: String(unit._id), year: '2024', source: 'custom', customCount: '5' });
+    expect(res.status).toBe(303);
+    const stored = await Survey.findOne({ slug }).lean();
+    expect(stored!.template).toBe('custom');
+    expect(stored!.elements.map((e) => e.code)).toEqual(['U1', 'U2', 'U3', 'U4', 'U5']);
+  });
+
+  test("copy of a previous period's survey: elements, services, indicator copied; a fresh draft", async () => {
+    const previous = await createSurvey(unit, {
+      template: 'stakeholder',
+      elements: elementsFromTemplate('stakeholder'),
+      status: 'closed',
+      published: true,
+      responseCount: 1250,
+      services: [{ key: 'konsultasi', name: { id: 'Konsultasi', en: 'Consultation' } }],
+      indicator: { code: 'IKK 3.1', name: 'Nilai Kepuasan Stakeholder', target: 90 },
+      population: 1800,
+    });
+    const slug = `copy-${Date.now()}`;
+    const res = await postForm(asManager, '/admin/surveys', { title: 'SKM 2025', slug, unitId: String(unit._id), year: '2025', source: 'copy', copyFrom: String(previous._id) });
+    expect(res.status).toBe(303);
+    const copy = await Survey.findOne({ slug }).lean();
+    expect(copy).toMatchObject({ template: 'stakeholder', status: 'draft', published: false, responseCount: 0, population: 1800, period: { year: 2025 } });
+    expect(copy!.indicator).toMatchObject({ code: 'IKK 3.1', target: 90 });
+    expect(copy!.services.map((x) => x.key)).toEqual(['konsultasi']);
+    expect(copy!.elements).toEqual(previous.toObject().elements);
+    expect(await AuditLog.countDocuments({ action: 'survey.copy', 'target.id': String(copy!._id) })).toBe(1);
+  });
+
+  test('invalid form: 422, every error beside its field, input kept, nothing stored', async () => {
+    const before = await Survey.countDocuments({});
+    const res = await postForm(asManager, '/admin/surveys', { title: 'Judul yang disimpan', slug: 'X!', unitId: String(unit._id), year: '20', source: 'custom', customCount: '99' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('id="e-slug"');
+    expect(res.text).toContain('id="e-year"');
+    expect(res.text).toContain('id="e-customCount"');
+    expect(res.text).toContain('Isi jumlah unsur dari 1 sampai 15.');
+    expect(res.text).toContain('value="Judul yang disimpan"');
+    expect(await Survey.countDocuments({})).toBe(before);
+  });
+
+  test('a slug already in use: 422 on the slug field, nothing stored', async () => {
+    const existing = await createSurvey(unit);
+    const before = await Survey.countDocuments({});
+    const res = await postForm(asAdmin, '/admin/surveys', { title: 'Dobel', slug: existing.slug, unitId: String(unit._id), year: '2024', source: 'stakeholder' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('Alamat ini sudah dipakai survei lain.');
+    expect(await Survey.countDocuments({})).toBe(before);
+  });
+
+  test('without the CSRF token: 403 and nothing stored', async () => {
+    const before = await Survey.countDocuments({});
+    const res = await asAdmin.agent.post('/admin/surveys').type('form').send({ title: 'X', slug: `csrf-${Date.now()}`, unitId: String(unit._id), year: '2024', source: 'stakeholder' });
+    expect(res.status).toBe(403);
+    expect(await Survey.countDocuments({})).toBe(before);
+  });
+});
+
+describe('editing a survey', () => {
+  test('element texts while a draft without responses: saved, audited with before and after', async () => {
+    const survey = await createSurvey(unit);
+    const res = await postForm(asManager, `/admin/surveys/${survey._id}/elements`, elementFields(survey.toObject().elements, (i) => (i === 0 ? ' (diubah)' : '')));
+    expect(res.status).toBe(303);
+    const stored = await Survey.findById(survey._id).lean();
+    expect(stored!.elements[0]!.name.id).toBe('Persyaratan (diubah)');
+    expect(stored!.elements.map((e) => e.key)).toEqual(survey.elements.map((e) => e.key));
+    const entry = await AuditLog.findOne({ action: 'survey.elements', 'target.id': String(survey._id) }).lean();
+    expect(entry!.actorEmail).toBe(manager.email);
+    expect((entry!.before as { elements: { name: { id: string } }[] }).elements[0]!.name.id).toBe('Persyaratan');
+    expect((entry!.after as { elements: { name: { id: string } }[] }).elements[0]!.name.id).toBe('Persyaratan (diubah)');
+  });
+
+  test('an empty element text: 422 beside that field, nothing changed', async () => {
+    const survey = await createSurvey(unit);
+    const fields = elementFields(survey.toObject().elements, (i) => (i === 1 ? ' baru' : ''));
+    fields.label_en_2_3 = '';
+    const res = await postForm(asAdmin, `/admin/surveys/${survey._id}/elements`, fields);
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('id="e-label_en_2_3"');
+    expect(res.text).toContain(`value="${survey.elements[1]!.name.id} baru"`);
+    const stored = await Survey.findById(survey._id).lean();
+    expect(stored!.elements).toEqual(survey.toObject().elements);
+  });
+
+  test('once a response exists the element set is frozen: refused with a clear message, nothing changed', async () => {
+    const survey = await createSurvey(unit);
+    await insertResponse(survey);
+    const page = await asManager.agent.get(`/admin/surveys/${survey._id}`);
+    expect(page.text).toContain('Set unsur dikunci karena survei ini sudah memiliki jawaban.');
+    const res = await postForm(asManager, `/admin/surveys/${survey._id}/elements`, elementFields(survey.toObject().elements, () => ' X'));
+    expect(res.status).toBe(409);
+    expect(res.text).toContain('Set unsur dikunci karena survei ini sudah memiliki jawaban.');
+    const stored = await Survey.findById(survey._id).lean();
+    expect(stored!.elements).toEqual(survey.toObject().elements);
+    expect(await AuditLog.countDocuments({ action: 'survey.elements', 'target.id': String(survey._id) })).toBe(0);
+  });
+
+  test('an open survey without responses: texts are not editable either', async () => {
+    const survey = await createSurvey(unit, { status: 'open' });
+    const res = await postForm(asAdmin, `/admin/surveys/${survey._id}/elements`, elementFields(survey.toObject().elements, () => ' X'));
+    expect(res.status).toBe(409);
+    expect(res.text).toContain('Unsur hanya dapat diubah selama survei masih berstatus draf');
+  });
+
+  test('settings: period, population and dates saved; closing before opening refused beside the field', async () => {
+    const survey = await createSurvey(unit);
+    const ok = await postForm(asManager, `/admin/surveys/${survey._id}/settings`, { title: 'SKM Semester 2', year: '2024', semester: '2', population: '1800', opensAt: '2024-07-01', closesAt: '2024-12-31', suggestionEnabled: 'on' });
+    expect(ok.status).toBe(303);
+    const stored = await Survey.findById(survey._id).lean();
+    expect(stored).toMatchObject({ title: 'SKM Semester 2', period: { year: 2024, semester: 2 }, population: 1800, suggestionEnabled: true, oneResponsePerDevice: false });
+    expect(stored!.opensAt!.toISOString()).toBe('2024-07-01T00:00:00.000Z');
+    const bad = await postForm(asManager, `/admin/surveys/${survey._id}/settings`, { title: 'Lain', year: '2024', opensAt: '2024-12-31', closesAt: '2024-01-01' });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('id="e-closesAt"');
+    expect(bad.text).toContain('value="Lain"');
+    expect((await Survey.findById(survey._id).lean())!.title).toBe('SKM Semester 2');
+  });
+
+  test('services and profile questions as text lines; a bad line is named', async () => {
+    const survey = await createSurvey(unit);
+    const services = 'konsultasi | Konsultasi teknis | Technical consultation\ndata | Permintaan data';
+    expect((await postForm(asManager, `/admin/surveys/${survey._id}/services`, { services })).status).toBe(303);
+    const profile = 'instansi | Asal instansi | Agency | choice | required\n- pusat | Pusat | Central\n- daerah | Daerah | Regional\ncatatan | Catatan | Note | text';
+    expect((await postForm(asManager, `/admin/surveys/${survey._id}/profile`, { profile })).status).toBe(303);
+    const stored = await Survey.findById(survey._id).lean();
+    expect(stored!.services).toEqual([
+      { key: 'konsultasi', name: { id: 'Konsultasi teknis', en: 'Technical consultation' } },
+      { key: 'data', name: { id: 'Permintaan data', en: 'Permintaan data' } },
+    ]);
+    expect(stored!.profileQuestions).toMatchObject([
+      { key: 'instansi', kind: 'choice', required: true, options: [{ key: 'pusat' }, { key: 'daerah' }] },
+      { key: 'catatan', kind: 'text', required: false },
+    ]);
+    const bad = await postForm(asManager, `/admin/surveys/${survey._id}/services`, { services: 'ok | Baik\nBAD KEY' });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('Baris 2 tidak sesuai format');
+    expect(bad.text).toContain('BAD KEY');
+  });
+
+  test('indicator link: code, target, cap and display rule saved; a target above 100 refused', async () => {
+    const survey = await createSurvey(unit);
+    const res = await postForm(asManager, `/admin/surveys/${survey._id}/indicator`, { code: 'IKK 3.1', name: 'Nilai Kepuasan Stakeholder', target: '90', polarity: 'higher', cap: '120', achievementDecimals: '1', achievementRounding: 'truncate' });
+    expect(res.status).toBe(303);
+    expect((await Survey.findById(survey._id).lean())!.indicator).toMatchObject({ code: 'IKK 3.1', target: 90, cap: 120, achievementDecimals: 1, achievementRounding: 'truncate' });
+    const bad = await postForm(asManager, `/admin/surveys/${survey._id}/indicator`, { code: 'IKK 3.1', name: 'X', target: '190', polarity: 'higher', cap: 'none', achievementDecimals: '2', achievementRounding: 'round' });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('id="e-target"');
+    expect((await Survey.findById(survey._id).lean())!.indicator!.target).toBe(90);
+  });
+
+  test('open, close and publish: status changes, each audited', async () => {
+    const survey = await createSurvey(unit);
+    expect((await postForm(asManager, `/admin/surveys/${survey._id}/status`, { status: 'open' })).status).toBe(303);
+    expect((await Survey.findById(survey._id).lean())!.status).toBe('open');
+    expect((await postForm(asManager, `/admin/surveys/${survey._id}/publish`, { published: '1' })).status).toBe(303);
+    expect((await postForm(asManager, `/admin/surveys/${survey._id}/status`, { status: 'closed' })).status).toBe(303);
+    const stored = await Survey.findById(survey._id).lean();
+    expect(stored).toMatchObject({ status: 'closed', published: true });
+    const actions = (await AuditLog.find({ 'target.id': String(survey._id) }).sort({ at: 1, _id: 1 }).lean()).map((e) => [e.action, e.before, e.after]);
+    expect(actions).toEqual([
+      ['survey.open', { status: 'draft' }, { status: 'open' }],
+      ['survey.publish', { published: false }, { published: true }],
+      ['survey.close', { status: 'open' }, { status: 'closed' }],
+    ]);
+  });
+
+  test('a viewer sees the survey page read-only: no save buttons, fields disabled', async () => {
+    const survey = await createSurvey(unit);
+    const viewer = await createUser('viewer', unit._id);
+    const page = await (await loginAs(app, viewer.email)).agent.get(`/admin/surveys/${survey._id}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(survey.title);
+    expect(page.text).not.toContain('>Simpan<');
+    expect(page.text).toMatch(/id="f-title"[^>]*disabled/);
+  });
+});
+
+describe('audit trail page', () => {
+  test('admins read it newest first with who, what and the changed values; others get 403', async () => {
+    const survey = await createSurvey(unit);
+    await postForm(asManager, `/admin/surveys/${survey._id}/settings`, { title: 'Judul lama', year: '2024' });
+    await postForm(asManager, `/admin/surveys/${survey._id}/settings`, { title: 'Judul <baru>', year: '2024' });
+    const page = await asAdmin.agent.get('/admin/audit');
+    expect(page.status).toBe(200);
+    const first = page.text.indexOf('Judul &lt;baru&gt;');
+    expect(first).toBeGreaterThan(0);
+    expect(page.text).toContain(manager.email);
+    expect(page.text).toContain('survey.settings');
+    expect(page.text).not.toContain('Judul <baru>');
+    expect((await asManager.agent.get('/admin/audit')).status).toBe(403);
+    expect((await request(app).get('/admin/audit')).status).toBe(303);
+  });
+
+  test('paginated: 50 a page, page 2 holds the older entries', async () => {
+    const { recordAudit } = await import('../../server/features/audit/audit.service');
+    for (let i = 0; i < 55; i += 1) await recordAudit({ actor: null, action: 'test.bulk', target: { kind: 'test', id: `n${i}`, label: `entry-${String(i).padStart(2, '0')}` } });
+    const p1 = await asAdmin.agent.get('/admin/audit');
+    const p2 = await asAdmin.agent.get('/admin/audit?page=2');
+    expect(p1.text).toContain('entry-54');
+    expect(p1.text).not.toContain('entry-00');
+    expect(p2.text).toContain('entry-00');
+    expect(p1.text).toContain('page=2');
+  });
+});

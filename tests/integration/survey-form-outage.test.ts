@@ -18,7 +18,7 @@ describe('survey form: database outage during submit', () => {
     const survey = await makeSurvey();
     const page = await request(app).get(`/s/${survey.slug}`);
     const hidden = hiddenFields(page.text);
-    const answers = { ...validAnswers(survey, 2), p_education: 'diploma', suggestion: 'Antrean terlalu panjang' };
+    const answers: Record<string, string> = { ...validAnswers(survey, 2), p_education: 'diploma', suggestion: 'Antrean terlalu panjang' };
 
     await mongoose.disconnect();
     expect(mongoose.connection.readyState).toBe(0);

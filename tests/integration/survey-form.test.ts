@@ -8,6 +8,7 @@ import { DeviceResponse } from '../../models/device-response';
 import { signStartToken } from '../../server/features/survey-form/form-token';
 import { periodFields } from '../../server/features/survey-form/period';
 import { qrSvg } from '../../server/features/survey-form/qr';
+import { DatabaseRateLimitStore } from '../../server/features/survey-form/rate-limit.store';
 import { SECRET, formApp, hiddenFields, makeSurvey, validAnswers } from './survey-form.helpers';
 
 useTestDatabase();
@@ -506,5 +507,25 @@ describe('survey form: period fields', () => {
     expect(periodFields({ year: 2022 }, new Date('2026-05-01T00:00:00Z'))).toEqual({ year: 2022, semester: 2, quarter: 4, month: 12 });
     expect(periodFields({ year: 2026, quarter: 3 }, new Date('2026-01-10T00:00:00Z'))).toEqual({ year: 2026, semester: 2, quarter: 3, month: 7 });
     expect(periodFields({ year: 2026, semester: 1 }, new Date('2026-02-10T00:00:00Z'))).toMatchObject({ month: 2, quarter: 1, semester: 1 });
+  });
+});
+
+describe('rate-limit store: counters in the database', () => {
+  test('concurrent hits get distinct running totals from one shared counter; ended windows are swept', async () => {
+    const store = new DatabaseRateLimitStore({ prefix: `t${Date.now()}` });
+    store.windowMs = 60_000;
+    const totals = await Promise.all(Array.from({ length: 20 }, () => store.increment('client-a')));
+    expect(totals.map((t) => t.totalHits).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect((await store.get('client-a'))!.totalHits).toBe(20);
+    // A second instance (another app server) sees and continues the same count.
+    const other = new DatabaseRateLimitStore({ prefix: store.prefix });
+    other.windowMs = 60_000;
+    expect((await other.increment('client-a')).totalHits).toBe(21);
+    await RateLimit.create({ _id: `${store.prefix}:old`, hits: 5, expiresAt: new Date(Date.now() - 1000) });
+    expect(await store.sweep()).toBeGreaterThanOrEqual(1);
+    expect(await RateLimit.findById(`${store.prefix}:old`)).toBeNull();
+    expect((await store.get('client-a'))!.totalHits).toBe(21);
+    store.shutdown();
+    other.shutdown();
   });
 });

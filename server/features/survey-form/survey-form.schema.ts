@@ -66,9 +66,14 @@ export function formSchema(survey: FormSurvey) {
   return z.strictObject(shape, { error: 'form.err.unknownField' });
 }
 
+/** One compiled schema per cached survey definition. */
+const schemas = new WeakMap<FormSurvey, ReturnType<typeof formSchema>>();
+
 /** The validated submission, or Invalid with a message key per field. */
 export function parseSubmission(survey: FormSurvey, body: unknown): Submission {
-  const v = parseOrInvalid(formSchema(survey), body ?? {}, 'form.err.unknownField') as Record<string, string | undefined>;
+  let schema = schemas.get(survey);
+  if (!schema) schemas.set(survey, (schema = formSchema(survey)));
+  const v = parseOrInvalid(schema, body ?? {}, 'form.err.unknownField') as Record<string, string | undefined>;
   const profile: Record<string, string> = {};
   for (const q of survey.profileQuestions) {
     const value = (v[field.profile(q.key)] ?? '').trim();

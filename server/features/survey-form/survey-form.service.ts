@@ -8,7 +8,9 @@ import { Types } from 'mongoose';
 import { Response } from '../../../models/response';
 import { DeviceResponse } from '../../../models/device-response';
 import { isDuplicateKey } from '../../errors';
+import type { Collection } from 'mongodb';
 import { afterResponseStored } from './after-store';
+import { GroupedInsert } from './grouped-insert';
 import { KEY_PATTERN, verifyStartToken } from './form-token';
 import { periodFields } from './period';
 import { field, parseSubmission } from './survey-form.schema';
@@ -106,10 +108,16 @@ export function contentHash(survey: Pick<FormSurvey, '_id'>, s: Submission): str
   return crypto.createHash('sha256').update(canonical).digest('base64url');
 }
 
+/** Concurrent submissions are written together (group commit); each waits for its own acknowledgement. */
+const responses = new GroupedInsert(() => Response.collection as unknown as Collection);
+
 /** Insert under the unique idempotency key. False when this exact response is already stored. */
 async function storeOnce(response: StoredResponse): Promise<boolean> {
+  // Written through the driver: the form schema has checked every value, and the test of a stored
+  // document pins its shape to models/response.ts (no mongoose document per response on the hot path).
+  const doc = { _id: new Types.ObjectId(), ...response, suggestionHidden: false };
   try {
-    await Response.create(response);
+    await responses.insert(doc);
     return true;
   } catch (e) {
     if (!isDuplicateKey(e)) throw e;

@@ -1,0 +1,199 @@
+/**
+ * Benchmark: accepted survey submissions per second through the real app (HTTP, validation,
+ * rate limit in the database, idempotent insert, response counter) at 50 concurrent clients,
+ * as a ratio to raw driver insertOne calls into the same database, same collection, same write
+ * concern, same concurrency, in the same run. Also prints the form page's transferred size.
+ *
+ *   npm run build && node dist/bench/form-submit.js [submissions=3000] [concurrency=50]
+ *
+ * Starts its own embedded database (EMBEDDED_DB=auto|mongod|ferretdb) in a temporary directory,
+ * or uses MONGODB_URI when set (a database named skm_bench_<random> that is dropped afterwards).
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import mongoose from 'mongoose';
+import { createApp } from '../server/app';
+import { loadConfig } from '../server/config';
+import { createLogger } from '../server/logger';
+import { connectDatabase } from '../server/db/connection';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../server/db/embedded';
+import { syncAllIndexes } from '../server/db/indexes';
+import '../server/models';
+import { Unit } from '../models/unit';
+import { Survey } from '../models/survey';
+import { Response } from '../models/response';
+import { elementsFromTemplate } from '../server/features/surveys/elements';
+import { newIdempotencyKey, signStartToken } from '../server/features/survey-form/form-token';
+import type { SurveyFormDeps } from '../server/features/survey-form/survey-form.routes';
+
+const TOTAL = Number(process.argv[2] ?? 3000);
+const CONCURRENCY = Number(process.argv[3] ?? 50);
+const WARMUP = 200;
+const SECRET = crypto.randomBytes(32).toString('hex');
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+/** Run `n` jobs with `concurrency` workers; returns elapsed seconds. */
+async function pool(n: number, concurrency: number, job: (i: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const start = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < n; i = next++) await job(i);
+    }),
+  );
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+function httpRequest(
+  agent: http.Agent,
+  port: number,
+  opts: { method: string; path: string; body?: string; headers?: Record<string, string> },
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, agent, method: opts.method, path: opts.path, headers: { ...opts.headers, ...(opts.body ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(opts.body) } : {}) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+async function main(): Promise<void> {
+  let embedded: EmbeddedDatabase | undefined;
+  let dataDir: string | undefined;
+  let uri = process.env.MONGODB_URI;
+  if (!uri) {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'skm-bench-'));
+    embedded = await startEmbeddedDatabase({ dataDir, engine: (process.env.EMBEDDED_DB as 'auto' | undefined) ?? 'auto', supervise: false });
+    uri = embedded.uri;
+  }
+  const dbName = `skm_bench_${crypto.randomBytes(4).toString('hex')}`;
+  await connectDatabase({ uri, dbName });
+  await syncAllIndexes();
+  say(`database: ${embedded ? embedded.description : 'MONGODB_URI'} (write concern w:majority, j:true)`);
+
+  const unit = await Unit.create({ name: 'Direktorat Bench', slug: 'dit-bench' });
+  const survey = await Survey.create({
+    unitId: unit._id,
+    unitPath: [unit._id],
+    title: 'Survei Bench',
+    slug: 'survei-bench',
+    period: { year: 2026 },
+    template: 'stakeholder',
+    elements: elementsFromTemplate('stakeholder'),
+    services: [{ key: 'konsultasi', name: { id: 'Konsultasi', en: 'Consultation' } }],
+    status: 'open',
+  });
+
+  const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', SESSION_SECRET: SECRET, SEED_DEMO: 'false' });
+  const deps: SurveyFormDeps = {
+    config,
+    logger: createLogger('silent'),
+    // The bench is one client address sending thousands of forms: the per-address limit is lifted
+    // (it is still counted in the database on every request), the minimum fill time is kept.
+    surveyForm: { rateLimit: { limit: 1_000_000_000, windowMs: 10 * 60_000 } },
+  };
+  const server = http.createServer(createApp(deps));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+
+  // ── page weight: the form's HTML and CSS as a browser receives them (gzip) ──
+  const page = await httpRequest(agent, port, { method: 'GET', path: `/s/${survey.slug}`, headers: { 'accept-encoding': 'gzip' } });
+  const html = zlib.gunzipSync(page.body).toString();
+  let transferred = page.body.length;
+  const parts = [`HTML ${(page.body.length / 1024).toFixed(1)} KB`];
+  for (const href of [...html.matchAll(/<link rel="stylesheet" href="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'))) {
+    const css = await httpRequest(agent, port, { method: 'GET', path: href, headers: { 'accept-encoding': 'gzip' } });
+    transferred += css.body.length;
+    parts.push(`${href.split('?')[0]} ${(css.body.length / 1024).toFixed(1)} KB`);
+  }
+  say(`form page transferred (gzip, HTML + CSS): ${(transferred / 1024).toFixed(1)} KB  [${parts.join(', ')}]  (uncompressed HTML ${(html.length / 1024).toFixed(1)} KB)`);
+
+  // ── the submissions, prepared in advance (each a fresh form, served a minute ago) ──
+  const issuedAt = Date.now() - 60_000;
+  const bodies = Array.from({ length: TOTAL + WARMUP }, (_, i) => {
+    const key = newIdempotencyKey();
+    const fields: Record<string, string> = { _key: key, _t: signStartToken(SECRET, survey.slug, key, issuedAt), service: 'konsultasi', p_gender: i % 2 ? 'l' : 'p', p_age: '30-39', p_education: 's1', p_occupation: 'pns', suggestion: i % 5 ? '' : 'Pelayanan sudah baik.' };
+    survey.elements.forEach((e, j) => (fields[`a_${e.key}`] = String(((i + j) % 4) + 1)));
+    return new URLSearchParams(fields).toString();
+  });
+  const rawDoc = (i: number) => ({
+    surveyId: new mongoose.Types.ObjectId(),
+    unitId: unit._id,
+    year: 2026, semester: 2, quarter: 4, month: 11,
+    service: 'konsultasi',
+    answers: survey.elements.map((e, j) => ({ k: e.key, v: ((i + j) % 4) + 1 })),
+    profile: { gender: 'p', age: '30-39', education: 's1', occupation: 'pns' },
+    suggestion: '', suggestionHidden: false, submittedAt: new Date(), source: 'web',
+    idempotencyKey: `raw-${i}-${newIdempotencyKey()}`,
+    contentHash: crypto.randomBytes(32).toString('base64url'),
+  });
+  const raw = Response.collection; // the same collection and indexes, through the driver
+
+  let accepted = 0;
+  let refused = 0;
+  const post = (i: number) => async () => {
+    const r = await httpRequest(agent, port, { method: 'POST', path: `/s/${survey.slug}`, body: bodies[i]! });
+    if (r.status === 303) accepted++;
+    else refused++;
+  };
+
+  // warm-up both paths
+  await pool(WARMUP, CONCURRENCY, (i) => raw.insertOne(rawDoc(i)).then(() => undefined));
+  await pool(WARMUP, CONCURRENCY, (i) => post(TOTAL + i)());
+  accepted = 0;
+  refused = 0;
+
+  // Interleaved rounds, so a change in the machine's load (other processes) hits both paths alike.
+  const ROUNDS = 3;
+  const per = Math.ceil(TOTAL / ROUNDS);
+  let rawSeconds = 0;
+  let appSeconds = 0;
+  const ratios: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const from = r * per;
+    const n = Math.min(per, TOTAL - from);
+    const before = accepted;
+    const rs = await pool(n, CONCURRENCY, (i) => raw.insertOne(rawDoc(WARMUP + from + i)).then(() => undefined));
+    const as = await pool(n, CONCURRENCY, (i) => post(from + i)());
+    rawSeconds += rs;
+    appSeconds += as;
+    ratios.push((accepted - before) / as / (n / rs));
+  }
+  const rawRate = TOTAL / rawSeconds;
+  const appRate = accepted / appSeconds;
+
+  const stored = await Response.countDocuments({ surveyId: survey._id });
+  const counted = (await Survey.findById(survey._id).lean())!.responseCount;
+  say(`raw driver insertOne:  ${TOTAL} in ${rawSeconds.toFixed(2)} s = ${rawRate.toFixed(0)}/s (concurrency ${CONCURRENCY})`);
+  say(`app POST /s/:slug:     ${accepted} accepted (${refused} refused) in ${appSeconds.toFixed(2)} s = ${appRate.toFixed(0)}/s (concurrency ${CONCURRENCY})`);
+  say(`stored responses: ${stored}, survey.responseCount: ${counted} (expected ${TOTAL + WARMUP} each)`);
+  say(`ratio app/raw: ${(appRate / rawRate).toFixed(2)} (target ≥ 0.60; per round ${ratios.map((x) => x.toFixed(2)).join(', ')})`);
+
+  agent.destroy();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await mongoose.connection.dropDatabase().catch(() => undefined);
+  await mongoose.disconnect();
+  await embedded?.stop();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  process.exit(stored === TOTAL + WARMUP && counted === stored && refused === 0 ? 0 : 1);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});

@@ -13,7 +13,7 @@ import { User } from '../../models/user';
 import { LoginAttempt } from '../../models/login-attempt';
 import { AuditLog } from '../../models/audit-log';
 import { ensureFirstAdmin, DEFAULT_ADMIN_EMAIL } from '../../server/features/auth/bootstrap';
-import { THROTTLE } from '../../server/features/auth/throttle.service';
+import { recordLoginFailure, sweepLoginAttempts, THROTTLE } from '../../server/features/auth/throttle.service';
 import { postForm, sleep } from './admin-helpers';
 
 useTestDatabase();
@@ -141,6 +141,15 @@ describe('login throttling', () => {
     }
     expect((await tryLogin(user.email, TEST_PASSWORD, '203.0.113.30')).res.status).toBe(429);
     expect((await tryLogin(user.email, TEST_PASSWORD, '203.0.113.31')).res.status).toBe(303);
+  });
+
+  test('the sweep removes buckets past their expiry and keeps the recent ones', async () => {
+    const now = Date.now();
+    await recordLoginFailure('old@example.go.id', '203.0.113.50', now - THROTTLE.windowMs - THROTTLE.bucketMs - 60_000);
+    await recordLoginFailure('new@example.go.id', '203.0.113.51', now);
+    expect(await LoginAttempt.countDocuments({})).toBe(4);
+    expect(await sweepLoginAttempts(now)).toBe(2);
+    expect(await LoginAttempt.countDocuments({})).toBe(2);
   });
 
   test('a successful login clears the account failures', async () => {

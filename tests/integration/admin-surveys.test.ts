@@ -32,16 +32,19 @@ beforeAll(async () => {
   asManager = await loginAs(app, manager.email);
 });
 
-function elementFields(elements: ReturnType<typeof elementsFromTemplate>, change: (i: number) => string = () => ''): Record<string, string> {
+type Text = { id: string; en: string } | null | undefined;
+type ElementLike = { name?: Text; question?: Text; labels?: { id: string[]; en: string[] } | null };
+
+function elementFields(elements: readonly ElementLike[], change: (i: number) => string = () => ''): Record<string, string> {
   const out: Record<string, string> = {};
   elements.forEach((e, i) => {
-    out[`name_id_${i}`] = e.name.id + change(i);
-    out[`name_en_${i}`] = e.name.en;
-    out[`question_id_${i}`] = e.question.id;
-    out[`question_en_${i}`] = e.question.en;
+    out[`name_id_${i}`] = e.name!.id + change(i);
+    out[`name_en_${i}`] = e.name!.en;
+    out[`question_id_${i}`] = e.question!.id;
+    out[`question_en_${i}`] = e.question!.en;
     [0, 1, 2, 3].forEach((j) => {
-      out[`label_id_${i}_${j}`] = e.labels.id[j]!;
-      out[`label_en_${i}_${j}`] = e.labels.en[j]!;
+      out[`label_id_${i}_${j}`] = e.labels!.id[j]!;
+      out[`label_en_${i}_${j}`] = e.labels!.en[j]!;
     });
   });
   return out;
@@ -143,7 +146,7 @@ describe('editing a survey', () => {
     const res = await postForm(asManager, `/admin/surveys/${survey._id}/elements`, elementFields(survey.toObject().elements, (i) => (i === 0 ? ' (diubah)' : '')));
     expect(res.status).toBe(303);
     const stored = await Survey.findById(survey._id).lean();
-    expect(stored!.elements[0]!.name.id).toBe('Persyaratan (diubah)');
+    expect(stored!.elements[0]!.name!.id).toBe('Persyaratan (diubah)');
     expect(stored!.elements.map((e) => e.key)).toEqual(survey.elements.map((e) => e.key));
     const entry = await AuditLog.findOne({ action: 'survey.elements', 'target.id': String(survey._id) }).lean();
     expect(entry!.actorEmail).toBe(manager.email);
@@ -158,7 +161,7 @@ describe('editing a survey', () => {
     const res = await postForm(asAdmin, `/admin/surveys/${survey._id}/elements`, fields);
     expect(res.status).toBe(422);
     expect(res.text).toContain('id="e-label_en_2_3"');
-    expect(res.text).toContain(`value="${survey.elements[1]!.name.id} baru"`);
+    expect(res.text).toContain(`value="${survey.elements[1]!.name!.id} baru"`);
     const stored = await Survey.findById(survey._id).lean();
     expect(stored!.elements).toEqual(survey.toObject().elements);
   });

@@ -21,6 +21,10 @@ export interface BootstrapContext {
 export async function ensureFirstAdmin({ config, log }: BootstrapContext): Promise<string | null> {
   if (await User.exists({ role: 'admin' })) return null;
   const email = (config.ADMIN_EMAIL ?? DEFAULT_ADMIN_EMAIL).toLowerCase();
+  if (await User.exists({ email })) {
+    log(`no admin exists, but ${email} is already a user with another role: not changed; give it the admin role in the database`);
+    return null;
+  }
   const given = config.ADMIN_PASSWORD;
   const password = given ?? oneTimePassword();
   const user = await User.create({

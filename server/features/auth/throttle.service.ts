@@ -33,10 +33,16 @@ export function clientSubject(ip: string): string {
 
 let lastSweep = 0;
 
+/** Delete the buckets that no longer count. Returns how many were removed. */
+export async function sweepLoginAttempts(now = Date.now()): Promise<number> {
+  lastSweep = now;
+  const r = await LoginAttempt.deleteMany({ expiresAt: mongoose.trusted({ $lt: new Date(now) }) });
+  return r.deletedCount;
+}
+
 async function sweep(now: number): Promise<void> {
   if (now - lastSweep < THROTTLE.sweepEveryMs) return;
-  lastSweep = now;
-  await LoginAttempt.deleteMany({ expiresAt: mongoose.trusted({ $lt: new Date(now) }) });
+  await sweepLoginAttempts(now);
 }
 
 async function failuresInWindow(subject: string, now: number): Promise<{ count: number; oldest: number | null }> {

@@ -259,87 +259,69 @@ function addTo(target: Record<string, Record<string, number>>, a: string, b: str
 }
 
 /**
- * Recounts a survey's buckets from its raw responses with aggregations:
- * $unwind answers → $group {cell, k, v} → $sum, then respondents per cell, then profiles.
+ * Recounts a survey's buckets from its raw responses: one pass over the responses counted
+ * with the same rules as the live path, cross-checked against the database's own count of the
+ * whole survey ($unwind answers → $group {k, v} → $sum). The per-month × service cells are not
+ * grouped by the database because FerretDB 1.24's $unwind keeps only _id and the unwound field
+ * (grouping unwound answers by year/month/service yields nulls there).
+ * @throws Error when the two counts disagree (a bug, or responses written during the recount).
  */
 export async function recountStats(surveyId: Types.ObjectId | string): Promise<ExpectedBucket[]> {
-  return countResponses(await statsSurvey(surveyId));
+  const survey = await statsSurvey(surveyId);
+  const [buckets, whole] = [await countResponses(survey), await wholeSurveyCounts(survey)];
+  const all = buckets.find((b) => b.bucket === ALL_BUCKET);
+  for (const e of survey.elements) {
+    for (const s of ['s1', 's2', 's3', 's4']) {
+      const a = all?.c[e.key]?.[s] ?? 0;
+      const b = whole.c[e.key]?.[s] ?? 0;
+      if (a !== b) throw new Error(`recount: ${e.key}.${s} is ${a} by scan but ${b} by aggregation; run it again when no responses arrive`);
+    }
+  }
+  return buckets;
+}
+
+/** The database's count of a survey's answers: $unwind answers → $group {k, v} → $sum. */
+export async function wholeSurveyCounts(
+  survey: Pick<StatsSurvey, '_id' | 'elements'>,
+  extraMatch: Record<string, unknown> = {},
+): Promise<{ c: Record<string, Record<string, number>> }> {
+  const keys = new Set(survey.elements.map((e) => e.key));
+  type ScoreRow = { _id: { k: string; v: number }; n: number };
+  const rows = await Response.collection
+    .aggregate<ScoreRow>([
+      { $match: { ...extraMatch, surveyId: survey._id } },
+      { $unwind: '$answers' },
+      { $group: { _id: { k: '$answers.k', v: '$answers.v' }, n: { $sum: 1 } } },
+    ])
+    .toArray();
+  const c: Record<string, Record<string, number>> = {};
+  for (const r of rows) if (keys.has(r._id.k) && [1, 2, 3, 4].includes(r._id.v)) addTo(c, r._id.k, `s${r._id.v}`, r.n);
+  return { c };
 }
 
 /**
- * The buckets of the responses of `survey` that also match `extraMatch` (e.g. a profile
- * filter: { 'profile.gender': 'p' }). The cost grows with the matching responses; the output
- * is O(k × cells).
+ * The buckets of the responses of `survey` matching `extraMatch`, counted in one pass with
+ * the live path's rules (StatsDelta). O(k × cells) memory; the time grows with the responses.
  */
 export async function countResponses(survey: StatsSurvey, extraMatch: Record<string, unknown> = {}): Promise<ExpectedBucket[]> {
-  const id = survey._id;
-  const keys = survey.elements.map((e) => e.key);
-  const keySet = new Set(keys);
-  const k = keySet.size;
-  const profileKeys = countedProfileKeys(survey);
-  const all: ExpectedBucket = { bucket: ALL_BUCKET, year: null, month: null, service: null, respondents: 0, complete: 0, c: {}, p: {} };
-  const out: ExpectedBucket[] = [all];
-
-  // FerretDB 1.24's $unwind keeps only _id and the unwound field, so grouping unwound answers
-  // by year/month/service gives nulls there. Hence: find the cells first, then recount each
-  // cell with its own $match (correct on both FerretDB and MongoDB; ≤ months × services runs).
-  type CellRow = { _id: { y: number; m: number; s?: string | null } };
-  const cells = await Response.collection
-    .aggregate<CellRow>([{ $match: { ...extraMatch, surveyId: id } }, { $group: { _id: { y: '$year', m: '$month', s: '$service' }, n: { $sum: 1 } } }])
-    .toArray();
-  for (const { _id: c } of cells) {
-    const service = c.s ?? '';
-    const match = { ...extraMatch, surveyId: id, year: c.y, month: c.m, service: c.s ?? { $in: ['', null] } };
-    const b: ExpectedBucket = { bucket: cellBucket(c.y, c.m, service), year: c.y, month: c.m, service, respondents: 0, complete: 0, c: {}, p: {} };
-
-    // $unwind answers → $group {k, v} → $sum
-    type ScoreRow = { _id: { k: string; v: number }; n: number };
-    const scores = await Response.collection
-      .aggregate<ScoreRow>([{ $match: match }, { $unwind: '$answers' }, { $group: { _id: { k: '$answers.k', v: '$answers.v' }, n: { $sum: 1 } } }])
-      .toArray();
-    for (const r of scores) {
-      if (keySet.has(r._id.k) && [1, 2, 3, 4].includes(r._id.v)) addTo(b.c, r._id.k, `s${r._id.v}`, r.n);
-    }
-
-    // Valid answers per response, then responses per number of answers: respondents, complete.
-    type PerResponse = { _id: number; c: number };
-    const perResponse = await Response.collection
-      .aggregate<PerResponse>([
-        { $match: match },
-        { $unwind: '$answers' },
-        { $match: { 'answers.k': { $in: keys }, 'answers.v': { $in: [1, 2, 3, 4] } } },
-        { $group: { _id: '$_id', n: { $sum: 1 } } },
-        { $group: { _id: '$n', c: { $sum: 1 } } },
-      ])
-      .toArray();
-    for (const r of perResponse) {
-      b.respondents += r.c;
-      if (r._id === k) b.complete += r.c;
-    }
-
-    // Profiles of respondents (responses with an answer to one of the survey's elements).
-    if (b.respondents > 0 && profileKeys.length > 0) {
-      type ProfileRow = { _id: Record<string, unknown>; c: number };
-      const profileId = Object.fromEntries(profileKeys.map((key, i) => [`p${i}`, `$profile.${key}`]));
-      const rows = await Response.collection
-        .aggregate<ProfileRow>([{ $match: { ...match, 'answers.k': { $in: keys } } }, { $group: { _id: profileId, c: { $sum: 1 } } }])
-        .toArray();
-      for (const r of rows) {
-        profileKeys.forEach((key, i) => {
-          const v = profileCountValue(key, r._id[`p${i}`]);
-          if (v !== null) addTo(b.p, key, encodeValueKey(v), r.c);
-        });
+  const delta = new StatsDelta(survey);
+  const cursor = Response.collection
+    .find({ ...extraMatch, surveyId: survey._id }, { projection: { surveyId: 1, year: 1, month: 1, service: 1, answers: 1, profile: 1 } })
+    .batchSize(5000);
+  for await (const doc of cursor) delta.add(doc as unknown as StatsResponse);
+  const out: ExpectedBucket[] = [];
+  for (const [bucket, b] of delta.buckets) {
+    const e: ExpectedBucket = { bucket, year: b.year, month: b.month, service: b.service, respondents: 0, complete: 0, c: {}, p: {} };
+    for (const [path, n] of b.inc) {
+      if (path === 'respondents') e.respondents = n;
+      else if (path === 'complete') e.complete = n;
+      else {
+        const [root, a, x] = path.split('.') as ['c' | 'p', string, string];
+        addTo(e[root], a, x, n);
       }
     }
-    if (b.respondents === 0) continue;
-    out.push(b);
-    all.respondents += b.respondents;
-    all.complete += b.complete;
-    for (const [root, obj] of [['c', b.c], ['p', b.p]] as const) {
-      for (const [a, inner] of Object.entries(obj)) for (const [x, n] of Object.entries(inner)) addTo(all[root], a, x, n);
-    }
+    out.push(e);
   }
-  if (all.respondents === 0) return [];
   return out.sort((a, b) => a.bucket.localeCompare(b.bucket));
 }
 

@@ -1,11 +1,23 @@
 /**
- * Demo data for a newcomer: on an empty database, one directorate and its open stakeholder
- * survey, so `npm start` shows a working product. Deterministic; runs only when no unit exists.
+ * Demo data for a newcomer: on an empty database, the story of Direktorat Pemberdayaan
+ * Kelompok Rentan. Its 2022 stakeholder survey (template `stakeholder`, 3 services,
+ * population 1,800, indicator IKK 3.1 with target 90) has 1,250 responses with varied
+ * profiles, services and months, and its 2021 survey (1,000 responses, target 88) gives the
+ * trend. The figures — 92,26 (A, Sangat Baik), capaian 102,51% in 2022; 88,90 in 2021 — are
+ * computed by server/ikm from the stored responses; demo-data.ts explains how the answers were
+ * chosen. Responses are stored like any others, as an import stores them: inserted (source
+ * "import"), then added to the counters with recordResponsesStats. Deterministic; runs only
+ * when no unit exists.
  */
+import crypto from 'node:crypto';
+import type { Types } from 'mongoose';
 import type { Config } from '../../config';
 import { Unit } from '../../../models/unit';
 import { Survey } from '../../../models/survey';
+import { Response } from '../../../models/response';
 import { elementsFromTemplate } from '../surveys/elements';
+import { recordResponsesStats } from '../dashboard/stats.service';
+import { DEMO_2021, DEMO_2022, demoResponses, type DemoPeriod } from './demo-data';
 
 export interface SeedContext {
   config: Config;
@@ -14,31 +26,72 @@ export interface SeedContext {
 
 export const DEMO_UNIT_SLUG = 'dit-pkr';
 export const DEMO_SURVEY_SLUG = 'skm-dit-pkr-2022';
+export const DEMO_SURVEY_2021_SLUG = 'skm-dit-pkr-2021';
+
+const SERVICES = [
+  { key: 'konsultasi', name: { id: 'Konsultasi teknis', en: 'Technical consultation' } },
+  { key: 'data', name: { id: 'Permintaan data dan informasi', en: 'Data and information requests' } },
+  { key: 'bimtek', name: { id: 'Bimbingan teknis', en: 'Technical guidance' } },
+];
+
+async function storeDemoResponses(survey: { _id: Types.ObjectId; unitId: Types.ObjectId; elements: { key: string }[] }, period: DemoPeriod): Promise<number> {
+  const rows = demoResponses(period, survey.elements.map((e) => e.key));
+  const docs = rows.map((r, i) => {
+    const key = `demo-${period.year}-${String(i + 1).padStart(5, '0')}`;
+    return {
+      ...r,
+      surveyId: survey._id,
+      unitId: survey.unitId,
+      source: 'import' as const,
+      idempotencyKey: key,
+      contentHash: crypto.createHash('sha256').update(JSON.stringify([r.answers, r.profile, r.service])).digest('hex'),
+    };
+  });
+  for (let i = 0; i < docs.length; i += 500) {
+    const batch = docs.slice(i, i + 500);
+    await Response.insertMany(batch, { ordered: true });
+    await recordResponsesStats(batch, survey);
+  }
+  await Survey.updateOne({ _id: survey._id }, { $set: { responseCount: docs.length } });
+  return docs.length;
+}
 
 /** Returns true when it created the demo, false when the database already had data. */
-export async function seedDemo(_ctx: SeedContext): Promise<boolean> {
+export async function seedDemo(ctx: SeedContext): Promise<boolean> {
   if ((await Unit.estimatedDocumentCount()) > 0) return false;
   const unit = await Unit.create({ name: 'Direktorat Pemberdayaan Kelompok Rentan', slug: DEMO_UNIT_SLUG, path: [] });
   unit.path = [unit._id];
   await unit.save();
-  await Survey.create({
+  const common = {
     unitId: unit._id,
     unitPath: unit.path,
+    template: 'stakeholder',
+    elements: elementsFromTemplate('stakeholder'),
+    services: SERVICES,
+    published: true,
+  };
+  const s2021 = await Survey.create({
+    ...common,
+    title: 'Survei Kepuasan Stakeholder 2021',
+    description: 'Survei kepuasan pemangku kepentingan Direktorat Pemberdayaan Kelompok Rentan tahun 2021.',
+    slug: DEMO_SURVEY_2021_SLUG,
+    period: { year: 2021 },
+    status: 'closed',
+    population: 1700,
+    indicator: { code: 'IKK 3.1', name: 'Nilai Kepuasan Stakeholder', target: 88 },
+  });
+  const s2022 = await Survey.create({
+    ...common,
     title: 'Survei Kepuasan Stakeholder 2022',
     description: 'Survei kepuasan pemangku kepentingan Direktorat Pemberdayaan Kelompok Rentan tahun 2022.',
     slug: DEMO_SURVEY_SLUG,
     period: { year: 2022 },
-    template: 'stakeholder',
-    elements: elementsFromTemplate('stakeholder'),
-    services: [
-      { key: 'konsultasi', name: { id: 'Konsultasi teknis', en: 'Technical consultation' } },
-      { key: 'data', name: { id: 'Permintaan data dan informasi', en: 'Data and information requests' } },
-      { key: 'bimtek', name: { id: 'Bimbingan teknis', en: 'Technical guidance' } },
-    ],
     status: 'open',
     population: 1800,
     indicator: { code: 'IKK 3.1', name: 'Nilai Kepuasan Stakeholder', target: 90 },
-    published: true,
   });
+  const n2021 = await storeDemoResponses(s2021, DEMO_2021);
+  const n2022 = await storeDemoResponses(s2022, DEMO_2022);
+  ctx.log(`demo: ${unit.name}, surveys ${DEMO_SURVEY_2021_SLUG} (${n2021} responses) and ${DEMO_SURVEY_SLUG} (${n2022} responses)`);
   return true;
 }

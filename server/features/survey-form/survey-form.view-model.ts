@@ -43,15 +43,16 @@ export function formPage(input: FormPageInput) {
     return typeof e === 'string' ? t(e) : t(e.key, e.params);
   };
   const summary: { href: string; text: string }[] = [];
-  const withError = <T extends { name: string; focusId: string }>(f: T) => {
+  /** `short` names the field in the error summary (an element by number and name, not its whole question). */
+  const withError = <T extends { name: string; focusId: string }>(short: string, f: T) => {
     const error = message(f.name);
-    if (error) summary.push({ href: `#${f.focusId}`, text: `${'label' in f ? String(f.label) : ''}: ${error}` });
+    if (error) summary.push({ href: `#${f.focusId}`, text: `${short}: ${error}` });
     return { ...f, error, errorId: `err-${f.name}` };
   };
 
   const service =
     survey.services.length > 0
-      ? withError({
+      ? withError(t('form.service'), {
           name: field.service,
           focusId: field.service,
           label: t('form.service'),
@@ -59,10 +60,10 @@ export function formPage(input: FormPageInput) {
         })
       : undefined;
 
-  const elements = survey.elements.map((e) => {
+  const elements = survey.elements.map((e, i) => {
     const name = field.answer(e.key);
     const labels = lang === 'en' && e.labels.en.length === 4 ? e.labels.en : e.labels.id;
-    return withError({
+    return withError(`${i + 1}. ${pick(lang, e.name)}`, {
       name,
       focusId: `${name}-1`,
       code: e.code,
@@ -73,7 +74,7 @@ export function formPage(input: FormPageInput) {
 
   const profile = survey.profileQuestions.map((q) => {
     const name = field.profile(q.key);
-    return withError({
+    return withError(pick(lang, q.label), {
       name,
       focusId: name,
       label: pick(lang, q.label),
@@ -85,7 +86,7 @@ export function formPage(input: FormPageInput) {
   });
 
   const suggestion = survey.suggestionEnabled
-    ? withError({ name: field.suggestion, focusId: field.suggestion, label: t('form.suggestion'), value: values[field.suggestion] ?? '' })
+    ? withError(t('form.suggestion'), { name: field.suggestion, focusId: field.suggestion, label: t('form.suggestion'), value: values[field.suggestion] ?? '' })
     : undefined;
 
   const unknown = message('_');

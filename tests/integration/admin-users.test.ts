@@ -7,6 +7,7 @@ import { useTestDatabase } from '../support/db';
 import { testApp } from '../support/app';
 import { createUser, csrfFrom, loginAs, type LoggedInAgent } from '../support/auth';
 import { User } from '../../models/user';
+import { Unit } from '../../models/unit';
 import { AuditLog } from '../../models/audit-log';
 import { createUnit, postForm } from './admin-helpers';
 
@@ -107,5 +108,43 @@ describe('users', () => {
     expect(res.text).toContain('<html lang="en">');
     expect(res.text).toContain(admin.email);
     expect(res.text).toContain('Unit manager');
+  });
+});
+
+describe('units', () => {
+  beforeAll(async () => {
+    // The English list test above left the language cookie on this agent.
+    await asAdmin.agent.get('/admin?lang=id');
+  });
+
+  test('create a sub-unit: its path is the parent path plus itself; audited', async () => {
+    const res = await postForm(asAdmin, '/admin/units', { name: 'Subdirektorat Data', slug: 'subdit-data', parentId: String(unit._id) });
+    expect(res.status).toBe(303);
+    const sub = await Unit.findOne({ slug: 'subdit-data' }).lean();
+    expect(sub!.path.map(String)).toEqual([String(unit._id), String(sub!._id)]);
+    expect(String(sub!.parentId)).toBe(String(unit._id));
+    expect(await AuditLog.countDocuments({ action: 'unit.create', 'target.id': String(sub!._id) })).toBe(1);
+    const list = await asAdmin.agent.get('/admin/units');
+    expect(list.text).toContain('— Subdirektorat Data');
+  });
+
+  test('a code already in use and a bad code: 422 beside the field, nothing stored', async () => {
+    const before = await Unit.countDocuments({});
+    const taken = await postForm(asAdmin, '/admin/units', { name: 'Dobel', slug: unit.slug });
+    expect(taken.status).toBe(422);
+    expect(taken.text).toContain('Kode ini sudah dipakai unit lain.');
+    expect(taken.text).toContain('value="Dobel"');
+    const bad = await postForm(asAdmin, '/admin/units', { name: 'X', slug: 'Bad Code!' });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('id="e-slug"');
+    expect(await Unit.countDocuments({})).toBe(before);
+  });
+
+  test('rename: saved with before and after in the audit trail', async () => {
+    const u = await createUnit('Nama Lama');
+    expect((await postForm(asAdmin, `/admin/units/${u._id}`, { name: 'Nama Baru' })).status).toBe(303);
+    expect((await Unit.findById(u._id).lean())!.name).toBe('Nama Baru');
+    const entry = await AuditLog.findOne({ action: 'unit.rename', 'target.id': String(u._id) }).lean();
+    expect(entry).toMatchObject({ before: { name: 'Nama Lama' }, after: { name: 'Nama Baru' } });
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The admin area under /admin: login and account, the landing page, surveys, users, the audit
- * trail and API tokens. CSRF protection for all of /admin is applied in features/index.ts.
+ * trail, units and API tokens. CSRF protection for all of /admin is applied in features/index.ts.
  *
  *   GET /admin    landing page (logged in): links to what the role may do
  */
@@ -11,6 +11,7 @@ import { auditRoutes } from '../audit/audit.routes';
 import { tokensRoutes } from '../api/tokens.routes';
 import { surveysRoutes } from '../surveys/surveys.routes';
 import { usersRoutes } from '../users/users.routes';
+import { unitsRoutes } from '../users/units.routes';
 import { mustChangePasswordGate, takeFlash } from './admin.web';
 
 export function adminRoutes(): Router {
@@ -27,6 +28,7 @@ export function adminRoutes(): Router {
   router.use(authRoutes());
   router.use(surveysRoutes());
   router.use(usersRoutes());
+  router.use(unitsRoutes());
   router.use(auditRoutes());
   router.use(tokensRoutes());
   return router;

@@ -1,0 +1,56 @@
+/**
+ * Organisation units, admins only: users and surveys belong to a unit, so a fresh installation
+ * needs a way to create them. A unit's path (ancestors and itself) is set once, at creation;
+ * units are renamed but not moved (moving would rewrite every survey's unit path).
+ */
+import { Types } from 'mongoose';
+import { z } from 'zod';
+import { Unit } from '../../../models/unit';
+import { Invalid, NotFound, isDuplicateKey } from '../../errors';
+import type { CurrentUser } from '../../web/auth';
+import { parseOrInvalid } from '../../web/validate';
+import { changedFields, recordAudit } from '../audit/audit.service';
+
+type Actor = Pick<CurrentUser, 'id' | 'email' | 'name'>;
+
+const nameField = z.string().trim().min(1, 'admin.required').max(200, 'admin.tooLong');
+
+// Why the slug rule: it appears in API URLs (/api/v1/units/<slug>/indicators) and imports.
+const createSchema = z.object({
+  name: nameField,
+  slug: z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9-]{1,79}$/, 'surveys.err.slug'),
+  parentId: z.union([z.literal(''), z.string().regex(/^[0-9a-f]{24}$/i, 'units.err.parent')]).optional(),
+});
+
+/** Every unit in tree order (parents before children), with its depth. */
+export async function listUnits() {
+  const units = await Unit.find({}, { name: 1, slug: 1, path: 1, parentId: 1 }).lean();
+  const byId = new Map(units.map((u) => [String(u._id), u]));
+  const key = (u: (typeof units)[number]) => u.path.map((id) => byId.get(String(id))?.name ?? '').join(' / ');
+  return units.map((u) => ({ ...u, depth: Math.max(0, u.path.length - 1), sortKey: key(u) })).sort((a, b) => a.sortKey.localeCompare(b.sortKey, 'id'));
+}
+
+export async function createUnit(actor: Actor, body: unknown): Promise<void> {
+  const input = parseOrInvalid(createSchema, body);
+  const parent = input.parentId ? await Unit.findById(input.parentId, { path: 1 }).lean() : null;
+  if (input.parentId && !parent) throw new Invalid({ parentId: 'units.err.parent' });
+  const unit = new Unit({ name: input.name, slug: input.slug, parentId: parent?._id ?? null });
+  unit.path = [...(parent?.path ?? []), unit._id];
+  try {
+    await unit.save();
+  } catch (e) {
+    if (isDuplicateKey(e)) throw new Invalid({ slug: 'units.err.slugTaken' });
+    throw e;
+  }
+  await recordAudit({ actor, action: 'unit.create', target: { kind: 'unit', id: unit._id, label: unit.name }, after: { name: unit.name, slug: unit.slug, parentId: unit.parentId } });
+}
+
+export async function renameUnit(actor: Actor, id: string, body: unknown): Promise<void> {
+  const { name } = parseOrInvalid(z.object({ name: nameField }), body);
+  const unit = Types.ObjectId.isValid(id) ? await Unit.findById(id).lean() : null;
+  if (!unit) throw new NotFound();
+  const diff = changedFields(unit as unknown as Record<string, unknown>, { name });
+  if (!diff) return;
+  await Unit.updateOne({ _id: unit._id }, { $set: { name } });
+  await recordAudit({ actor, action: 'unit.rename', target: { kind: 'unit', id: unit._id, label: name }, ...diff });
+}

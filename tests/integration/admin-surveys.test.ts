@@ -192,12 +192,21 @@ describe('editing a survey', () => {
     expect(ok.status).toBe(303);
     const stored = await Survey.findById(survey._id).lean();
     expect(stored).toMatchObject({ title: 'SKM Semester 2', period: { year: 2024, semester: 2 }, population: 1800, suggestionEnabled: true, oneResponsePerDevice: false });
-    expect(stored!.opensAt!.toISOString()).toBe('2024-07-01T00:00:00.000Z');
+    // Dates are WIB calendar days: open from the start of 1 July, closed after the end of 31 December.
+    expect(stored!.opensAt!.toISOString()).toBe('2024-06-30T17:00:00.000Z');
+    expect(stored!.closesAt!.toISOString()).toBe('2024-12-31T16:59:59.999Z');
+    const page = await asManager.agent.get(`/admin/surveys/${survey._id}`);
+    expect(page.text).toContain('value="2024-07-01"');
+    expect(page.text).toContain('value="2024-12-31"');
     const bad = await postForm(asManager, `/admin/surveys/${survey._id}/settings`, { title: 'Lain', year: '2024', opensAt: '2024-12-31', closesAt: '2024-01-01' });
     expect(bad.status).toBe(422);
     expect(bad.text).toContain('id="e-closesAt"');
     expect(bad.text).toContain('value="Lain"');
     expect((await Survey.findById(survey._id).lean())!.title).toBe('SKM Semester 2');
+    const noSuchDay = await postForm(asManager, `/admin/surveys/${survey._id}/settings`, { title: 'Lain', year: '2024', opensAt: '2024-02-31', closesAt: '2024-13-01' });
+    expect(noSuchDay.status).toBe(422);
+    expect(noSuchDay.text).toContain('id="e-opensAt"');
+    expect(noSuchDay.text).toContain('id="e-closesAt"');
   });
 
   test('services and profile questions as text lines; a bad line is named', async () => {

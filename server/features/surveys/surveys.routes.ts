@@ -19,7 +19,7 @@ import { Conflict } from '../../errors';
 import { TEMPLATE_IDS } from '../../ikm';
 import { canManageUnit, requireRole, requireUser } from '../../web/auth';
 import { flash, handleForm } from '../admin/admin.web';
-import { formatProfileQuestions, formatServices, type Choice } from './surveys.schema';
+import { formatProfileQuestions, formatServices, wibDate, type Choice } from './surveys.schema';
 import {
   copySources,
   createSurvey,
@@ -49,10 +49,6 @@ async function newLocals(req: Request, res: Response) {
   };
 }
 
-function dateInput(d: Date | null | undefined): string {
-  return d ? d.toISOString().slice(0, 10) : '';
-}
-
 /** Everything the survey page shows; `section` and `values` refill the form that failed. */
 async function pageLocals(req: Request, res: Response, section: string | null = null) {
   const survey = (await loadSurvey(req.user!, String(req.params.id), 'read')).toObject();
@@ -66,8 +62,8 @@ async function pageLocals(req: Request, res: Response, section: string | null = 
     quarter: s.period.quarter ? String(s.period.quarter) : '',
     month: s.period.month ? String(s.period.month) : '',
     population: s.population ? String(s.population) : '',
-    opensAt: dateInput(s.opensAt),
-    closesAt: dateInput(s.closesAt),
+    opensAt: wibDate(s.opensAt),
+    closesAt: wibDate(s.closesAt),
     suggestionEnabled: s.suggestionEnabled ? 'on' : '',
     oneResponsePerDevice: s.oneResponsePerDevice ? 'on' : '',
     services: formatServices(s.services as unknown as Choice[]),

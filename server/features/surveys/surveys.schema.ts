@@ -15,13 +15,27 @@ const optionalInt = (min: number, max: number, message: 'surveys.err.semester' |
     .transform((v) => (v ? Number(v) : null))
     .refine((v) => v === null || (Number.isInteger(v) && v >= min && v <= max), message);
 
-const date = z
-  .string()
-  .trim()
-  .optional()
-  .refine((v) => !v || /^\d{4}-\d{2}-\d{2}$/.test(v), 'surveys.err.date')
-  .transform((v) => (v ? new Date(`${v}T00:00:00Z`) : null))
-  .refine((v) => v === null || !Number.isNaN(v.getTime()), 'surveys.err.date');
+/**
+ * A calendar date from a date input, read in Western Indonesia Time (WIB, UTC+7): opening at
+ * the start of that day, closing at its end, so "closes 31 December" includes 31 December.
+ */
+export const WIB_OFFSET = '+07:00';
+
+/** The WIB calendar date of a stored instant, for a date input. */
+export function wibDate(d: Date | null | undefined): string {
+  if (!d || Number.isNaN(d.getTime())) return '';
+  return new Date(d.getTime() + 7 * 3600 * 1000).toISOString().slice(0, 10);
+}
+
+const date = (edge: 'start' | 'end') =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => !v || /^\d{4}-\d{2}-\d{2}$/.test(v), 'surveys.err.date')
+    // A day that does not exist (31 February) must not roll over into the next month.
+    .refine((v) => !v || wibDate(new Date(`${v}T12:00:00${WIB_OFFSET}`)) === v, 'surveys.err.date')
+    .transform((v) => (v ? new Date(`${v}T${edge === 'start' ? '00:00:00.000' : '23:59:59.999'}${WIB_OFFSET}`) : null));
 
 const checkbox = z.literal('on').optional().transform((v) => v === 'on');
 
@@ -62,8 +76,8 @@ export const settingsSchema = z
     description: z.string().trim().max(2000, 'admin.tooLong').optional().default(''),
     ...periodFields,
     population: optionalInt(1, 100_000_000, 'surveys.err.population'),
-    opensAt: date,
-    closesAt: date,
+    opensAt: date('start'),
+    closesAt: date('end'),
     suggestionEnabled: checkbox,
     oneResponsePerDevice: checkbox,
   })

@@ -26,6 +26,7 @@ import '../server/models';
 import { Unit } from '../models/unit';
 import { Survey } from '../models/survey';
 import { Response } from '../models/response';
+import { RateLimit } from '../models/rate-limit';
 import { elementsFromTemplate } from '../server/features/surveys/elements';
 import { newIdempotencyKey, signStartToken } from '../server/features/survey-form/form-token';
 import type { SurveyFormDeps } from '../server/features/survey-form/survey-form.routes';
@@ -177,11 +178,14 @@ async function main(): Promise<void> {
   const rawRate = TOTAL / rawSeconds;
   const appRate = accepted / appSeconds;
 
+  await new Promise((r) => setTimeout(r, 500)); // the rate-limit store's last sync
+  const limitHits = (await RateLimit.find({}).lean()).reduce((sum, w) => sum + w.hits, 0);
   const stored = await Response.countDocuments({ surveyId: survey._id });
   const counted = (await Survey.findById(survey._id).lean())!.responseCount;
   say(`raw driver insertOne:  ${TOTAL} in ${rawSeconds.toFixed(2)} s = ${rawRate.toFixed(0)}/s (concurrency ${CONCURRENCY})`);
   say(`app POST /s/:slug:     ${accepted} accepted (${refused} refused) in ${appSeconds.toFixed(2)} s = ${appRate.toFixed(0)}/s (concurrency ${CONCURRENCY})`);
   say(`stored responses: ${stored}, survey.responseCount: ${counted} (expected ${TOTAL + WARMUP} each)`);
+  say(`rate-limit hits counted in the database: ${limitHits} (every POST)`);
   say(`ratio app/raw: ${(appRate / rawRate).toFixed(2)} (target ≥ 0.60; per round ${ratios.map((x) => x.toFixed(2)).join(', ')})`);
 
   agent.destroy();

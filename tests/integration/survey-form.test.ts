@@ -5,6 +5,7 @@ import { Response } from '../../models/response';
 import { Survey } from '../../models/survey';
 import { RateLimit } from '../../models/rate-limit';
 import { DeviceResponse } from '../../models/device-response';
+import { SurveyStats } from '../../models/survey-stats';
 import { signStartToken } from '../../server/features/survey-form/form-token';
 import { periodFields } from '../../server/features/survey-form/period';
 import { qrSvg } from '../../server/features/survey-form/qr';
@@ -139,6 +140,11 @@ describe('survey form: POST /s/:slug stores a valid response exactly once', () =
     );
     const after = await Survey.findById(survey._id).lean();
     expect(after!.responseCount).toBe(1);
+    // The dashboard's per-element counters were updated before the thank-you.
+    const stats = await SurveyStats.findOne({ surveyId: survey._id, bucket: 'all' }).lean();
+    expect(stats).toMatchObject({ respondents: 1, complete: 1 });
+    const firstKey = survey.elements[0]!.key;
+    expect((stats!.c as Record<string, Record<string, number>>)[firstKey]![`s${answers[`a_${firstKey}`]}`]).toBe(1);
     const thanks = await request(app).get(res.headers.location!);
     expect(thanks.status).toBe(200);
     expect(thanks.text).toContain('Terima kasih!');
@@ -165,6 +171,7 @@ describe('survey form: POST /s/:slug stores a valid response exactly once', () =
     expect(again.headers.location).toBe(`/s/${survey.slug}/terima-kasih`);
     expect(await countFor(survey._id)).toBe(1);
     expect((await Survey.findById(survey._id).lean())!.responseCount).toBe(1);
+    expect((await SurveyStats.findOne({ surveyId: survey._id, bucket: 'all' }).lean())!.respondents).toBe(1);
   });
 
   test('concurrent double submit with one key: exactly one stored', async () => {
@@ -436,7 +443,12 @@ describe('survey form: abuse resistance that explains itself', () => {
     expect(third.text).toContain('Mohon tunggu sekitar');
     expect(third.text).toContain('>Jawaban ketiga</textarea>');
     expect(await countFor(survey._id)).toBe(1);
-    const windows = await RateLimit.find({}).lean();
+    // The hits reach the shared database counter within the store's sync delay.
+    let windows = await RateLimit.find({}).lean();
+    for (let i = 0; i < 20 && !windows.some((w) => w.hits === 3); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      windows = await RateLimit.find({}).lean();
+    }
     expect(windows.some((w) => w.hits === 3)).toBe(true);
     expect(JSON.stringify(windows)).not.toMatch(/127\.0\.0\.1|::1/);
     await new Promise((r) => setTimeout(r, windowMs - (Date.now() % windowMs) + 20));
@@ -511,20 +523,28 @@ describe('survey form: period fields', () => {
 });
 
 describe('rate-limit store: counters in the database', () => {
-  test('concurrent hits get distinct running totals from one shared counter; ended windows are swept', async () => {
-    const store = new DatabaseRateLimitStore({ prefix: `t${Date.now()}` });
+  test('hits are counted at once, merged into one shared database counter, and ended windows are swept', async () => {
+    const store = new DatabaseRateLimitStore({ prefix: `t${Date.now()}`, syncMs: 10_000 });
     store.windowMs = 60_000;
     const totals = await Promise.all(Array.from({ length: 20 }, () => store.increment('client-a')));
     expect(totals.map((t) => t.totalHits).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-    expect((await store.get('client-a'))!.totalHits).toBe(20);
-    // A second instance (another app server) sees and continues the same count.
-    const other = new DatabaseRateLimitStore({ prefix: store.prefix });
+    await store.sync();
+    const [doc] = await RateLimit.find({ _id: new RegExp(`^${store.prefix}:`) }).lean();
+    expect(doc!.hits).toBe(20);
+    expect(doc!.expiresAt.getTime()).toBe(totals[0]!.resetTime!.getTime());
+    // A second instance (another app server) adds to the same counter and learns the total.
+    const other = new DatabaseRateLimitStore({ prefix: store.prefix, syncMs: 10_000 });
     other.windowMs = 60_000;
-    expect((await other.increment('client-a')).totalHits).toBe(21);
+    expect((await other.increment('client-a')).totalHits).toBe(1);
+    await other.sync();
+    expect((await other.get('client-a'))!.totalHits).toBe(21);
+    expect((await store.increment('client-a')).totalHits).toBe(21); // as of its last sync (20) plus its own new hit
+    await store.sync();
+    expect((await store.get('client-a'))!.totalHits).toBe(22);
     await RateLimit.create({ _id: `${store.prefix}:old`, hits: 5, expiresAt: new Date(Date.now() - 1000) });
     expect(await store.sweep()).toBeGreaterThanOrEqual(1);
     expect(await RateLimit.findById(`${store.prefix}:old`)).toBeNull();
-    expect((await store.get('client-a'))!.totalHits).toBe(21);
+    expect((await RateLimit.findById(doc!._id).lean())!.hits).toBe(22);
     store.shutdown();
     other.shutdown();
   });

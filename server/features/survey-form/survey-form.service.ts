@@ -35,6 +35,11 @@ export interface SubmitInput {
   deviceHash?: string;
   secret: string;
   minFillMs: number;
+  /**
+   * The response is stored but a counter update failed: the respondent is still thanked (their
+   * answers are safe; counters can be rebuilt from the responses), and the caller logs this.
+   */
+  onCounterError?: (err: unknown) => void;
 }
 
 export interface StoredResponse {
@@ -69,7 +74,7 @@ export async function submitResponse(input: SubmitInput): Promise<'stored' | 'al
     if (claimed) await releaseDevice(survey, input.deviceHash!, key);
     throw e;
   }
-  if (stored) await afterResponseStored(response);
+  if (stored) await afterResponseStored(response, survey).catch((e: unknown) => input.onCounterError?.(e));
   return stored ? 'stored' : 'already-stored';
 }
 

@@ -1,3 +1,4 @@
+import zlib from 'node:zlib';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { useTestDatabase } from '../support/db';
@@ -47,6 +48,23 @@ describe('survey form: GET /s/:slug renders an accessible form', () => {
     expect(res.text).not.toMatch(/<script(?![^>]*src=)/);
     expect(res.text).not.toMatch(/ style=/);
     expect(res.headers['cache-control']).toBe('private, no-cache');
+  });
+
+  test('the form page weighs at most 30 KB compressed, HTML and CSS together', async () => {
+    const survey = await makeSurvey({
+      profileQuestions: [{ key: 'instansi', label: { id: 'Asal instansi', en: 'Organisation' }, kind: 'text' }],
+    });
+    const page = await request(app).get(`/s/${survey.slug}`);
+    const css = [...page.text.matchAll(/<link rel="stylesheet" href="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+    expect(css.length).toBeGreaterThanOrEqual(1);
+    let bytes = zlib.gzipSync(page.text).length;
+    for (const href of css) {
+      const res = await request(app).get(href);
+      expect(res.status).toBe(200);
+      bytes += zlib.gzipSync(res.text).length;
+    }
+    expect(bytes).toBeLessThanOrEqual(30 * 1024);
+    expect(page.text).not.toMatch(/https?:\/\/(?!www\.w3\.org)/); // no third-party requests
   });
 
   test('?lang=en: the questions, labels and services come from the survey in English', async () => {

@@ -9,11 +9,13 @@ import { homeRoutes } from './home/home.routes';
 import { adminRoutes } from './admin/admin.routes';
 import { apiRoutes } from './api/api.routes';
 import { surveyFormRoutes } from './survey-form/survey-form.routes';
+import { dashboardRoutes } from './dashboard/dashboard.routes';
 
 export function mountFeatures(app: Express, deps: AppDeps): void {
   // Every page under /admin works with a session: each state change must carry the CSRF token.
   app.use('/admin', csrfProtection);
   app.use('/admin', adminRoutes());
+  app.use('/admin', dashboardRoutes());
   app.use('/api', apiRoutes());
   app.use(homeRoutes());
   app.use(surveyFormRoutes(deps));

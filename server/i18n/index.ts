@@ -6,8 +6,9 @@
 import * as core from './core';
 import * as form from './form';
 import * as admin from './admin';
+import * as dashboard from './dashboard';
 
-const tables = [core, form, admin] as const;
+const tables = [core, form, admin, dashboard] as const;
 
 type Merge<T extends readonly { id: object }[]> = T extends readonly [infer H extends { id: object }, ...infer R extends { id: object }[]]
   ? H['id'] & Merge<R>

@@ -1,0 +1,370 @@
+/**
+ * The dashboard's use cases: a survey's results with its breakdowns (per element, answer
+ * distribution, profiles, months, services, earlier periods), a unit's surveys compared and
+ * combined, and the suggestions list with hide-from-reports. Numbers come from
+ * results.service (server/ikm underneath); the views only format them.
+ */
+import { Types } from 'mongoose';
+import { Survey, type SurveyDoc } from '../../../models/survey';
+import { Unit } from '../../../models/unit';
+import { Response } from '../../../models/response';
+import { Forbidden, NotFound } from '../../errors';
+import { canManageUnit, canReadUnit, unitFilter, type CurrentUser } from '../../web/auth';
+import { elementSetOf } from '../surveys/elements';
+import { recordAudit } from '../audit/audit.service';
+import {
+  addCounts,
+  computeSurveyResults,
+  indicatorOf,
+  resultFromCounts,
+  sumCounts,
+  type Cell,
+  type Counts,
+  type ResultsFilter,
+  type SurveyResults,
+  type YearMonth,
+} from '../results/results.service';
+import { STANDARD_PROFILE_KEYS } from './stats.service';
+import type { IkmResult } from '../../ikm';
+
+/** Query-string filters, as strings (validated here: anything malformed is ignored). */
+export type DashboardQuery = Record<string, unknown>;
+
+const YM = /^(\d{4})-(\d{2})$/;
+const KEY = /^[a-z0-9][a-z0-9_-]{0,59}$/;
+
+function str(q: DashboardQuery, name: string): string | undefined {
+  const v = q[name];
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+}
+
+function yearMonth(v: string | undefined): YearMonth | undefined {
+  const m = v ? YM.exec(v) : null;
+  if (!m) return undefined;
+  const month = Number(m[2]);
+  return month >= 1 && month <= 12 ? { year: Number(m[1]), month } : undefined;
+}
+
+/** The profile filter keys offered: the standard ones and the survey's own choice questions. */
+export function profileFilterKeys(surveys: readonly Pick<SurveyDoc, 'profileQuestions'>[]): string[] {
+  const keys: string[] = [...STANDARD_PROFILE_KEYS];
+  for (const s of surveys) for (const q of s.profileQuestions ?? []) if (q.kind === 'choice' && !keys.includes(q.key)) keys.push(q.key);
+  return keys;
+}
+
+/** Filters from the query string. */
+export function parseFilter(q: DashboardQuery, profileKeys: readonly string[]): ResultsFilter {
+  const filter: ResultsFilter = {};
+  const from = yearMonth(str(q, 'from'));
+  const to = yearMonth(str(q, 'to'));
+  if (from) filter.from = from;
+  if (to) filter.to = to;
+  const service = str(q, 'service');
+  if (service !== undefined && KEY.test(service)) filter.service = service;
+  const profile: Record<string, string> = {};
+  for (const key of profileKeys) {
+    const v = str(q, `p_${key}`);
+    if (v !== undefined && v.length <= 100) profile[key] = v;
+  }
+  if (Object.keys(profile).length > 0) filter.profile = profile;
+  return filter;
+}
+
+async function readableSurvey(user: CurrentUser, surveyId: string): Promise<SurveyDoc> {
+  if (!Types.ObjectId.isValid(surveyId)) throw new NotFound();
+  const survey = await Survey.findById(surveyId).lean<SurveyDoc>();
+  if (!survey) throw new NotFound();
+  if (!canReadUnit(user, survey.unitPath)) throw new Forbidden();
+  return survey;
+}
+
+/** Loads a survey the user may manage (import, hide suggestions). */
+export async function manageableSurvey(user: CurrentUser, surveyId: string): Promise<SurveyDoc> {
+  const survey = await readableSurvey(user, surveyId);
+  if (!canManageUnit(user, survey.unitPath)) throw new Forbidden();
+  return survey;
+}
+
+export interface MonthPoint {
+  year: number;
+  month: number;
+  respondents: number;
+  result: IkmResult | null;
+}
+
+export interface ServicePoint {
+  key: string;
+  respondents: number;
+  result: IkmResult | null;
+}
+
+export interface PeriodPoint {
+  survey: SurveyDoc;
+  current: boolean;
+  results: SurveyResults;
+}
+
+export interface SurveyDashboard {
+  survey: SurveyDoc;
+  results: SurveyResults;
+  filter: ResultsFilter;
+  order: 'questionnaire' | 'sorted';
+  profileKeys: string[];
+  /** Months present in the survey's data, for the period selects. */
+  monthOptions: YearMonth[];
+  /** Profile answers present in the survey's data, for the profile selects. */
+  profileOptions: Map<string, string[]>;
+  months: MonthPoint[];
+  services: ServicePoint[];
+  periods: PeriodPoint[];
+  suggestions: { id: string; text: string; submittedAt: Date }[];
+  canManage: boolean;
+}
+
+/** Groups cells by a key and computes each group's index. */
+function groupCells<K>(cells: readonly Cell[], keyOf: (c: Cell) => K): Map<K, Counts> {
+  const groups = new Map<K, Counts>();
+  for (const c of cells) {
+    const k = keyOf(c);
+    groups.set(k, addCounts(groups.get(k) ?? sumCounts([]), c));
+  }
+  return groups;
+}
+
+/** A survey's dashboard. */
+export async function surveyDashboard(user: CurrentUser, surveyId: string, q: DashboardQuery): Promise<SurveyDashboard> {
+  const survey = await readableSurvey(user, surveyId);
+  const set = elementSetOf(survey as never);
+  const profileKeys = profileFilterKeys([survey]);
+  const filter = parseFilter(q, profileKeys);
+  const results = await computeSurveyResults(survey, filter);
+  const order = str(q, 'order') === 'sorted' ? 'sorted' : 'questionnaire';
+
+  const all = await computeSurveyResults(survey);
+  const monthOptions = [...new Set(all.cells.map((c) => c.year * 100 + c.month))]
+    .sort((a, b) => a - b)
+    .map((n) => ({ year: Math.floor(n / 100), month: n % 100 }));
+
+  const profileOptions = new Map(profileKeys.map((k) => [k, [...(all.profiles.get(k)?.keys() ?? [])].sort()]));
+  const byMonth = groupCells(results.cells, (c) => c.year * 100 + c.month);
+  const months = [...byMonth.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([n, counts]) => ({ year: Math.floor(n / 100), month: n % 100, respondents: counts.respondents, result: resultFromCounts(set, counts).result }));
+  const byService = groupCells(results.cells, (c) => c.service);
+  const serviceKeys = [...survey.services.map((s) => s.key), ...[...byService.keys()].filter((k) => !survey.services.some((s) => s.key === k))];
+  const services = serviceKeys
+    .filter((k) => byService.has(k))
+    .map((key) => {
+      const counts = byService.get(key)!;
+      return { key, respondents: counts.respondents, result: resultFromCounts(set, counts).result };
+    });
+
+  // Earlier (and later) periods of the same unit on the same element set: the trend.
+  const siblings = await Survey.find({ unitId: survey.unitId, template: survey.template }).sort({ 'period.year': 1, 'period.semester': 1, 'period.quarter': 1 }).lean<SurveyDoc[]>();
+  const keys = survey.elements.map((e) => e.key).join(',');
+  const periods: PeriodPoint[] = [];
+  for (const s of siblings.filter((x) => x.elements.map((e) => e.key).join(',') === keys).slice(-8)) {
+    periods.push({ survey: s, current: s._id.equals(survey._id), results: s._id.equals(survey._id) ? all : await computeSurveyResults(s) });
+  }
+
+  const latest = await Response.collection
+    .find({ surveyId: survey._id, suggestion: { $nin: ['', null] }, suggestionHidden: { $ne: true } }, { projection: { suggestion: 1, submittedAt: 1 } })
+    .sort({ submittedAt: -1 })
+    .limit(5)
+    .toArray();
+
+  return {
+    survey,
+    results,
+    filter,
+    order,
+    profileKeys,
+    monthOptions,
+    profileOptions,
+    months,
+    services,
+    periods,
+    suggestions: latest.map((r) => ({ id: String(r._id), text: String(r.suggestion), submittedAt: r.submittedAt as Date })),
+    canManage: canManageUnit(user, survey.unitPath),
+  };
+}
+
+export interface UnitRow {
+  unit: { _id: Types.ObjectId; name: string };
+  respondents: number;
+  result: IkmResult | null;
+}
+
+export interface UnitDashboard {
+  units: { _id: Types.ObjectId; name: string; depth: number }[];
+  unitId: string | null;
+  yearFrom: number | null;
+  yearTo: number | null;
+  filter: ResultsFilter;
+  profileKeys: string[];
+  profileOptions: Map<string, string[]>;
+  surveys: { survey: SurveyDoc; unitName: string; results: SurveyResults }[];
+  /** False when the surveys use different element sets (no combined figures). */
+  combinable: boolean;
+  combined: { respondents: number; result: IkmResult | null } | null;
+  byUnit: UnitRow[];
+  byYear: { year: number; respondents: number; result: IkmResult | null }[];
+  byService: { key: string; name: { id: string; en: string }; respondents: number; result: IkmResult | null }[];
+  serviceOptions: { key: string; name: { id: string; en: string } }[];
+}
+
+const YEAR = /^\d{4}$/;
+
+/** A unit (with its sub-units) over a range of years: its surveys compared and combined. */
+export async function unitDashboard(user: CurrentUser, q: DashboardQuery): Promise<UnitDashboard> {
+  const units = await Unit.find(unitFilter(user, 'path'), { name: 1, path: 1 }).sort({ name: 1 }).lean();
+  const unitOptions = units
+    .map((u) => ({ _id: u._id, name: u.name, depth: u.path.length, path: u.path }))
+    .sort((a, b) => a.path.map(String).join('/').localeCompare(b.path.map(String).join('/')));
+  const wanted = str(q, 'unit');
+  const unit = wanted && Types.ObjectId.isValid(wanted) ? unitOptions.find((u) => String(u._id) === wanted) : undefined;
+  const yearFrom = YEAR.test(str(q, 'yearFrom') ?? '') ? Number(str(q, 'yearFrom')) : null;
+  const yearTo = YEAR.test(str(q, 'yearTo') ?? '') ? Number(str(q, 'yearTo')) : null;
+
+  const match: Record<string, unknown> = { ...unitFilter(user, 'unitPath') };
+  if (unit) match.unitPath = unit._id;
+  const year: Record<string, number> = {};
+  if (yearFrom !== null) year.$gte = yearFrom;
+  if (yearTo !== null) year.$lte = yearTo;
+  if (Object.keys(year).length > 0) match['period.year'] = year;
+  const surveys = (await Survey.collection.find(match).sort({ 'period.year': 1, title: 1 }).limit(200).toArray()) as unknown as SurveyDoc[];
+  const profileKeys = profileFilterKeys(surveys);
+  const filter = parseFilter(q, profileKeys);
+  delete filter.from;
+  delete filter.to;
+
+  const names = new Map(units.map((u) => [String(u._id), u.name]));
+  const rows: UnitDashboard['surveys'] = [];
+  for (const s of surveys) rows.push({ survey: s, unitName: names.get(String(s.unitId)) ?? '', results: await computeSurveyResults(s, filter) });
+
+  // Combined figures only across surveys with the very same element keys and grade table.
+  const signature = (s: SurveyDoc) => `${elementSetOf(s as never).gradeTable}|${s.elements.map((e) => e.key).join(',')}`;
+  const combinable = rows.length > 0 && rows.every((r) => signature(r.survey) === signature(rows[0]!.survey));
+  const set = rows.length > 0 ? rows[0]!.results.set : null;
+  const countsOf = (r: SurveyResults): Counts => sumCounts(r.cells);
+  const combine = (list: typeof rows) => {
+    const counts = sumCounts(list.map((r) => countsOf(r.results)));
+    return { respondents: counts.respondents, result: combinable && set ? resultFromCounts(set, counts).result : null };
+  };
+
+  const byUnitMap = new Map<string, typeof rows>();
+  for (const r of rows) byUnitMap.set(String(r.survey.unitId), [...(byUnitMap.get(String(r.survey.unitId)) ?? []), r]);
+  const byYearMap = new Map<number, typeof rows>();
+  for (const r of rows) byYearMap.set(r.survey.period.year, [...(byYearMap.get(r.survey.period.year) ?? []), r]);
+
+  const serviceNames = new Map<string, { id: string; en: string }>();
+  for (const s of surveys) for (const svc of s.services ?? []) if (!serviceNames.has(svc.key)) serviceNames.set(svc.key, svc.name ?? { id: svc.key, en: svc.key });
+  const serviceCounts = new Map<string, Counts>();
+  for (const r of rows) {
+    for (const c of r.results.cells) serviceCounts.set(c.service, addCounts(serviceCounts.get(c.service) ?? sumCounts([]), c));
+  }
+
+  const profileOptions = new Map<string, string[]>();
+  for (const key of profileKeys) {
+    const values = new Set<string>();
+    for (const r of rows) for (const v of r.results.profiles.get(key)?.keys() ?? []) values.add(v);
+    profileOptions.set(key, [...values].sort());
+  }
+  return {
+    profileOptions,
+    units: unitOptions.map(({ _id, name, depth }) => ({ _id, name, depth })),
+    unitId: unit ? String(unit._id) : null,
+    yearFrom,
+    yearTo,
+    filter,
+    profileKeys,
+    surveys: rows,
+    combinable,
+    combined: rows.length > 0 ? combine(rows) : null,
+    byUnit: [...byUnitMap.entries()].map(([id, list]) => ({ unit: { _id: new Types.ObjectId(id), name: names.get(id) ?? '' }, ...combine(list) })),
+    byYear: [...byYearMap.entries()].sort(([a], [b]) => a - b).map(([y, list]) => ({ year: y, ...combine(list) })),
+    byService: [...serviceCounts.entries()]
+      .filter(([key]) => key !== '')
+      .map(([key, counts]) => ({
+        key,
+        name: serviceNames.get(key) ?? { id: key, en: key },
+        respondents: counts.respondents,
+        result: combinable && set ? resultFromCounts(set, counts).result : null,
+      })),
+    serviceOptions: [...serviceNames.entries()].map(([key, name]) => ({ key, name })),
+  };
+}
+
+export { indicatorOf };
+
+/* ---------------------------------------------------------------- suggestions */
+
+export interface SuggestionPage {
+  survey: SurveyDoc;
+  q: string;
+  showHidden: boolean;
+  page: number;
+  pages: number;
+  total: number;
+  items: { id: string; text: string; submittedAt: Date; hidden: boolean; service: string }[];
+  canManage: boolean;
+}
+
+const PAGE_SIZE = 50;
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A survey's suggestions, newest first, searchable (case-insensitive, literal text). */
+export async function listSuggestions(user: CurrentUser, surveyId: string, q: DashboardQuery): Promise<SuggestionPage> {
+  const survey = await readableSurvey(user, surveyId);
+  const canManage = canManageUnit(user, survey.unitPath);
+  const text = (str(q, 'q') ?? '').slice(0, 100);
+  const showHidden = canManage && str(q, 'hidden') === '1';
+  const filter: Record<string, unknown> = { surveyId: survey._id, suggestion: { $nin: ['', null] } };
+  if (text) filter.suggestion = { $regex: escapeRegex(text), $options: 'i' };
+  if (!showHidden) filter.suggestionHidden = { $ne: true };
+  const total = await Response.collection.countDocuments(filter);
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const pageNo = Math.min(pages, Math.max(1, Number(str(q, 'page') ?? '1') || 1));
+  const docs = await Response.collection
+    .find(filter, { projection: { suggestion: 1, submittedAt: 1, suggestionHidden: 1, service: 1 } })
+    .sort({ submittedAt: -1, _id: -1 })
+    .skip((pageNo - 1) * PAGE_SIZE)
+    .limit(PAGE_SIZE)
+    .toArray();
+  return {
+    survey,
+    q: text,
+    showHidden,
+    page: pageNo,
+    pages,
+    total,
+    items: docs.map((d) => ({
+      id: String(d._id),
+      text: String(d.suggestion ?? ''),
+      submittedAt: d.submittedAt as Date,
+      hidden: d.suggestionHidden === true,
+      service: String(d.service ?? ''),
+    })),
+    canManage,
+  };
+}
+
+/** Hides a suggestion from reports (or shows it again). Audited. */
+export async function setSuggestionHidden(user: CurrentUser, surveyId: string, responseId: string, hidden: boolean): Promise<void> {
+  const survey = await manageableSurvey(user, surveyId);
+  if (!Types.ObjectId.isValid(responseId)) throw new NotFound();
+  const before = await Response.findOne({ _id: responseId, surveyId: survey._id }, { suggestionHidden: 1, suggestion: 1 }).lean();
+  if (!before || !before.suggestion) throw new NotFound();
+  if (before.suggestionHidden === hidden) return;
+  await Response.updateOne({ _id: before._id }, { $set: { suggestionHidden: hidden } });
+  await recordAudit({
+    actor: { id: user.id, email: user.email, name: user.name },
+    action: hidden ? 'suggestion.hide' : 'suggestion.unhide',
+    target: { kind: 'response', id: before._id, label: `${survey.title}: ${before.suggestion.slice(0, 80)}` },
+    before: { suggestionHidden: before.suggestionHidden },
+    after: { suggestionHidden: hidden },
+  });
+}

@@ -6,3 +6,4 @@ import '../models/user';
 import '../models/rate-limit';
 import '../models/device-response';
 import '../models/survey-stats';
+import '../models/import-batch';

@@ -10,12 +10,17 @@ import { adminRoutes } from './admin/admin.routes';
 import { apiRoutes } from './api/api.routes';
 import { surveyFormRoutes } from './survey-form/survey-form.routes';
 import { dashboardRoutes } from './dashboard/dashboard.routes';
+import { importRoutes, importUpload } from './import/import.routes';
 
 export function mountFeatures(app: Express, deps: AppDeps): void {
   // Every page under /admin works with a session: each state change must carry the CSRF token.
+  // The answer-file upload is multipart: parsed first (admins and unit managers only), so the
+  // CSRF check below can read the form's _csrf field.
+  app.post('/admin/surveys/:id/import', ...importUpload);
   app.use('/admin', csrfProtection);
   app.use('/admin', adminRoutes());
   app.use('/admin', dashboardRoutes());
+  app.use('/admin', importRoutes());
   app.use('/api', apiRoutes());
   app.use(homeRoutes());
   app.use(surveyFormRoutes(deps));

@@ -1,0 +1,146 @@
+/** The import's pure helpers: column suggestions from question texts, labels → scores, timestamps. */
+import { getTemplate } from '../../server/ikm';
+import { toStoredElements } from '../../server/features/surveys/elements';
+import {
+  checkRows,
+  detectLayout,
+  labelScore,
+  parseTimestamp,
+  instantOf,
+  suggestMapping,
+  choiceKey,
+  type MappableSurvey,
+} from '../../server/features/import/import.mapping';
+
+const elements = toStoredElements(getTemplate('permenpanrb-14-2017'));
+const survey: MappableSurvey = {
+  elements,
+  services: [{ key: 'a', name: { id: 'Layanan A', en: 'Service A' } }, { key: 'b', name: { id: 'Layanan B', en: 'Service B' } }],
+  profile: [
+    { key: 'gender', label: { id: 'Jenis kelamin', en: 'Gender' }, kind: 'choice', options: [{ key: 'l', name: { id: 'Laki-laki', en: 'Male' } }, { key: 'p', name: { id: 'Perempuan', en: 'Female' } }] },
+    { key: 'age', label: { id: 'Kelompok usia', en: 'Age group' }, kind: 'choice', options: ['u20', '20-29', '30-39', '40-49', '50-59', '60plus'].map((key) => ({ key })) },
+    { key: 'education', label: { id: 'Pendidikan terakhir', en: 'Education' }, kind: 'choice', options: [{ key: 's1', name: { id: 'S1/D4', en: 'Bachelor' } }] },
+  ],
+  period: { year: 2022 },
+};
+
+describe('suggestMapping', () => {
+  test('Google Forms headers: numbered questions map to their elements, the rest by keywords', () => {
+    const header = [
+      'Cap waktu',
+      'Alamat email',
+      'Jenis kelamin',
+      'Usia',
+      'Jenis layanan yang Anda terima',
+      ...elements.map((e, i) => `${i + 1}. ${e.question.id}`),
+      'Saran dan masukan untuk perbaikan layanan',
+    ];
+
+    const m = suggestMapping(header, survey);
+
+    expect(m.slice(0, 5)).toEqual(['timestamp', 'ignore', 'pf:gender', 'pf:age', 'service']);
+    expect(m.slice(5, 14)).toEqual(elements.map((e) => `el:${e.key}`));
+    expect(m[14]).toBe('suggestion');
+  });
+
+  test('shuffled, shortened question texts still find their element; each element used once', () => {
+    const header = ['Timestamp', 'Kecepatan waktu pelayanan', 'Kualitas sarana dan prasarana', 'Persyaratan pelayanan sesuai jenis pelayanannya', 'Kecepatan pelayanan (lagi)'];
+
+    const m = suggestMapping(header, survey);
+
+    expect(m[0]).toBe('timestamp');
+    expect(m[1]).toBe('el:waktu');
+    expect(m[2]).toBe('el:sarpras');
+    expect(m[3]).toBe('el:persyaratan');
+    expect(m[4]).toBe('ignore');
+  });
+
+  test('U1…Uk headers: the method layout, columns mapped by code', () => {
+    const header = ['U1', 'U2', 'U3', 'U4', 'U5', 'U6', 'U7', 'U8', 'U9', 'layanan'];
+
+    expect(detectLayout(header, 9)).toBe('scores');
+    expect(suggestMapping(header, survey).slice(0, 9)).toEqual(elements.map((e) => `el:${e.key}`));
+    expect(detectLayout(header.slice(1), 9)).toBe('forms');
+  });
+});
+
+describe('labelScore', () => {
+  test.each([
+    ['Sangat sesuai', 4],
+    ['sangat  SESUAI', 4],
+    ['Tidak sesuai', 1],
+    ['Very appropriate', 4],
+    ['3', 3],
+    ['4 - Sangat sesuai', 4],
+    ['2. Kurang sesuai', 2],
+  ])('%s → %d (persyaratan)', (text, score) => {
+    expect(labelScore(text, elements[0]!)).toBe(score);
+  });
+
+  test('unknown texts and out-of-range numbers give null', () => {
+    expect(labelScore('Sangat setuju', elements[0]!)).toBeNull();
+    expect(labelScore('5', elements[0]!)).toBeNull();
+    expect(labelScore('Sangat mudah', elements[0]!)).toBeNull(); // another element's label
+  });
+
+  test('choiceKey: option names, keys and common spellings', () => {
+    expect(choiceKey('Perempuan', survey.profile[0]!.options, 'gender')).toBe('p');
+    expect(choiceKey('Pria', survey.profile[0]!.options, 'gender')).toBe('l');
+    expect(choiceKey('34', survey.profile[1]!.options, 'age')).toBe('30-39');
+    expect(choiceKey('Layanan B', survey.services)).toBe('b');
+    expect(choiceKey('Layanan Z', survey.services)).toBeNull();
+  });
+});
+
+describe('parseTimestamp', () => {
+  test('Google Forms download: "2022/03/15 10:23:45 PM GMT+7"', () => {
+    const t = parseTimestamp('2022/03/15 10:23:45 PM GMT+7', 'dmy')!;
+    expect(t).toMatchObject({ year: 2022, month: 3, day: 15, hour: 22, minute: 23, second: 45, offset: 420 });
+    expect(instantOf(t).toISOString()).toBe('2022-03-15T15:23:45.000Z');
+  });
+
+  test('Indonesian sheet day/month, English sheet month/day, ISO; WIB assumed without a zone', () => {
+    expect(parseTimestamp('15/03/2022 10:23:45', 'dmy')).toMatchObject({ year: 2022, month: 3, day: 15 });
+    expect(parseTimestamp('3/15/22 10:23', 'mdy')).toMatchObject({ year: 2022, month: 3, day: 15, hour: 10 });
+    expect(instantOf(parseTimestamp('2022-03-15 10:00:00', 'dmy')!).toISOString()).toBe('2022-03-15T03:00:00.000Z');
+    expect(parseTimestamp('2022-03-15T03:00:00Z', 'dmy')!.offset).toBe(0);
+  });
+
+  test('impossible dates and garbage are refused', () => {
+    expect(parseTimestamp('31/02/2022 10:00', 'dmy')).toBeNull();
+    expect(parseTimestamp('3/15/2022', 'dmy')).toBeNull();
+    expect(parseTimestamp('kemarin', 'dmy')).toBeNull();
+  });
+});
+
+describe('checkRows', () => {
+  test('row-level errors name row, column and reason; unknown labels are listed with counts', () => {
+    const header = ['Cap waktu', 'U1', 'U2'];
+    const table = {
+      header,
+      rows: [
+        { row: 2, cells: ['15/03/2022 10:00', 'Sangat sesuai', 'Mudah'] },
+        { row: 3, cells: ['16/03/2022 10:00', 'Sangat setuju', '5'] },
+        { row: 4, cells: ['16/03/2021 10:00', 'Sesuai', ''] },
+        { row: 5, cells: ['17/03/2022 10:00', 'Sangat setuju', ''] },
+      ],
+    };
+    const one: MappableSurvey = { ...survey, elements: elements.slice(0, 2) };
+
+    const r = checkRows(table, ['timestamp', 'el:persyaratan', 'el:prosedur'], {}, one, { dateOrder: 'dmy', defaultDate: '', defaultService: '' });
+
+    expect(r.valid.map((v) => v.row)).toEqual([2]);
+    expect(r.invalidRows).toBe(3);
+    expect(r.errors).toEqual([
+      { row: 3, column: 'U1', reason: { key: 'label', value: 'Sangat setuju' } },
+      { row: 3, column: 'U2', reason: { key: 'score', value: '5' } },
+      { row: 4, column: 'Cap waktu', reason: { key: 'period', value: '2021-03-16' } },
+      { row: 5, column: 'U1', reason: { key: 'label', value: 'Sangat setuju' } },
+    ]);
+    expect(r.unknown).toEqual([{ column: 1, header: 'U1', target: 'el:persyaratan', value: 'Sangat setuju', count: 2 }]);
+
+    const decided = checkRows(table, ['timestamp', 'el:persyaratan', 'el:prosedur'], { '1': { 'sangat setuju': '4' } }, one, { dateOrder: 'dmy', defaultDate: '', defaultService: '' });
+    expect(decided.valid.map((v) => v.row)).toEqual([2, 5]);
+    expect(decided.valid[1]!.answers).toEqual([{ k: 'persyaratan', v: 4 }]);
+  });
+});

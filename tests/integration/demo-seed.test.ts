@@ -15,6 +15,8 @@ import { elementSetOf } from '../../server/features/surveys/elements';
 import { DEMO_SURVEY_2021_SLUG, DEMO_SURVEY_SLUG, seedDemo } from '../../server/features/demo/seed';
 import { computeSurveyResults } from '../../server/features/results/results.service';
 import { verifyStats } from '../../server/features/dashboard/stats.service';
+import { testApp } from '../support/app';
+import { createUser, loginAs } from '../support/auth';
 
 useTestDatabase();
 
@@ -81,4 +83,20 @@ test('seedDemo: varied services, months and profiles; a 2021 period for the tren
   expect(s2022!.responseCount).toBe(1250);
   expect(await seedDemo({ config: testConfig(), log: () => undefined })).toBe(false);
   expect(await Unit.countDocuments()).toBe(1);
+});
+
+test('the demo dashboard page shows 92,26, A (Sangat Baik), target 90 and capaian 102,51%', async () => {
+  const app = testApp();
+  const survey = await Survey.findOne({ slug: DEMO_SURVEY_SLUG }).lean<SurveyDoc>();
+  const admin = await createUser('admin');
+  const { agent } = await loginAs(app, admin.email);
+
+  const res = await agent.get(`/admin/surveys/${survey!._id}/dashboard`);
+
+  expect(res.status).toBe(200);
+  expect(res.text).toContain('data-testid="ikm">92,26<');
+  expect(res.text).toContain('data-testid="grade">A (Sangat Baik)<');
+  expect(res.text).toContain('data-testid="achievement">102,51%<');
+  expect(res.text).toContain('<strong>90,00</strong>');
+  expect(res.text).toContain('Survei Kepuasan Stakeholder 2021'); // the trend across periods
 });

@@ -7,7 +7,7 @@
  *   viewer       own unit and its sub-units, read-only
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Types } from 'mongoose';
+import mongoose, { type Types } from 'mongoose';
 import { User, type Role } from '../../models/user';
 import { Forbidden, Unauthorized } from '../errors';
 import { wantsJson } from './errors';
@@ -82,7 +82,8 @@ export function requireRole(...roles: Role[]): RequestHandler {
  */
 export function unitFilter(user: CurrentUser, field = 'unitPath'): Record<string, unknown> {
   if (user.role === 'admin') return {};
-  if (!user.unitId) return { _id: { $in: [] } };
+  // sanitizeFilter is on globally: an operator written by us (not from the request) is trusted.
+  if (!user.unitId) return { _id: mongoose.trusted({ $in: [] }) };
   return { [field]: user.unitId };
 }
 

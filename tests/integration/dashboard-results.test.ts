@@ -2,6 +2,7 @@
  * The dashboard's figures equal the method module's on the same answers, and the counters
  * behind them stay right: verify detects a tampered counter, rebuild repairs it.
  */
+import { Types } from 'mongoose';
 import { useTestDatabase } from '../support/db';
 import { SurveyStats } from '../../models/survey-stats';
 import { Response } from '../../models/response';
@@ -175,5 +176,33 @@ describe('counters: verifyStats and rebuildStats', () => {
     expect(report.differences).toContainEqual({ bucket: 'cell:2022-03:a', field: 'c.persyaratan.s2', expected: 0, actual: 1 });
     await rebuildStats(survey._id);
     expect((await verifyStats(survey._id)).ok).toBe(true);
+  });
+});
+
+describe('unitDashboard', () => {
+  test('a unit with its sub-units: surveys combined by summing counts equal the method on all their answers', async () => {
+    const { unitDashboard } = await import('../../server/features/dashboard/dashboard.service');
+    const parent = await makeUnit('Induk');
+    const child = await makeUnit('Anak', parent);
+    const elsewhere = await makeUnit('Lain');
+    const a = await makeSurvey(parent);
+    const b = await makeSurvey(child, { period: { year: 2023 } });
+    const c = await makeSurvey(elsewhere);
+    const inA = randomInputs(6, 25);
+    const inB = randomInputs(7, 20).map((i) => ({ ...i, year: 2023 }));
+    for (const i of inA) await storeResponse(a, i);
+    for (const i of inB) await storeResponse(b, i);
+    await storeResponse(c, { scores: Array(9).fill(1) });
+    const admin = { id: String(new Types.ObjectId()), email: 'a@example.go.id', name: 'A', role: 'admin' as const, unitId: null, mustChangePassword: false };
+
+    const d = await unitDashboard(admin, { unit: String(parent._id) });
+
+    const set = elementSetOf(a as never);
+    expect(d.surveys.map((s) => String(s.survey._id)).sort()).toEqual([String(a._id), String(b._id)].sort());
+    expect(d.combinable).toBe(true);
+    expect(d.combined!.result).toEqual(computeFromAnswers(set, [...inA, ...inB].map(asAnswers)));
+    expect(d.byYear.map((y) => y.year)).toEqual([2022, 2023]);
+    expect(d.byYear[1]!.result).toEqual(computeFromAnswers(set, inB.map(asAnswers)));
+    expect(d.byUnit.map((u) => u.unit.name).sort()).toEqual(['Anak', 'Induk']);
   });
 });

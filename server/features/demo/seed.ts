@@ -47,11 +47,9 @@ async function storeDemoResponses(survey: { _id: Types.ObjectId; unitId: Types.O
       contentHash: crypto.createHash('sha256').update(JSON.stringify([r.answers, r.profile, r.service])).digest('hex'),
     };
   });
-  for (let i = 0; i < docs.length; i += 500) {
-    const batch = docs.slice(i, i + 500);
-    await Response.insertMany(batch, { ordered: true });
-    await recordResponsesStats(batch, survey);
-  }
+  for (let i = 0; i < docs.length; i += 1000) await Response.insertMany(docs.slice(i, i + 1000), { ordered: true });
+  // One $inc per counter bucket for all of them (≈ 37 writes), as an import does.
+  await recordResponsesStats(docs, survey);
   await Survey.updateOne({ _id: survey._id }, { $set: { responseCount: docs.length } });
   return docs.length;
 }

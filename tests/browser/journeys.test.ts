@@ -1,0 +1,135 @@
+/**
+ * Real journeys in a real browser (Debian's Chromium through playwright-core; never a
+ * downloaded browser) against the real app and database: a respondent on a 360 px phone,
+ * and an admin reading the dashboard with and without JavaScript.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import { chromium, type Browser, type ConsoleMessage } from 'playwright-core';
+import { createApp } from '../../server/app';
+import { createLogger } from '../../server/logger';
+import type { SurveyFormDeps } from '../../server/features/survey-form/survey-form.routes';
+import { DEMO_SURVEY_SLUG, seedDemo } from '../../server/features/demo/seed';
+import { Response } from '../../models/response';
+import { Survey } from '../../models/survey';
+import { useTestDatabase } from '../support/db';
+import { testConfig } from '../support/app';
+import { createUser, TEST_PASSWORD } from '../support/auth';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+jest.setTimeout(120_000);
+useTestDatabase();
+
+let browser: Browser;
+let server: http.Server;
+let base: string;
+let adminEmail: string;
+
+beforeAll(async () => {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (.ci/run does)`);
+  const config = testConfig();
+  await seedDemo({ config, log: () => undefined });
+  adminEmail = (await createUser('admin')).email;
+  const deps: SurveyFormDeps = { config, logger: createLogger('silent'), surveyForm: { minFillMs: 500 } };
+  const app = createApp(deps);
+  server = http.createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+function collectProblems(messages: string[]) {
+  return (m: ConsoleMessage) => {
+    if (m.type() === 'error') messages.push(m.text());
+  };
+}
+
+test('a respondent on a 360 px phone: errors are summarised and linked, then one response is stored', async () => {
+  const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+  const problems: string[] = [];
+  page.on('console', collectProblems(problems));
+  await page.goto(`${base}/s/${DEMO_SURVEY_SLUG}`);
+
+  // Nothing wider than the phone.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+
+  // Sending an empty form brings back a summary whose links lead to the fields.
+  await page.waitForTimeout(600);
+  await page.click('button[type=submit]');
+  const summary = page.locator('.error-summary, [role=alert]').first();
+  await expect(summary.isVisible()).resolves.toBe(true);
+  const firstLink = summary.locator('a[href^="#"]').first();
+  const target = (await firstLink.getAttribute('href'))!;
+  expect(await page.locator(target).count()).toBe(1);
+
+  // Answer every element by keyboard-reachable radios (labels are the touch targets).
+  const survey = await Survey.findOne({ slug: DEMO_SURVEY_SLUG }).lean();
+  const before = await Response.countDocuments({ surveyId: survey!._id });
+  await page.selectOption('#service', 'konsultasi');
+  for (const e of survey!.elements) await page.check(`#a_${e.key}-4`);
+  await page.focus(`#a_${survey!.elements[0]!.key}-4`);
+  await page.keyboard.press('ArrowLeft'); // arrow keys move within a radio group
+  expect(await page.isChecked(`#a_${survey!.elements[0]!.key}-3`)).toBe(true);
+  await page.waitForTimeout(600);
+  await page.click('button[type=submit]');
+  await page.waitForURL(/terima-kasih/);
+  expect(await page.textContent('main')).toMatch(/Terima kasih/i);
+  expect(await Response.countDocuments({ surveyId: survey!._id })).toBe(before + 1);
+
+  // Back and resubmit: still one response.
+  await page.goBack();
+  await page.click('button[type=submit]');
+  await page.waitForLoadState();
+  expect(await Response.countDocuments({ surveyId: survey!._id })).toBe(before + 1);
+  expect(problems.filter((p) => /Content Security Policy/i.test(p))).toEqual([]);
+  await page.close();
+});
+
+async function loggedInPage(javaScriptEnabled: boolean) {
+  const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${base}/admin/login`);
+  await page.fill('input[name=email]', adminEmail);
+  await page.fill('input[name=password]', TEST_PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForLoadState();
+  return { context, page };
+}
+
+test('an admin reads the survey dashboard: charts are drawn from the page data, without CSP errors', async () => {
+  const { context, page } = await loggedInPage(true);
+  const problems: string[] = [];
+  page.on('console', collectProblems(problems));
+  const survey = await Survey.findOne({ slug: DEMO_SURVEY_SLUG }).lean();
+  await page.goto(`${base}/admin/surveys/${String(survey!._id)}/dashboard`);
+  expect(await page.textContent('main')).toContain('92,26');
+  await page.waitForFunction(() => document.querySelectorAll('canvas:not([hidden])').length > 0);
+  const drawn = await page.evaluate(() =>
+    Array.from(document.querySelectorAll('canvas:not([hidden])')).filter((c) => (c as HTMLCanvasElement).width > 0).length,
+  );
+  expect(drawn).toBeGreaterThanOrEqual(3);
+  expect(problems).toEqual([]);
+  await context.close();
+});
+
+test('without JavaScript the dashboard is complete as tables', async () => {
+  const { context, page } = await loggedInPage(false);
+  const survey = await Survey.findOne({ slug: DEMO_SURVEY_SLUG }).lean();
+  await page.goto(`${base}/admin/surveys/${String(survey!._id)}/dashboard`);
+  expect(await page.textContent('main')).toContain('92,26');
+  expect(await page.locator('table').count()).toBeGreaterThanOrEqual(3);
+  expect(await page.locator('canvas:not([hidden])').count()).toBe(0);
+  // Every element of the survey has a row in the per-unsur table.
+  const text = (await page.textContent('main'))!;
+  for (const e of survey!.elements) expect(text).toContain(e.name!.id);
+  await context.close();
+});

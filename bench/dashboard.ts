@@ -32,7 +32,7 @@ import { computeFromCounts, type ScoreCounts } from '../server/ikm';
 import { elementSetOf, elementsFromTemplate } from '../server/features/surveys/elements';
 import { computeSurveyResults } from '../server/features/results/results.service';
 import { recordResponsesStats, type StatsResponse } from '../server/features/dashboard/stats.service';
-import { prng } from '../server/features/demo/demo-data';
+import { prng } from '../server/lib/prng';
 
 interface Args {
   sizes: number[];

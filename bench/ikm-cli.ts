@@ -17,6 +17,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse';
 import { run } from '../server/cli/run';
+import { prng } from '../server/lib/prng';
 
 type Pass = 'lines' | 'csv-parse' | 'skm';
 
@@ -31,17 +32,6 @@ interface ChildResult {
   readonly output?: string;
 }
 
-/** mulberry32: a small deterministic PRNG, so every run benchmarks the same file. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Writes `rows` respondents: No;Jenis kelamin;Usia;U1..U9, `;`-separated with a BOM like Excel; ~2% blanks. */
 async function writeCsv(path: string, rows: number): Promise<void> {

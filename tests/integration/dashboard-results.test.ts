@@ -11,20 +11,10 @@ import { elementSetOf } from '../../server/features/surveys/elements';
 import { computeSurveyResults } from '../../server/features/results/results.service';
 import { rebuildStats, verifyStats } from '../../server/features/dashboard/stats.service';
 import { makeSurvey, makeUnit, storeResponse, type ResponseInput } from './dashboard-fixtures';
+import { prng } from '../../server/lib/prng';
 
 useTestDatabase();
 
-/** A small deterministic PRNG (mulberry32), so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomInputs(seed: number, count: number): ResponseInput[] {
   const rnd = prng(seed);

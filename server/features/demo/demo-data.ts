@@ -13,18 +13,8 @@
  * from levies and gratuities (bebas-pungutan, 4,850 → 3,88); the lowest is complaint
  * handling (pengaduan, 4,450 → 3,56), which is where the directorate's improvement plan starts.
  */
+import { prng } from '../../lib/prng';
 
-/** mulberry32: a small, well-mixed 32-bit PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface DemoPeriod {
   year: number;

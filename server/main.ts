@@ -43,13 +43,39 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   if (config.sessionSecretGenerated) say('SESSION_SECRET is not set: using a random one (sessions end when the app restarts)');
 
-  let db: Database;
+  // Signals are handled from here on, so a stop during start-up also stops the database.
+  let db: Database | undefined;
+  let server: http.Server | undefined;
+  let shuttingDown = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    say(`${signal}: shutting down (waiting up to ${config.SHUTDOWN_TIMEOUT_MS} ms for open requests)`);
+    const s = server;
+    if (s?.listening) {
+      const force = setTimeout(() => s.closeAllConnections(), config.SHUTDOWN_TIMEOUT_MS);
+      force.unref();
+      await new Promise<void>((resolve) => {
+        s.close(() => resolve());
+        s.closeIdleConnections();
+      });
+      clearTimeout(force);
+    }
+    await disconnectDatabase().catch((e: Error) => logger.warn({ err: e }, 'database disconnect failed'));
+    await db?.embedded?.stop();
+    say('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
   try {
     db = await openDatabase(config, say);
   } catch (e) {
     if (e instanceof EmbeddedDatabaseError || e instanceof DatabaseConnectError) fail(e.message);
     throw e;
   }
+  if (shuttingDown) return;
   say(`database: ${db.description}, database name "${db.dbName}"`);
 
   if (config.SEED_DEMO) {
@@ -57,9 +83,10 @@ async function main(): Promise<void> {
     if (seeded) say('demo data created');
   }
   await ensureFirstAdmin({ config, log: say });
+  if (shuttingDown) return;
 
   const app = createApp({ config, logger });
-  const server = http.createServer(app);
+  server = http.createServer(app);
   server.keepAliveTimeout = 5_000;
   try {
     await listen(server, config);
@@ -69,27 +96,7 @@ async function main(): Promise<void> {
     fail((e as Error).message);
   }
   const shownHost = config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST;
-  say(`ready at http://${shownHost}:${config.PORT}`);
-
-  let shuttingDown = false;
-  const shutdown = async (signal: string): Promise<void> => {
-    if (shuttingDown) return;
-    shuttingDown = true;
-    say(`${signal}: shutting down (waiting up to ${config.SHUTDOWN_TIMEOUT_MS} ms for open requests)`);
-    const force = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_TIMEOUT_MS);
-    force.unref();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    });
-    clearTimeout(force);
-    await disconnectDatabase().catch((e: Error) => logger.warn({ err: e }, 'database disconnect failed'));
-    await db.embedded?.stop();
-    say('stopped');
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  say(`ready at http://${shownHost}:${(server.address() as { port: number }).port}`);
 }
 
 main().catch((e: unknown) => {

@@ -385,6 +385,17 @@ describe('survey form: closed and not-yet-open surveys accept nothing', () => {
     expect(await countFor(survey._id)).toBe(0);
   });
 
+  test('with the default definition cache, a survey closed by an admin refuses submissions within about a second', async () => {
+    const survey = await makeSurvey();
+    const cachedApp = formApp(); // pages cache the definition for 15 s
+    const page = await request(cachedApp).get(`/s/${survey.slug}`);
+    await Survey.updateOne({ _id: survey._id }, { status: 'closed' });
+    await new Promise((r) => setTimeout(r, 1_100));
+    const res = await request(cachedApp).post(`/s/${survey.slug}`).type('form').send({ ...hiddenFields(page.text), ...validAnswers(survey) });
+    expect(res.status).toBe(409);
+    expect(await countFor(survey._id)).toBe(0);
+  });
+
   test('a survey not yet open refuses the POST with 409', async () => {
     const survey = await makeSurvey({ opensAt: new Date(Date.now() + 3600_000) });
     const key = 'k'.repeat(22);

@@ -22,12 +22,16 @@ export class SurveyDefinitions {
 
   constructor(private readonly opts: DefinitionCacheOptions) {}
 
-  /** The survey with this slug, or null when there is none. Throws when the database is down and nothing is cached. */
-  async bySlug(slug: string): Promise<FormSurvey | null> {
+  /**
+   * The survey with this slug, or null when there is none. Throws when the database is down and
+   * nothing is cached. `maxAgeMs` asks for a fresher copy than the cache's default (a submission
+   * must not be accepted long after an admin closed the survey).
+   */
+  async bySlug(slug: string, maxAgeMs = this.opts.freshMs): Promise<FormSurvey | null> {
     if (!SLUG_PATTERN.test(slug)) return null;
     const now = Date.now();
     const hit = this.cache.get(slug);
-    if (hit && now - hit.at < this.opts.freshMs) return hit.survey;
+    if (hit && now - hit.at < Math.min(maxAgeMs, this.opts.freshMs)) return hit.survey;
     try {
       const doc = await Survey.findOne({ slug }).lean();
       if (!doc) {

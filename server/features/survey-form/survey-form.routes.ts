@@ -49,6 +49,9 @@ export type SurveyFormDeps = AppDeps & { surveyForm?: Partial<SurveyFormOptions>
 
 export const DEVICE_COOKIE = 'skm_device';
 
+/** How old a cached survey definition may be when a submission is checked against it. */
+const SUBMIT_MAX_AGE_MS = 1_000;
+
 export function surveyFormRoutes(deps: SurveyFormDeps): Router {
   const { config, logger } = deps;
   const opts: SurveyFormOptions = { ...DEFAULT_OPTIONS, ...deps.surveyForm };
@@ -60,7 +63,8 @@ export function surveyFormRoutes(deps: SurveyFormDeps): Router {
   const surveyOf = (res: Response): FormSurvey => res.locals.survey as FormSurvey;
 
   const loadSurvey: RequestHandler = async (req, res, next) => {
-    const survey = await surveys.bySlug(String(req.params.slug));
+    // Submissions see a status at most a second old; pages may use the longer cache.
+    const survey = await surveys.bySlug(String(req.params.slug), req.method === 'POST' ? SUBMIT_MAX_AGE_MS : undefined);
     if (!survey || survey.status === 'draft') throw new NotFound('form.notFound');
     res.locals.survey = survey;
     next();

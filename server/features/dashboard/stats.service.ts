@@ -241,17 +241,10 @@ export async function recordResponsesStats(responses: readonly StatsResponse[], 
   await delta.apply();
 }
 
-/** One expected stats document, as the recount gives it. */
-export interface ExpectedBucket {
-  bucket: string;
-  year: number | null;
-  month: number | null;
-  service: string | null;
-  respondents: number;
-  complete: number;
+/** One expected stats document, as the recount gives it (a stored one without its ids). */
+export type ExpectedBucket = Omit<SurveyStatsDoc, '_id' | 'surveyId' | 'c'> & {
   c: Record<string, Record<string, number>>;
-  p: Record<string, Record<string, number>>;
-}
+};
 
 function addTo(target: Record<string, Record<string, number>>, a: string, b: string, n: number): void {
   const inner = (target[a] ??= {});

@@ -1,25 +1,13 @@
 /**
- * Who is asking, and may they? `loadUser` puts the logged-in user on req.user (and
- * res.locals.user); `requireUser` and `requireRole` guard routes; `unitFilter` and
- * `canManageUnit` express the unit scope of each role:
- *   admin        everything
- *   unit-manager own unit and its sub-units (read and write)
- *   viewer       own unit and its sub-units, read-only
+ * Who is asking: `loadUser` puts the logged-in user on req.user (and res.locals.user);
+ * `requireUser` and `requireRole` guard routes. The unit scope of each role (who may see and
+ * manage which unit) is a domain rule: server/access.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import mongoose, { type Types } from 'mongoose';
 import { User, type Role } from '../../models/user';
+import type { CurrentUser } from '../access';
 import { Forbidden, Unauthorized } from '../errors';
 import { wantsJson } from './errors';
-
-export interface CurrentUser {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  unitId: Types.ObjectId | null;
-  mustChangePassword: boolean;
-}
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -74,27 +62,4 @@ export function requireRole(...roles: Role[]): RequestHandler {
     }
     next();
   };
-}
-
-/**
- * A filter on a document's unit path (Unit.path / Survey.unitPath) limiting it to what the
- * user may read: {} for admins, { [field]: user.unitId } for the others.
- */
-export function unitFilter(user: CurrentUser, field = 'unitPath'): Record<string, unknown> {
-  if (user.role === 'admin') return {};
-  // sanitizeFilter is on globally: an operator written by us (not from the request) is trusted.
-  if (!user.unitId) return { _id: mongoose.trusted({ $in: [] }) };
-  return { [field]: user.unitId };
-}
-
-/** May the user read data of a unit whose path (ancestors and itself) is `unitPath`? */
-export function canReadUnit(user: CurrentUser, unitPath: readonly Types.ObjectId[]): boolean {
-  if (user.role === 'admin') return true;
-  return user.unitId !== null && unitPath.some((id) => id.equals(user.unitId!));
-}
-
-/** May the user change surveys of that unit? Admins anywhere; unit managers in their subtree. */
-export function canManageUnit(user: CurrentUser, unitPath: readonly Types.ObjectId[]): boolean {
-  if (user.role === 'admin') return true;
-  return user.role === 'unit-manager' && canReadUnit(user, unitPath);
 }

@@ -12,7 +12,7 @@ import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { Unauthorized } from '../../errors';
 import { ROOT } from '../../paths';
-import { parseOrInvalid } from '../../web/validate';
+import { parseOrInvalid } from '../../validation';
 import { surveyResults, unitIndicators, type ApiCaller } from './api.service';
 import { findLiveToken } from './tokens.service';
 

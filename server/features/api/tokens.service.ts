@@ -8,8 +8,8 @@ import { Types } from 'mongoose';
 import { z } from 'zod';
 import { ApiToken } from '../../../models/api-token';
 import { NotFound } from '../../errors';
-import type { CurrentUser } from '../../web/auth';
-import { parseOrInvalid } from '../../web/validate';
+import type { Actor } from '../../access';
+import { parseOrInvalid } from '../../validation';
 import { recordAudit } from '../audit/audit.service';
 
 const TOKEN_PREFIX = 'skm_';
@@ -19,8 +19,6 @@ export function hashToken(token: string): string {
 }
 
 const createSchema = z.object({ name: z.string().trim().min(1, 'admin.required').max(120, 'admin.tooLong') });
-
-type Actor = Pick<CurrentUser, 'id' | 'email' | 'name'>;
 
 export async function listTokens() {
   return ApiToken.find({}, { hash: 0 }).sort({ createdAt: -1 }).lean();

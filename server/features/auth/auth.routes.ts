@@ -10,13 +10,12 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { Unit } from '../../../models/unit';
 import { Invalid, TooManyRequests } from '../../errors';
 import { requireUser } from '../../web/auth';
 import { SESSION_COOKIE } from '../../web/session';
-import { parseOrInvalid } from '../../web/validate';
+import { parseOrInvalid } from '../../validation';
 import { fieldErrors, flash, handleForm, safeNext } from '../admin/admin.web';
-import { changePassword, login, logoutEverywhere } from './auth.service';
+import { changePassword, login, logoutEverywhere, unitName } from './auth.service';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './password';
 
 const loginSchema = z.object({
@@ -47,8 +46,7 @@ function renderLogin(res: Response, status: number, extra: Record<string, unknow
 }
 
 async function accountLocals(req: Request, res: Response): Promise<Record<string, unknown>> {
-  const unit = req.user!.unitId ? await Unit.findById(req.user!.unitId, { name: 1 }).lean() : null;
-  return { title: res.locals.t('account.title'), unitName: unit?.name ?? null, values: {}, errors: {}, formError: null };
+  return { title: res.locals.t('account.title'), unitName: await unitName(req.user!.unitId), values: {}, errors: {}, formError: null };
 }
 
 export function authRoutes(): Router {

@@ -2,6 +2,8 @@
  * Logging in, changing a password and ending sessions: the account rules, without Express.
  * A failed login never says whether the account exists; too many failures are throttled.
  */
+import type { Types } from 'mongoose';
+import { Unit } from '../../../models/unit';
 import { User } from '../../../models/user';
 import { Invalid, TooManyRequests } from '../../errors';
 import { recordAudit } from '../audit/audit.service';
@@ -65,4 +67,10 @@ export async function changePassword(
   ).lean();
   await recordAudit({ actor, action: 'account.passwordChange', target: { kind: 'user', id: actor.id, label: actor.email } });
   return u?.sessionVersion ?? 0;
+}
+
+/** The name of the user's unit, for the account page (null without a unit). */
+export async function unitName(unitId: Types.ObjectId | null): Promise<string | null> {
+  const unit = unitId ? await Unit.findById(unitId, { name: 1 }).lean() : null;
+  return unit?.name ?? null;
 }

@@ -9,7 +9,7 @@ import { Survey, type SurveyDoc } from '../../../models/survey';
 import { Unit } from '../../../models/unit';
 import { Response } from '../../../models/response';
 import { Forbidden, NotFound } from '../../errors';
-import { canManageUnit, canReadUnit, unitFilter, type CurrentUser } from '../../web/auth';
+import { canManageUnit, canReadUnit, unitFilter, type CurrentUser } from '../../access';
 import { elementSetOf } from '../surveys/elements';
 import { recordAudit } from '../audit/audit.service';
 import {

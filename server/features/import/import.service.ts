@@ -13,7 +13,7 @@ import { ImportBatch, type ImportBatchDoc } from '../../../models/import-batch';
 import { Response } from '../../../models/response';
 import { Survey, type SurveyDoc } from '../../../models/survey';
 import { AppError, Conflict, Invalid, NotFound } from '../../errors';
-import type { CurrentUser } from '../../web/auth';
+import type { CurrentUser } from '../../access';
 import { recordAudit } from '../audit/audit.service';
 import { manageableSurvey } from '../dashboard/dashboard.service';
 import { recordResponsesStats } from '../dashboard/stats.service';

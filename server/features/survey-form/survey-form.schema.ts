@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { MessageKey } from '../../i18n';
-import { parseOrInvalid } from '../../web/validate';
+import { parseOrInvalid } from '../../validation';
 import type { FormSurvey, FormValues, Submission } from './survey-form.types';
 
 /** Form field names. Element and profile keys are constrained by the Survey model, so they are safe in names. */

@@ -17,7 +17,8 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { Conflict } from '../../errors';
 import { TEMPLATE_IDS } from '../../ikm';
-import { canManageUnit, requireRole, requireUser } from '../../web/auth';
+import { canManageUnit } from '../../access';
+import { requireRole, requireUser } from '../../web/auth';
 import { flash, handleForm } from '../admin/admin.web';
 import { formatProfileQuestions, formatServices, wibDate, type Choice } from './surveys.schema';
 import {

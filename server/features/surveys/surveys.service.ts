@@ -14,8 +14,8 @@ import { Response } from '../../../models/response';
 import { Unit } from '../../../models/unit';
 import { Conflict, Forbidden, Invalid, NotFound, isDuplicateKey } from '../../errors';
 import { genericElementSet, isTemplateId } from '../../ikm';
-import { canManageUnit, canReadUnit, unitFilter, type CurrentUser } from '../../web/auth';
-import { parseOrInvalid } from '../../web/validate';
+import { canManageUnit, canReadUnit, unitFilter, type CurrentUser } from '../../access';
+import { parseOrInvalid } from '../../validation';
 import { changedFields, recordAudit } from '../audit/audit.service';
 import { elementsFromTemplate, toStoredElements } from './elements';
 import {
@@ -206,4 +206,13 @@ export async function setPublished(user: Actor, id: string, published: unknown):
 /** Surveys the user may copy from (their readable scope), newest first. */
 export async function copySources(user: CurrentUser) {
   return Survey.find(unitFilter(user), { title: 1, slug: 1, period: 1 }).sort({ 'period.year': -1, title: 1 }).limit(200).lean();
+}
+
+/** The surveys taking answers at `now` (the front page lists them). */
+export async function openSurveys(now: Date) {
+  const surveys = await Survey.find({ status: 'open' }, { title: 1, slug: 1, period: 1, opensAt: 1, closesAt: 1 })
+    .sort({ 'period.year': -1, title: 1 })
+    .limit(50)
+    .lean();
+  return surveys.filter((s) => (!s.opensAt || s.opensAt <= now) && (!s.closesAt || s.closesAt > now));
 }

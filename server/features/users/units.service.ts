@@ -7,11 +7,9 @@ import { Types } from 'mongoose';
 import { z } from 'zod';
 import { Unit } from '../../../models/unit';
 import { Invalid, NotFound, isDuplicateKey } from '../../errors';
-import type { CurrentUser } from '../../web/auth';
-import { parseOrInvalid } from '../../web/validate';
+import type { Actor } from '../../access';
+import { parseOrInvalid } from '../../validation';
 import { changedFields, recordAudit } from '../audit/audit.service';
-
-type Actor = Pick<CurrentUser, 'id' | 'email' | 'name'>;
 
 const nameField = z.string().trim().min(1, 'admin.required').max(200, 'admin.tooLong');
 

@@ -8,8 +8,8 @@ import { z } from 'zod';
 import { ROLES, User, type Role } from '../../../models/user';
 import { Unit } from '../../../models/unit';
 import { Invalid, NotFound, isDuplicateKey } from '../../errors';
-import type { CurrentUser } from '../../web/auth';
-import { parseOrInvalid } from '../../web/validate';
+import type { Actor } from '../../access';
+import { parseOrInvalid } from '../../validation';
 import { changedFields, recordAudit } from '../audit/audit.service';
 import { hashPassword, oneTimePassword } from '../auth/password';
 
@@ -30,8 +30,6 @@ export const createUserSchema = z
 export const updateUserSchema = z
   .object({ ...userFields, disabled: z.literal('on').optional().transform((v) => v === 'on') })
   .refine(needsUnit, { path: ['unitId'], message: 'users.unitRequired' });
-
-type Actor = Pick<CurrentUser, 'id' | 'email' | 'name'>;
 
 async function checkUnit(unitId: string | null): Promise<Types.ObjectId | null> {
   if (!unitId) return null;

@@ -1,10 +1,11 @@
 /**
  * Validation with zod: every field error collected at once, as message keys per field, so a
  * form can come back with the user's input intact and each problem beside its field.
+ * No Express here: routes use it through `validate(schema)` (server/web/validate.ts).
  */
 import type { z } from 'zod';
-import { Invalid, type FieldErrors } from '../errors';
-import type { MessageKey } from '../i18n';
+import { Invalid, type FieldErrors } from './errors';
+import type { MessageKey } from './i18n';
 
 /**
  * Parse `input` with `schema`. Issue messages in the schema are message keys

@@ -1,0 +1,94 @@
+/**
+ * The module map (README, "Architecture"), checked over every import in server/ and models/.
+ * Imports are read with TypeScript's own pre-processor, so `import type`, `export … from` and
+ * `require()` all count. A rule lists what a group of files may NOT import.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+function walk(dir: string): string[] {
+  return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {
+    const rel = path.posix.join(dir, e.name);
+    if (e.isDirectory()) return walk(rel);
+    return e.name.endsWith('.ts') ? [rel] : [];
+  });
+}
+
+interface Import {
+  from: string;
+  /** A package name ('express', 'node:fs') or a repo-relative path without extension ('server/web/auth'). */
+  target: string;
+}
+
+function importsOf(file: string): Import[] {
+  const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+  return ts.preProcessFile(text, true, true).importedFiles.map(({ fileName }) => ({
+    from: file,
+    target: fileName.startsWith('.') ? path.posix.normalize(path.posix.join(path.posix.dirname(file), fileName)) : fileName,
+  }));
+}
+
+const FILES = [...walk('server'), ...walk('models')];
+const IMPORTS = FILES.flatMap(importsOf);
+
+const ours = (t: string) => t.startsWith('server/') || t.startsWith('models/') || t === 'server' || t === 'models';
+const under = (dir: string) => (t: string) => t === dir || t.startsWith(`${dir}/`);
+const isExpress = (t: string) => t === 'express' || t.startsWith('express-') || t === 'pino-http' || t === 'multer' || t === 'helmet';
+const isService = (f: string) => /\.service\.ts$/.test(f);
+const isRoutes = (f: string) => /\.routes\.ts$/.test(f);
+
+interface Rule {
+  name: string;
+  files: (f: string) => boolean;
+  forbidden: (target: string, from: string) => boolean;
+}
+
+const RULES: Rule[] = [
+  {
+    name: 'server/ikm (the method) imports nothing of ours outside server/ikm, and no framework',
+    files: under('server/ikm'),
+    forbidden: (t) => (ours(t) && !under('server/ikm')(t)) || isExpress(t) || t === 'mongoose' || t === 'mongodb',
+  },
+  {
+    name: 'server/i18n imports nothing of ours except the method (format.ts rounds with server/ikm)',
+    files: under('server/i18n'),
+    forbidden: (t) => (ours(t) && !under('server/i18n')(t) && !under('server/ikm')(t)) || isExpress(t) || t === 'mongoose',
+  },
+  {
+    name: 'models hold schemas only: they import nothing from server/',
+    files: under('models'),
+    forbidden: (t) => under('server')(t),
+  },
+  {
+    name: 'services and domain modules never import the web layer or Express',
+    files: (f) => isService(f) || under('server/access')(f) || f === 'server/validation.ts' || f === 'server/errors.ts',
+    forbidden: (t) => under('server/web')(t) || isExpress(t),
+  },
+  {
+    name: 'routes never touch models directly (they call a service)',
+    files: isRoutes,
+    forbidden: (t) => under('models')(t),
+  },
+  {
+    name: 'the web layer is generic: it imports no feature',
+    files: under('server/web'),
+    forbidden: (t) => under('server/features')(t),
+  },
+];
+
+describe('architecture: who may import whom', () => {
+  test('the checker sees the imports of every file (it cannot pass by reading nothing)', () => {
+    expect(FILES.length).toBeGreaterThan(50);
+    expect(IMPORTS.some((i) => i.from === 'server/app.ts' && i.target === 'server/web/auth')).toBe(true);
+    expect(IMPORTS.some((i) => i.from === 'server/web/auth.ts' && i.target === 'express')).toBe(true);
+    for (const rule of RULES) expect(FILES.filter(rule.files).length).toBeGreaterThan(0);
+  });
+
+  test.each(RULES.map((r) => [r.name, r] as const))('%s', (_name, rule) => {
+    const violations = IMPORTS.filter((i) => rule.files(i.from) && rule.forbidden(i.target, i.from)).map((i) => `${i.from} → ${i.target}`);
+    expect(violations).toEqual([]);
+  });
+});

@@ -189,10 +189,75 @@ export async function surveyDashboard(user: CurrentUser, surveyId: string, q: Da
   };
 }
 
-export interface UnitRow {
-  unit: { _id: Types.ObjectId; name: string };
+/** A group of surveys combined: its respondents, and its index when the group shares one element set. */
+export interface CombinedFigure {
   respondents: number;
   result: IkmResult | null;
+  /** False when the group mixes element sets (result is then null, by definition, not for lack of data). */
+  combinable: boolean;
+}
+
+export interface UnitRow extends CombinedFigure {
+  unit: { _id: Types.ObjectId; name: string };
+}
+
+/** One indicator (e.g. IKK 3.1) in one year: the surveys that count toward it and their combined figure. */
+export interface OfficialIndex extends CombinedFigure {
+  code: string;
+  name: string;
+  year: number;
+  target: number;
+  /** Realization against the target (the first linked survey's indicator rule); null without a result. */
+  indicator: SurveyResults['indicator'];
+  surveys: { id: string; title: string; unitName: string }[];
+}
+
+interface UnitSurveyRow {
+  survey: SurveyDoc;
+  unitName: string;
+  results: SurveyResults;
+}
+
+/** Same element keys (in order) and the same grade table: the condition for a combined index. */
+function sameElementSet(surveys: readonly SurveyDoc[]): boolean {
+  const signature = (s: SurveyDoc) => `${elementSetOf(s as never).gradeTable}|${s.elements.map((e) => e.key).join(',')}`;
+  return surveys.every((s) => signature(s) === signature(surveys[0]!));
+}
+
+/** The combined figure of a group of surveys (their cells summed, then the method once). */
+function combineRows(list: readonly UnitSurveyRow[]): CombinedFigure {
+  const counts = sumCounts(list.map((r) => sumCounts(r.results.cells)));
+  const combinable = list.length > 0 && sameElementSet(list.map((r) => r.survey));
+  return { respondents: counts.respondents, combinable, result: combinable ? resultFromCounts(list[0]!.results.set, counts).result : null };
+}
+
+/**
+ * The unit's official figure for each indicator and year: only the surveys linked to that
+ * indicator count (a survey without an indicator is shown for comparison, never counted).
+ */
+function officialIndex(rows: readonly UnitSurveyRow[]): OfficialIndex[] {
+  const groups = new Map<string, UnitSurveyRow[]>();
+  for (const r of rows) {
+    const ind = r.survey.indicator;
+    if (!ind?.code) continue;
+    const k = `${r.survey.period.year}\u0000${ind.code}`;
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  return [...groups.values()]
+    .map((list) => {
+      const first = list[0]!.survey;
+      const figure = combineRows(list);
+      return {
+        code: first.indicator!.code,
+        name: first.indicator!.name,
+        year: first.period.year,
+        target: first.indicator!.target,
+        indicator: indicatorOf(first, figure.result),
+        surveys: list.map((r) => ({ id: String(r.survey._id), title: r.survey.title, unitName: r.unitName })),
+        ...figure,
+      };
+    })
+    .sort((a, b) => a.year - b.year || a.code.localeCompare(b.code));
 }
 
 export interface UnitDashboard {
@@ -203,13 +268,15 @@ export interface UnitDashboard {
   filter: ResultsFilter;
   profileKeys: string[];
   profileOptions: Map<string, string[]>;
-  surveys: { survey: SurveyDoc; unitName: string; results: SurveyResults }[];
-  /** False when the surveys use different element sets (no combined figures). */
+  surveys: UnitSurveyRow[];
+  /** False when the surveys use different element sets (no combined figure over all of them). */
   combinable: boolean;
-  combined: { respondents: number; result: IkmResult | null } | null;
+  combined: CombinedFigure | null;
   byUnit: UnitRow[];
-  byYear: { year: number; respondents: number; result: IkmResult | null }[];
-  byService: { key: string; name: { id: string; en: string }; respondents: number; result: IkmResult | null }[];
+  byYear: ({ year: number } & CombinedFigure)[];
+  byService: ({ key: string; name: { id: string; en: string } } & CombinedFigure)[];
+  /** The unit's official index per indicator and year: the surveys linked to that indicator. */
+  official: OfficialIndex[];
   serviceOptions: { key: string; name: { id: string; en: string } }[];
 }
 
@@ -242,26 +309,27 @@ export async function unitDashboard(user: CurrentUser, q: DashboardQuery): Promi
   const rows: UnitDashboard['surveys'] = [];
   for (const s of surveys) rows.push({ survey: s, unitName: names.get(String(s.unitId)) ?? '', results: await computeSurveyResults(s, filter) });
 
-  // Combined figures only across surveys with the very same element keys and grade table.
-  const signature = (s: SurveyDoc) => `${elementSetOf(s as never).gradeTable}|${s.elements.map((e) => e.key).join(',')}`;
-  const combinable = rows.length > 0 && rows.every((r) => signature(r.survey) === signature(rows[0]!.survey));
-  const set = rows.length > 0 ? rows[0]!.results.set : null;
-  const countsOf = (r: SurveyResults): Counts => sumCounts(r.cells);
-  const combine = (list: typeof rows) => {
-    const counts = sumCounts(list.map((r) => countsOf(r.results)));
-    return { respondents: counts.respondents, result: combinable && set ? resultFromCounts(set, counts).result : null };
-  };
+  // A combined figure is defined only across surveys with the very same element keys and grade
+  // table. Each group (all, a unit, a year, a service, an indicator) is checked on its own: a
+  // year with a single survey always has its figure, even when another year used another set.
+  const combinable = rows.length > 0 && sameElementSet(rows.map((r) => r.survey));
+  const combine = (list: readonly UnitSurveyRow[]) => combineRows(list);
 
-  const byUnitMap = new Map<string, typeof rows>();
+  const byUnitMap = new Map<string, UnitSurveyRow[]>();
   for (const r of rows) byUnitMap.set(String(r.survey.unitId), [...(byUnitMap.get(String(r.survey.unitId)) ?? []), r]);
-  const byYearMap = new Map<number, typeof rows>();
+  const byYearMap = new Map<number, UnitSurveyRow[]>();
   for (const r of rows) byYearMap.set(r.survey.period.year, [...(byYearMap.get(r.survey.period.year) ?? []), r]);
 
   const serviceNames = new Map<string, { id: string; en: string }>();
   for (const s of surveys) for (const svc of s.services ?? []) if (!serviceNames.has(svc.key)) serviceNames.set(svc.key, svc.name ?? { id: svc.key, en: svc.key });
-  const serviceCounts = new Map<string, Counts>();
+  // Per service: each survey's cells of that service, so the group check sees which surveys contribute.
+  const serviceRows = new Map<string, UnitSurveyRow[]>();
   for (const r of rows) {
-    for (const c of r.results.cells) serviceCounts.set(c.service, addCounts(serviceCounts.get(c.service) ?? sumCounts([]), c));
+    const keys = new Set(r.results.cells.map((c) => c.service));
+    for (const key of keys) {
+      const cells = r.results.cells.filter((c) => c.service === key);
+      serviceRows.set(key, [...(serviceRows.get(key) ?? []), { ...r, results: { ...r.results, cells } }]);
+    }
   }
 
   const profileOptions = new Map<string, string[]>();
@@ -283,14 +351,10 @@ export async function unitDashboard(user: CurrentUser, q: DashboardQuery): Promi
     combined: rows.length > 0 ? combine(rows) : null,
     byUnit: [...byUnitMap.entries()].map(([id, list]) => ({ unit: { _id: new Types.ObjectId(id), name: names.get(id) ?? '' }, ...combine(list) })),
     byYear: [...byYearMap.entries()].sort(([a], [b]) => a - b).map(([y, list]) => ({ year: y, ...combine(list) })),
-    byService: [...serviceCounts.entries()]
+    byService: [...serviceRows.entries()]
       .filter(([key]) => key !== '')
-      .map(([key, counts]) => ({
-        key,
-        name: serviceNames.get(key) ?? { id: key, en: key },
-        respondents: counts.respondents,
-        result: combinable && set ? resultFromCounts(set, counts).result : null,
-      })),
+      .map(([key, list]) => ({ key, name: serviceNames.get(key) ?? { id: key, en: key }, ...combine(list) })),
+    official: officialIndex(rows),
     serviceOptions: [...serviceNames.entries()].map(([key, name]) => ({ key, name })),
   };
 }

@@ -20,7 +20,7 @@ import { createLogger } from '../server/logger';
 import { connectDatabase } from '../server/db/connection';
 import { startEmbeddedDatabase } from '../server/db/embedded';
 import { syncAllIndexes } from '../server/db/indexes';
-import { DEMO_SURVEY_SLUG, seedDemo } from '../server/features/demo/seed';
+import { DEMO_FORM_SLUG, seedDemo } from '../server/features/demo/seed';
 import { ROOT } from '../server/paths';
 import '../server/models';
 
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   try {
     for (const [name, width, height] of [['form-360', 360, 740], ['form-desktop', 1280, 900]] as const) {
       const page = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: 1 });
-      await page.goto(`${base}/s/${DEMO_SURVEY_SLUG}`);
+      await page.goto(`${base}/s/${DEMO_FORM_SLUG}`);
       // A respondent half-way through: a service chosen, the first answers given.
       await page.selectOption('#service', 'konsultasi');
       await page.check('#a_persyaratan-3');

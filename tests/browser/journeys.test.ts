@@ -9,7 +9,7 @@ import { chromium, type Browser, type ConsoleMessage } from 'playwright-core';
 import { createApp } from '../../server/app';
 import { createLogger } from '../../server/logger';
 import type { SurveyFormDeps } from '../../server/features/survey-form/survey-form.routes';
-import { DEMO_SURVEY_SLUG, seedDemo } from '../../server/features/demo/seed';
+import { DEMO_FORM_SLUG, DEMO_SURVEY_SLUG, seedDemo } from '../../server/features/demo/seed';
 import { Response } from '../../models/response';
 import { Survey } from '../../models/survey';
 import { useTestDatabase } from '../support/db';
@@ -57,7 +57,7 @@ test('a respondent on a 360 px phone: errors are summarised and linked, then one
   const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
   const problems: string[] = [];
   page.on('console', collectProblems(problems));
-  await page.goto(`${base}/s/${DEMO_SURVEY_SLUG}`);
+  await page.goto(`${base}/s/${DEMO_FORM_SLUG}`);
 
   // Nothing wider than the phone.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
@@ -72,7 +72,7 @@ test('a respondent on a 360 px phone: errors are summarised and linked, then one
   expect(await page.locator(target).count()).toBe(1);
 
   // Answer every element by keyboard-reachable radios (labels are the touch targets).
-  const survey = await Survey.findOne({ slug: DEMO_SURVEY_SLUG }).lean();
+  const survey = await Survey.findOne({ slug: DEMO_FORM_SLUG }).lean();
   const before = await Response.countDocuments({ surveyId: survey!._id });
   await page.selectOption('#service', 'konsultasi');
   for (const e of survey!.elements) await page.check(`#a_${e.key}-4`);

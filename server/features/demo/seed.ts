@@ -6,8 +6,10 @@
  * trend. The figures — 92,26 (A, Sangat Baik), capaian 102,51% in 2022; 88,90 in 2021 — are
  * computed by server/ikm from the stored responses; demo-data.ts explains how the answers were
  * chosen. Responses are stored like any others, as an import stores them: inserted (source
- * "import"), then added to the counters with recordResponsesStats. Deterministic; runs only
- * when no unit exists.
+ * "import"), then added to the counters with recordResponsesStats. Both are closed: a survey
+ * takes answers only within its period. The survey open to respondents, `skm-dit-pkr`, is the
+ * same questionnaire for the current year (from the clock passed in), without responses yet.
+ * Deterministic for a given clock; runs only when no unit exists.
  */
 import crypto from 'node:crypto';
 import type { Types } from 'mongoose';
@@ -22,11 +24,15 @@ import { DEMO_2021, DEMO_2022, demoResponses, type DemoPeriod } from './demo-dat
 export interface SeedContext {
   config: Config;
   log: (line: string) => void;
+  /** The clock: the open survey's period is this moment's year (WIB). Default: now. */
+  now?: Date;
 }
 
 export const DEMO_UNIT_SLUG = 'dit-pkr';
 export const DEMO_SURVEY_SLUG = 'skm-dit-pkr-2022';
 export const DEMO_SURVEY_2021_SLUG = 'skm-dit-pkr-2021';
+/** The demo survey open to respondents: this year's period. */
+export const DEMO_FORM_SLUG = 'skm-dit-pkr';
 
 const SERVICES = [
   { key: 'konsultasi', name: { id: 'Konsultasi teknis', en: 'Technical consultation' } },
@@ -84,12 +90,23 @@ export async function seedDemo(ctx: SeedContext): Promise<boolean> {
     description: 'Survei kepuasan pemangku kepentingan Direktorat Pemberdayaan Kelompok Rentan tahun 2022.',
     slug: DEMO_SURVEY_SLUG,
     period: { year: 2022 },
+    status: 'closed',
+    population: 1800,
+    indicator: { code: 'IKK 3.1', name: 'Nilai Kepuasan Stakeholder', target: 90 },
+  });
+  const year = new Date((ctx.now ?? new Date()).getTime() + 7 * 3600 * 1000).getUTCFullYear();
+  await Survey.create({
+    ...common,
+    title: `Survei Kepuasan Stakeholder ${year}`,
+    description: `Survei kepuasan pemangku kepentingan Direktorat Pemberdayaan Kelompok Rentan tahun ${year}.`,
+    slug: DEMO_FORM_SLUG,
+    period: { year },
     status: 'open',
     population: 1800,
     indicator: { code: 'IKK 3.1', name: 'Nilai Kepuasan Stakeholder', target: 90 },
   });
   const n2021 = await storeDemoResponses(s2021, DEMO_2021);
   const n2022 = await storeDemoResponses(s2022, DEMO_2022);
-  ctx.log(`demo: ${unit.name}, surveys ${DEMO_SURVEY_2021_SLUG} (${n2021} responses) and ${DEMO_SURVEY_SLUG} (${n2022} responses)`);
+  ctx.log(`demo: ${unit.name}, surveys ${DEMO_SURVEY_2021_SLUG} (${n2021} responses) and ${DEMO_SURVEY_SLUG} (${n2022} responses); open for answers: /s/${DEMO_FORM_SLUG}`);
   return true;
 }

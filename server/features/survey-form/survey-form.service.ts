@@ -12,17 +12,19 @@ import type { Collection } from 'mongodb';
 import { afterResponseStored } from './after-store';
 import { GroupedInsert } from './grouped-insert';
 import { KEY_PATTERN, verifyStartToken } from './form-token';
-import { periodFields } from './period';
+import { periodFields, periodPosition } from './period';
 import { field, parseSubmission } from './survey-form.schema';
 import { FormExpired, HoneypotFilled, SurveyNotAccepting, TooFast, alreadyAnswered, keyReused } from './survey-form.errors';
 import type { FormSurvey, Submission } from './survey-form.types';
 
 export type Availability = 'open' | 'closed' | 'not-yet' | 'draft';
 
-export function availability(survey: Pick<FormSurvey, 'status' | 'opensAt' | 'closesAt'>, now: Date): Availability {
+/** Whether the survey takes answers now: its status, its opening dates, and its period (see period.ts). */
+export function availability(survey: Pick<FormSurvey, 'status' | 'opensAt' | 'closesAt' | 'period'>, now: Date): Availability {
   if (survey.status === 'draft') return 'draft';
-  if (survey.status === 'closed' || (survey.closesAt && survey.closesAt <= now)) return 'closed';
-  if (survey.opensAt && survey.opensAt > now) return 'not-yet';
+  const inPeriod = periodPosition(survey.period, now);
+  if (survey.status === 'closed' || (survey.closesAt && survey.closesAt <= now) || inPeriod === 'after') return 'closed';
+  if ((survey.opensAt && survey.opensAt > now) || inPeriod === 'before') return 'not-yet';
   return 'open';
 }
 

@@ -6,6 +6,7 @@ import type { Lang, Translator } from '../../i18n';
 import { translate } from '../../i18n';
 import type { FieldErrors } from '../../errors';
 import { field } from './survey-form.schema';
+import { periodBounds, periodPosition } from './period';
 import type { FormSurvey, FormValues } from './survey-form.types';
 
 export interface Problem {
@@ -111,6 +112,14 @@ export function formPage(input: FormPageInput) {
 export type FormPage = ReturnType<typeof formPage>;
 
 /** A date as the respondent reads it, in WIB. */
+/** "2022", "Semester 1 2022", "Triwulan III 2022", "Mei 2022". */
+export function periodLabel(p: FormSurvey['period'], lang: Lang): string {
+  if (p.month) return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'id-ID', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(p.year, p.month - 1, 1)));
+  if (p.quarter) return translate(lang, 'form.periodQuarter', { n: ['I', 'II', 'III', 'IV'][p.quarter - 1]!, year: p.year });
+  if (p.semester) return translate(lang, 'form.periodSemester', { n: p.semester, year: p.year });
+  return String(p.year);
+}
+
 export function formatDate(lang: Lang, d: Date): string {
   const text = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'id-ID', {
     day: 'numeric',
@@ -126,16 +135,27 @@ export function formatDate(lang: Lang, d: Date): string {
 /** The notice shown instead of the form for a closed or not-yet-open survey. */
 export function noticePage(survey: FormSurvey, state: 'closed' | 'not-yet', lang: Lang, now: Date) {
   const tr = (key: string, params?: Record<string, string>) => translate(lang, key, params);
+  const position = periodPosition(survey.period, now);
+  const period = periodLabel(survey.period, lang);
   if (state === 'closed') {
+    const closedByDate = survey.closesAt && survey.closesAt <= now;
     return {
       title: survey.title,
       heading: tr('form.closedTitle'),
-      message: survey.closesAt && survey.closesAt <= now ? tr('form.closed', { date: formatDate(lang, survey.closesAt) }) : tr('form.closedNoDate'),
+      message:
+        survey.status !== 'closed' && !closedByDate && position === 'after'
+          ? tr('form.periodEnded', { period })
+          : closedByDate
+            ? tr('form.closed', { date: formatDate(lang, survey.closesAt!) })
+            : tr('form.closedNoDate'),
     };
   }
+  const opensAt = survey.opensAt && survey.opensAt > now ? survey.opensAt : null;
+  const periodStart = position === 'before' ? periodBounds(survey.period).start : null;
+  const opens = opensAt && periodStart ? (opensAt > periodStart ? opensAt : periodStart) : (opensAt ?? periodStart);
   return {
     title: survey.title,
     heading: tr('form.notYetTitle'),
-    message: survey.opensAt ? tr('form.notYet', { date: formatDate(lang, survey.opensAt) }) : tr('form.notYetNoDate'),
+    message: opens ? tr('form.notYet', { date: formatDate(lang, opens) }) : tr('form.notYetNoDate'),
   };
 }

@@ -1,6 +1,6 @@
 /** Builders for the dashboard, import and demo tests: a unit, a survey, stored responses. */
 import crypto from 'node:crypto';
-import { Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import { Unit } from '../../models/unit';
 import { Survey, type SurveyDoc } from '../../models/survey';
 import { Response } from '../../models/response';

@@ -3,7 +3,7 @@
  * every submission need the definition, and when the database is unreachable the form must still
  * be re-rendered with the respondent's answers (a stale copy is then better than none).
  */
-import { Survey } from '../../../models/survey';
+import { Survey, type SurveyDoc } from '../../../models/survey';
 import { isDatabaseUnavailable } from '../../errors';
 import { profileQuestionsFor } from './profile';
 import type { FormProfileQuestion, FormSurvey } from './survey-form.types';
@@ -54,12 +54,7 @@ export class SurveyDefinitions {
   }
 }
 
-type SurveyLean = NonNullable<Awaited<ReturnType<typeof loadOne>>>;
-function loadOne(slug: string) {
-  return Survey.findOne({ slug }).lean();
-}
-
-function toFormSurvey(s: SurveyLean): FormSurvey {
+function toFormSurvey(s: SurveyDoc): FormSurvey {
   return {
     _id: s._id,
     unitId: s.unitId,

@@ -21,6 +21,10 @@ export interface AppDeps {
   logger: Logger;
   /** Session idle timeout in ms (default 8 hours); tests use a tiny one to prove expiry. */
   sessionIdleMs?: number;
+  /** Absolute session lifetime in ms (default 7 days), however active the session is. */
+  sessionMaxMs?: number;
+  /** The clock (default: the system's). Tests pass one they can move instead of sleeping. */
+  now?: () => Date;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -33,6 +37,8 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
   if (config.NODE_ENV === 'production') app.enable('view cache');
 
+  // Security headers first: the health endpoints carry them too.
+  app.use(securityHeaders(config.https));
   app.use(healthRoutes());
   app.use(
     pinoHttp({
@@ -44,7 +50,6 @@ export function createApp(deps: AppDeps): Express {
       },
     }),
   );
-  app.use(securityHeaders(config.https));
   app.use(compression());
   const manifest = assetManifest(PUBLIC_DIR);
   app.use('/static', staticFiles(PUBLIC_DIR, manifest));
@@ -54,7 +59,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: '64kb' }));
   // Sessions are only read when a session cookie is sent, and only stored once something is
   // put in them (a login, a CSRF token): anonymous respondents cost the database nothing here.
-  app.use(sessions(config, { idleMs: deps.sessionIdleMs }));
+  app.use(sessions(config, { idleMs: deps.sessionIdleMs, maxMs: deps.sessionMaxMs, now: deps.now }));
   app.use(loadUser);
 
   mountFeatures(app, deps);

@@ -5,6 +5,7 @@
 import type { Express } from 'express';
 import type { AppDeps } from '../app';
 import { csrfProtection } from '../web/csrf';
+import { refuseCrossSite } from '../web/security';
 import { homeRoutes } from './home/home.routes';
 import { adminRoutes } from './admin/admin.routes';
 import { apiRoutes } from './api/api.routes';
@@ -16,9 +17,13 @@ export function mountFeatures(app: Express, deps: AppDeps): void {
   // Every page under /admin works with a session: each state change must carry the CSRF token.
   // The answer-file upload is multipart: parsed first (admins and unit managers only), so the
   // CSRF check below can read the form's _csrf field.
+  // Posts from another site are refused before anything else (the survey form has no CSRF token).
+  const sameSite = refuseCrossSite(deps.config.PUBLIC_URL);
+  app.use('/admin', sameSite);
+  app.post('/s/:slug', sameSite);
   app.post('/admin/surveys/:id/import', ...importUpload);
   app.use('/admin', csrfProtection);
-  app.use('/admin', adminRoutes());
+  app.use('/admin', adminRoutes(deps));
   app.use('/admin', dashboardRoutes());
   app.use('/admin', importRoutes());
   app.use('/api', apiRoutes());

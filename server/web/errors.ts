@@ -27,6 +27,11 @@ export function toAppError(err: unknown): AppError | undefined {
     return new BadRequest('error.malformedBody');
   }
   if (type === 'parameters.too.many') return new PayloadTooLarge();
+  const e = err as { status?: unknown; code?: unknown } | null;
+  // A body sent with Content-Encoding gzip/deflate that does not decompress (zlib's Z_* codes).
+  if (e?.status === 400 && typeof e.code === 'string' && /^Z_[A-Z_]+$/.test(e.code)) return new BadRequest('error.badCompression');
+  // The router could not percent-decode a path parameter (e.g. /s/%E0%A4%A).
+  if (err instanceof URIError && e?.status === 400) return new BadRequest('error.badPath');
   return undefined;
 }
 

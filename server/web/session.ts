@@ -1,7 +1,10 @@
 /**
  * Sessions stored in MongoDB, so several app instances share them. Expired sessions are
  * removed by a periodic sweep (autoRemove: 'interval'), not a TTL index: FerretDB has none.
- * Cookies: HttpOnly, SameSite=Lax, Secure when served over HTTPS; 8 hours idle timeout.
+ * Cookies: HttpOnly, SameSite=Lax, Secure when served over HTTPS; 8 hours idle timeout, and an
+ * absolute lifetime of 7 days from login however active the session is (a stolen cookie does not
+ * live for ever). Nothing is stored for a visitor until the session has something to keep (a
+ * login, or a CSRF token actually rendered into a form): saveUninitialized is off.
  */
 import session from 'express-session';
 import MongoStore from 'connect-mongo';
@@ -11,13 +14,18 @@ import type { Config } from '../config';
 
 export const SESSION_COOKIE = 'skm.sid';
 export const SESSION_IDLE_MS = 8 * 3600 * 1000;
+export const SESSION_MAX_MS = 7 * 24 * 3600 * 1000;
 
 declare module 'express-session' {
   interface SessionData {
     userId?: string;
     /** User.sessionVersion at login; a mismatch ends the session (logout everywhere). */
     version?: number;
+    /** When the user logged in (ms): the absolute lifetime counts from here. */
+    startedAt?: number;
     csrf?: string;
+    /** This device is the kiosk of that survey: its responses are stored as kiosk responses. */
+    kioskSurveyId?: string;
     /** One-time messages shown on the next page. */
     flash?: { kind: 'ok' | 'error' | 'info'; text: string }[];
   }
@@ -35,9 +43,11 @@ function sharedClient(): Promise<{ db: () => unknown; close: () => Promise<void>
   return new Promise((resolve) => conn.once('open', () => resolve(adapter)));
 }
 
-export function sessions(config: Config, opts: { idleMs?: number } = {}): RequestHandler {
+export function sessions(config: Config, opts: { idleMs?: number; maxMs?: number; now?: () => Date } = {}): RequestHandler[] {
   const idleMs = opts.idleMs ?? SESSION_IDLE_MS;
-  return session({
+  const maxMs = opts.maxMs ?? SESSION_MAX_MS;
+  const now = opts.now ?? (() => new Date());
+  const store = session({
     name: SESSION_COOKIE,
     secret: config.SESSION_SECRET,
     resave: false,
@@ -54,4 +64,19 @@ export function sessions(config: Config, opts: { idleMs?: number } = {}): Reques
       touchAfter: 60,
     }),
   });
+  /** A login older than the absolute lifetime ends: the user logs in again. */
+  const absoluteLifetime: RequestHandler = (req, _res, next) => {
+    const s = req.session;
+    if (s?.userId !== undefined) {
+      const t = now().getTime();
+      if (s.startedAt === undefined) s.startedAt = t; // a session from before this rule: counts from now
+      else if (t - s.startedAt > maxMs) {
+        delete s.userId;
+        delete s.version;
+        delete s.startedAt;
+      }
+    }
+    next();
+  };
+  return [store, absoluteLifetime];
 }

@@ -5,6 +5,7 @@
  *   GET /admin    landing page (logged in): links to what the role may do
  */
 import { Router } from 'express';
+import type { AppDeps } from '../../app';
 import { requireUser } from '../../web/auth';
 import { authRoutes } from '../auth/auth.routes';
 import { auditRoutes } from '../audit/audit.routes';
@@ -14,7 +15,7 @@ import { usersRoutes } from '../users/users.routes';
 import { unitsRoutes } from '../users/units.routes';
 import { mustChangePasswordGate, takeFlash } from './admin.web';
 
-export function adminRoutes(): Router {
+export function adminRoutes(deps: AppDeps): Router {
   const router = Router();
   router.use((_req, res, next) => {
     // Admin pages show personal data and one-time secrets: never cached.
@@ -25,7 +26,7 @@ export function adminRoutes(): Router {
   router.get('/', requireUser, (_req, res) => {
     res.render('admin/home', { title: res.locals.t('admin.title') });
   });
-  router.use(authRoutes());
+  router.use(authRoutes(deps));
   router.use(surveysRoutes());
   router.use(usersRoutes());
   router.use(unitsRoutes());

@@ -9,6 +9,8 @@
  *   POST /admin/account/logout-everywhere    logged in     end every other session
  */
 import { Router, type Request, type Response } from 'express';
+import { ipKeyGenerator } from 'express-rate-limit';
+import type { AppDeps } from '../../app';
 import { z } from 'zod';
 import { Invalid, TooManyRequests } from '../../errors';
 import { requireUser } from '../../web/auth';
@@ -49,8 +51,9 @@ async function accountLocals(req: Request, res: Response): Promise<Record<string
   return { title: res.locals.t('account.title'), unitName: await unitName(req.user!.unitId), values: {}, errors: {}, formError: null };
 }
 
-export function authRoutes(): Router {
+export function authRoutes(deps: AppDeps): Router {
   const router = Router();
+  const now = deps.now ?? (() => new Date());
 
   router.get('/login', (req, res) => {
     if (req.user) {
@@ -65,16 +68,20 @@ export function authRoutes(): Router {
     const values = { email: typeof body.email === 'string' ? body.email : '', next: typeof body.next === 'string' ? body.next : '' };
     try {
       const input = parseOrInvalid(loginSchema, body);
-      const who = await login(input.email, input.password, req.ip ?? 'unknown');
+      // The client: its address, IPv6 grouped by /56 (one subscriber), as the form's rate limit does.
+      const client = ipKeyGenerator(req.ip ?? 'unknown', 56);
+      const at = now();
+      const who = await login(input.email, input.password, { client, secret: deps.config.SESSION_SECRET }, at);
       await regenerate(req);
       req.session.userId = who.userId;
       req.session.version = who.sessionVersion;
+      req.session.startedAt = at.getTime();
       await save(req);
       res.redirect(303, who.mustChangePassword ? '/admin/account' : safeNext(input.next));
     } catch (e) {
       if (e instanceof TooManyRequests) {
         res.setHeader('Retry-After', String(e.retryAfterSeconds));
-        renderLogin(res, 429, { values, formError: res.locals.t('auth.throttled', { minutes: Math.ceil(e.retryAfterSeconds / 60) }) });
+        renderLogin(res, 429, { values, formError: res.locals.t(e.messageKey, { minutes: Math.ceil(e.retryAfterSeconds / 60), seconds: e.retryAfterSeconds }) });
         return;
       }
       if (e instanceof Invalid) {

@@ -8,7 +8,7 @@ import { User } from '../../../models/user';
 import { Invalid, TooManyRequests } from '../../errors';
 import { recordAudit } from '../audit/audit.service';
 import { dummyHash, hashPassword, verifyPassword } from './password';
-import { clearAccountFailures, loginBlockedFor, recordLoginFailure } from './throttle.service';
+import { reserveLoginAttempt, type LoginSubject } from './throttle.service';
 
 export interface LoggedIn {
   userId: string;
@@ -17,20 +17,22 @@ export interface LoggedIn {
 }
 
 /**
- * Check e-mail and password from client `ip`. Throws TooManyRequests when throttled and
- * Invalid (one message for every kind of failure) when the credentials do not match.
+ * Check e-mail and password from `who.client`. The attempt is reserved before the password is
+ * verified (see throttle.service), so requests sent at once cannot slip past the limits.
+ * Throws TooManyRequests when throttled and Invalid (one message for every kind of failure)
+ * when the credentials do not match.
  */
-export async function login(email: string, password: string, ip: string): Promise<LoggedIn> {
-  const wait = await loginBlockedFor(email, ip);
-  if (wait > 0) throw new TooManyRequests(wait, 'auth.throttled');
+export async function login(email: string, password: string, who: Omit<LoginSubject, 'email'>, now: Date): Promise<LoggedIn> {
+  const reserved = await reserveLoginAttempt({ ...who, email }, now.getTime());
+  if (!reserved.ok) throw new TooManyRequests(reserved.retryAfterSeconds, reserved.slowedDown ? 'auth.slowedDown' : 'auth.throttled');
   const user = await User.findOne({ email: email.trim().toLowerCase() }, { passwordHash: 1, sessionVersion: 1, disabled: 1, mustChangePassword: 1 });
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), password);
   if (!user || !ok || user.disabled) {
-    await recordLoginFailure(email, ip);
+    await reserved.attempt.failed();
     throw new Invalid({ email: 'auth.badCredentials' }, 'auth.badCredentials');
   }
-  await clearAccountFailures(email);
-  await User.updateOne({ _id: user._id }, { $set: { lastLoginAt: new Date() } });
+  await reserved.attempt.succeeded();
+  await User.updateOne({ _id: user._id }, { $set: { lastLoginAt: now } });
   return { userId: String(user._id), sessionVersion: user.sessionVersion, mustChangePassword: user.mustChangePassword };
 }
 

@@ -12,7 +12,7 @@ import { Types } from 'mongoose';
 import { ImportBatch, type ImportBatchDoc } from '../../../models/import-batch';
 import { Response } from '../../../models/response';
 import { Survey, type SurveyDoc } from '../../../models/survey';
-import { AppError, Conflict, Invalid, NotFound } from '../../errors';
+import { AppError, BadRequest, Conflict, Invalid, NotFound } from '../../errors';
 import type { CurrentUser } from '../../access';
 import { recordAudit } from '../audit/audit.service';
 import { manageableSurvey } from '../dashboard/dashboard.service';
@@ -180,6 +180,8 @@ export async function saveMapping(user: CurrentUser, surveyId: string, batchId: 
     if (!m || typeof value !== 'string') continue;
     const col = m[1]!;
     const text = Buffer.from(m[2]!, 'hex').toString('utf8');
+    // A NUL cannot be part of a stored field name (the decision's key): a clear 400, not a driver error.
+    if (text.includes('\0')) throw new BadRequest('error.nulByte');
     const forCol = { ...(decisions[col] ?? {}) };
     if (value === '') delete forCol[text];
     else if (/^([1-4]|blank|[a-z0-9][a-z0-9_-]{0,59})$/.test(value)) forCol[text] = value;

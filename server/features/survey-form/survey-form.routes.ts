@@ -56,6 +56,7 @@ export function surveyFormRoutes(deps: SurveyFormDeps): Router {
   const { config, logger } = deps;
   const opts: SurveyFormOptions = { ...DEFAULT_OPTIONS, ...deps.surveyForm };
   const secret = config.SESSION_SECRET;
+  const now = deps.now ?? (() => new Date());
   const surveys = new SurveyDefinitions({ freshMs: opts.definitionFreshMs, staleMs: opts.definitionStaleMs });
   const router = Router();
 
@@ -92,7 +93,7 @@ export function surveyFormRoutes(deps: SurveyFormDeps): Router {
   ): void => {
     const key = KEY_PATTERN.test(values[field.key] ?? '') ? values[field.key]! : newIdempotencyKey();
     const startToken =
-      !extra.freshToken && values[field.startToken] && key === values[field.key] ? values[field.startToken] : signStartToken(secret, survey.slug, key);
+      !extra.freshToken && values[field.startToken] && key === values[field.key] ? values[field.startToken] : signStartToken(secret, survey.slug, key, now().getTime());
     // Shared caches must never hand one idempotency key to two people; the browser's own history may keep it.
     res.set('Cache-Control', 'private, no-cache');
     res.status(status).render('survey-form/form', {
@@ -125,8 +126,9 @@ export function surveyFormRoutes(deps: SurveyFormDeps): Router {
       const outcome = await submitResponse({
         survey,
         body,
-        now: new Date(),
-        source: kiosk ? 'kiosk' : 'web',
+        now: now(),
+        // Stored as a kiosk response only from a kiosk session started by a manager, never from the form field.
+        source: req.session?.kioskSurveyId === String(survey._id) ? 'kiosk' : 'web',
         deviceHash: survey.oneResponsePerDevice ? deviceHash(req, res) : undefined,
         secret,
         minFillMs: opts.minFillMs,
@@ -200,7 +202,8 @@ export function surveyFormRoutes(deps: SurveyFormDeps): Router {
 
   const qr = (kind: 'svg' | 'png'): RequestHandler => async (req, res) => {
     const url = publicUrl(req, `/s/${surveyOf(res).slug}`);
-    res.set('Cache-Control', 'public, max-age=3600');
+    // Without PUBLIC_URL the link follows the Host header: never cache it, so a forged Host poisons no cache.
+    res.set('Cache-Control', config.PUBLIC_URL ? 'public, max-age=3600' : 'no-store');
     if (kind === 'svg') res.type('image/svg+xml').send(await qrSvg(url));
     else res.type('image/png').send(await qrPng(url));
   };

@@ -86,7 +86,7 @@ function checkAbuseRules(input: SubmitInput): string {
   if ((body[field.honeypot] ?? '') !== '') throw new HoneypotFilled();
   const key = body[field.key] ?? '';
   if (!KEY_PATTERN.test(key)) throw new FormExpired();
-  const issuedAt = verifyStartToken(input.secret, input.survey.slug, key, body[field.startToken]);
+  const issuedAt = verifyStartToken(input.secret, input.survey.slug, key, body[field.startToken], input.now.getTime());
   if (issuedAt === undefined) throw new FormExpired();
   if (input.now.getTime() - issuedAt < input.minFillMs) throw new TooFast();
   return key;

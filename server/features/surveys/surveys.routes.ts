@@ -13,6 +13,7 @@
  *   POST /admin/surveys/:id/indicator       indicator link and target
  *   POST /admin/surveys/:id/status          open / close
  *   POST /admin/surveys/:id/publish         publish / unpublish results
+ *   POST /admin/surveys/:id/kiosk           turn this device into the survey's kiosk (logs out)
  */
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { Conflict } from '../../errors';
@@ -121,6 +122,17 @@ function sectionPost(section: string, action: (req: Request) => Promise<void>) {
   };
 }
 
+/**
+ * A kiosk is a server-side session, never a form field (a respondent could post kiosk=1): the
+ * manager's login on the device ends and the session remembers only which survey it serves.
+ */
+async function startKiosk(req: Request, res: Response): Promise<void> {
+  const survey = await loadSurvey(req.user!, String(req.params.id), 'manage');
+  await new Promise<void>((resolve, reject) => req.session.regenerate((e) => (e ? reject(e) : resolve())));
+  req.session.kioskSurveyId = String(survey._id);
+  res.redirect(303, `/s/${survey.slug}?kiosk=1`);
+}
+
 export function surveysRoutes(): Router {
   const router = Router();
   const managers = requireRole('admin', 'unit-manager');
@@ -148,6 +160,7 @@ export function surveysRoutes(): Router {
   router.post('/surveys/:id/profile', managers, sectionPost('profile', (req) => updateProfile(req.user!, String(req.params.id), req.body as Body)));
   router.post('/surveys/:id/indicator', managers, sectionPost('indicator', (req) => updateIndicator(req.user!, String(req.params.id), req.body as Body)));
   router.post('/surveys/:id/status', managers, sectionPost('status', (req) => setStatus(req.user!, String(req.params.id), (req.body as Body).status)));
+  router.post('/surveys/:id/kiosk', managers, startKiosk);
   router.post('/surveys/:id/publish', managers, sectionPost('status', (req) => setPublished(req.user!, String(req.params.id), (req.body as Body).published)));
   return router;
 }

@@ -1,7 +1,9 @@
 /**
  * API tokens for other government systems reading results. Only a SHA-256 hash of the token
  * is stored: the token itself is shown once, when it is created. Revoked tokens stay stored
- * (with revokedAt) so the audit trail keeps making sense.
+ * (with revokedAt) so the audit trail keeps making sense. A token reads unpublished results of
+ * one unit and its sub-units only (`unitId`); a token without a unit (made before scoping
+ * existed) reads what anyone may: published results.
  */
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 
@@ -14,6 +16,8 @@ const apiTokenSchema = new Schema(
     /** The first characters of the token, to recognise it in the list. */
     prefix: { type: String, required: true },
     createdBy: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+    /** The unit whose surveys (and its sub-units' surveys) the token may read unpublished. */
+    unitId: { type: Schema.Types.ObjectId, ref: 'Unit', default: null },
     lastUsedAt: { type: Date, default: null },
     revokedAt: { type: Date, default: null },
   },

@@ -217,6 +217,11 @@ export const id = {
   'tokens.lead': 'Sistem lain (misalnya aplikasi SAKIP) membaca hasil survei melalui API JSON dengan token ini. Hasil yang dipublikasikan dapat dibaca tanpa token.',
   'tokens.name': 'Nama token',
   'tokens.nameHint': 'Untuk apa token ini, misalnya "e-SAKIP Kementerian".',
+  'tokens.unit': 'Unit',
+  'tokens.unitHint': 'Token ini dapat membaca hasil yang belum dipublikasikan dari unit ini dan sub-unitnya saja.',
+  'tokens.unitRequired': 'Pilih unit yang hasilnya boleh dibaca token ini.',
+  'tokens.chooseUnit': '— pilih unit —',
+  'tokens.noUnit': 'tanpa unit (hanya hasil yang dipublikasikan)',
   'tokens.create': 'Buat token',
   'tokens.created': 'Dibuat',
   'tokens.createdShown': 'Token "{name}" dibuat:',
@@ -226,7 +231,6 @@ export const id = {
   'tokens.revoke': 'Cabut',
   'tokens.revoked': 'Token dicabut.',
   'tokens.revokedAt': 'Dicabut {date}',
-  'api.tokenRequired': 'Hasil survei ini belum dipublikasikan: kirim token API (Authorization: Bearer …).',
   'api.tokenInvalid': 'Token API tidak dikenal atau sudah dicabut.',
 } as const;
 
@@ -444,6 +448,11 @@ export const en: { readonly [K in keyof typeof id]: string } = {
   'tokens.lead': 'Other systems (such as a SAKIP application) read survey results through the JSON API with these tokens. Published results can be read without a token.',
   'tokens.name': 'Token name',
   'tokens.nameHint': 'What the token is for, e.g. "Ministry e-SAKIP".',
+  'tokens.unit': 'Unit',
+  'tokens.unitHint': 'The token can read unpublished results of this unit and its sub-units only.',
+  'tokens.unitRequired': 'Choose the unit whose results this token may read.',
+  'tokens.chooseUnit': '— choose a unit —',
+  'tokens.noUnit': 'no unit (published results only)',
   'tokens.create': 'Create token',
   'tokens.created': 'Created',
   'tokens.createdShown': 'Token "{name}" created:',
@@ -453,6 +462,5 @@ export const en: { readonly [K in keyof typeof id]: string } = {
   'tokens.revoke': 'Revoke',
   'tokens.revoked': 'Token revoked.',
   'tokens.revokedAt': 'Revoked {date}',
-  'api.tokenRequired': "This survey's results are not published: send an API token (Authorization: Bearer …).",
   'api.tokenInvalid': 'Unknown or revoked API token.',
 };

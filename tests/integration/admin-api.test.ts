@@ -45,7 +45,7 @@ async function storeAnswers(survey: { _id: unknown; unitId: unknown }, answers: 
 }
 
 async function createTokenThroughPage(name: string): Promise<string> {
-  const res = await postForm(asAdmin, '/admin/tokens', { name });
+  const res = await postForm(asAdmin, '/admin/tokens', { name, unitId: String(unit._id) });
   expect(res.status).toBe(201);
   const shown = /<code class="secret">(skm_[A-Za-z0-9_-]+)<\/code>/.exec(res.text)?.[1];
   expect(shown).toBeDefined();
@@ -119,10 +119,10 @@ describe('GET /api/v1/surveys/:slug/results', () => {
     expect(res.body.survey).toMatchObject({ slug: published.slug, published: true, unit: { slug: unit.slug } });
   });
 
-  test('not published, no token: 401 with a clear message; with a token: 200', async () => {
+  test('not published, no token: 404, as for a missing survey; with a token of its unit: 200', async () => {
     const anon = await request(app).get(`/api/v1/surveys/${unpublished.slug}/results`);
-    expect(anon.status).toBe(401);
-    expect(anon.body.error.message).toContain('belum dipublikasikan');
+    expect(anon.status).toBe(404);
+    expect(anon.body.error.code).toBe('not_found');
     const withToken = await request(app).get(`/api/v1/surveys/${unpublished.slug}/results`).set('Authorization', `Bearer ${token}`);
     expect(withToken.status).toBe(200);
     expect(withToken.body.respondents).toBe(10);
@@ -152,7 +152,7 @@ describe('GET /api/v1/surveys/:slug/results', () => {
 });
 
 describe('GET /api/v1/units/:slug/indicators', () => {
-  test('no token: only published surveys; with a token: all of the year', async () => {
+  test('no token: only published surveys; with a token of the unit: all of the year', async () => {
     const anon = await request(app).get(`/api/v1/units/${unit.slug}/indicators?year=2024`);
     expect(anon.status).toBe(200);
     expect(anon.body.unit).toEqual({ slug: unit.slug, name: unit.name });

@@ -1,7 +1,8 @@
 /**
  * The read-only JSON API for other government systems (documented in docs/openapi.yaml).
- * Authorization: Bearer <token> (created by an admin) for every survey; without a token only
- * published surveys answer.
+ * Authorization: Bearer <token> (created by an admin for one unit) for that unit's and its
+ * sub-units' surveys; without a token only published surveys answer. A survey that may not be
+ * read answers 404, exactly like one that does not exist (no probing for slugs).
  *
  *   GET /api/openapi.yaml                         the OpenAPI 3.1 description
  *   GET /api/v1/surveys/:slug/results             index, grade, per-element scores, respondents, target, achievement
@@ -28,7 +29,7 @@ export const OPENAPI_FILE = path.join(ROOT, 'docs', 'openapi.yaml');
 const bearer: RequestHandler = async (req, res, next) => {
   const header = req.get('authorization');
   if (!header) {
-    req.apiCaller = { token: false };
+    req.apiCaller = { token: false, unitId: null };
     next();
     return;
   }
@@ -39,7 +40,7 @@ const bearer: RequestHandler = async (req, res, next) => {
     next(new Unauthorized('api.tokenInvalid'));
     return;
   }
-  req.apiCaller = { token: true };
+  req.apiCaller = { token: true, unitId: token.unitId };
   next();
 };
 

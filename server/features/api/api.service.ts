@@ -1,16 +1,27 @@
 /**
  * The read-only JSON API's answers, built from the results service (which computes through
- * server/ikm; nothing is recomputed here). Without a token only published surveys are visible.
+ * server/ikm; nothing is recomputed here). Without a token only published surveys are visible;
+ * a token also sees its unit's and sub-units' unpublished ones. Anything not visible is a 404,
+ * the same answer as for a survey that does not exist.
  */
 import { Survey } from '../../../models/survey';
 import { Unit } from '../../../models/unit';
-import { NotFound, Unauthorized } from '../../errors';
+import type { Types } from 'mongoose';
+import { NotFound } from '../../errors';
 import { PERFORMANCE_LABELS } from '../../ikm';
 import { computeSurveyResults, type SurveyResults } from '../results/results.service';
 
 export interface ApiCaller {
   /** A valid API token was presented. */
   token: boolean;
+  /** The token's unit: it reads unpublished results of this unit and its sub-units. */
+  unitId: Types.ObjectId | null;
+}
+
+/** Is a unit (given its path: ancestors and itself) within the caller's token scope? */
+function inScope(caller: ApiCaller, unitPath: readonly Types.ObjectId[]): boolean {
+  const scope = caller.unitId;
+  return scope !== null && unitPath.some((id) => id.equals(scope));
 }
 
 function indexOf(r: SurveyResults) {
@@ -55,8 +66,7 @@ function surveyInfo(s: SurveyResults['survey'], unit: { slug: string; name: stri
 
 export async function surveyResults(slug: string, caller: ApiCaller) {
   const survey = await Survey.findOne({ slug: slug.toLowerCase() }).lean();
-  if (!survey) throw new NotFound();
-  if (!survey.published && !caller.token) throw new Unauthorized('api.tokenRequired');
+  if (!survey || !(survey.published || inScope(caller, survey.unitPath))) throw new NotFound();
   const r = await computeSurveyResults(survey as never);
   const unit = await Unit.findById(survey.unitId, { slug: 1, name: 1 }).lean();
   const x = r.result;
@@ -85,9 +95,9 @@ export async function surveyResults(slug: string, caller: ApiCaller) {
 }
 
 export async function unitIndicators(slug: string, year: number, caller: ApiCaller) {
-  const unit = await Unit.findOne({ slug: slug.toLowerCase() }, { slug: 1, name: 1 }).lean();
+  const unit = await Unit.findOne({ slug: slug.toLowerCase() }, { slug: 1, name: 1, path: 1 }).lean();
   if (!unit) throw new NotFound();
-  const surveys = await Survey.find({ unitId: unit._id, 'period.year': year, ...(caller.token ? {} : { published: true }) })
+  const surveys = await Survey.find({ unitId: unit._id, 'period.year': year, ...(inScope(caller, unit.path) ? {} : { published: true }) })
     .sort({ 'period.semester': 1, 'period.quarter': 1, 'period.month': 1, slug: 1 })
     .lean();
   const indicators = [];

@@ -8,12 +8,13 @@
 import { Router } from 'express';
 import { requireRole } from '../../web/auth';
 import { flash, handleForm } from '../admin/admin.web';
+import { listUnits } from '../users/units.service';
 import { createToken, listTokens, revokeToken } from './tokens.service';
 
 export function tokensRoutes(): Router {
   const router = Router();
   const admin = requireRole('admin');
-  const locals = async (t: (k: string) => string) => ({ title: t('tokens.title'), tokens: await listTokens(), created: null, values: {}, errors: {}, formError: null });
+  const locals = async (t: (k: string) => string) => ({ title: t('tokens.title'), tokens: await listTokens(), units: await listUnits(), created: null, values: {}, errors: {}, formError: null });
 
   router.get('/tokens', admin, async (_req, res) => {
     res.render('admin/tokens/list', await locals(res.locals.t));

@@ -7,7 +7,8 @@ import crypto from 'node:crypto';
 import { Types } from 'mongoose';
 import { z } from 'zod';
 import { ApiToken } from '../../../models/api-token';
-import { NotFound } from '../../errors';
+import { Invalid, NotFound } from '../../errors';
+import { Unit } from '../../../models/unit';
 import type { Actor } from '../../access';
 import { parseOrInvalid } from '../../validation';
 import { recordAudit } from '../audit/audit.service';
@@ -18,18 +19,24 @@ export function hashToken(token: string): string {
   return crypto.createHash('sha256').update(token).digest('hex');
 }
 
-const createSchema = z.object({ name: z.string().trim().min(1, 'admin.required').max(120, 'admin.tooLong') });
+// Why a unit is required: a token must not read every unit's drafts and unpublished results (issue 10, item 7).
+const createSchema = z.object({
+  name: z.string().trim().min(1, 'admin.required').max(120, 'admin.tooLong'),
+  unitId: z.string({ error: 'tokens.unitRequired' }).regex(/^[0-9a-f]{24}$/i, 'tokens.unitRequired'),
+});
 
 export async function listTokens() {
-  return ApiToken.find({}, { hash: 0 }).sort({ createdAt: -1 }).lean();
+  return ApiToken.find({}, { hash: 0 }).populate<{ unitId: { name: string } | null }>('unitId', { name: 1 }).sort({ createdAt: -1 }).lean();
 }
 
 /** Returns the token itself: the only time it is ever available. */
 export async function createToken(actor: Actor, body: unknown): Promise<{ name: string; token: string }> {
-  const { name } = parseOrInvalid(createSchema, body);
+  const { name, unitId } = parseOrInvalid(createSchema, body);
+  const unit = await Unit.findById(unitId, { _id: 1, name: 1 }).lean();
+  if (!unit) throw new Invalid({ unitId: 'tokens.unitRequired' });
   const token = `${TOKEN_PREFIX}${crypto.randomBytes(32).toString('base64url')}`;
-  const doc = await ApiToken.create({ name, hash: hashToken(token), prefix: token.slice(0, 10), createdBy: new Types.ObjectId(actor.id) });
-  await recordAudit({ actor, action: 'token.create', target: { kind: 'apiToken', id: doc._id, label: name }, after: { name, prefix: doc.prefix } });
+  const doc = await ApiToken.create({ name, hash: hashToken(token), prefix: token.slice(0, 10), createdBy: new Types.ObjectId(actor.id), unitId: unit._id });
+  await recordAudit({ actor, action: 'token.create', target: { kind: 'apiToken', id: doc._id, label: name }, after: { name, prefix: doc.prefix, unit: unit.name } });
   return { name, token };
 }
 
@@ -40,8 +47,8 @@ export async function revokeToken(actor: Actor, id: string): Promise<void> {
 }
 
 /** The live token matching a presented bearer token, or null. Notes when it was last used. */
-export async function findLiveToken(token: string): Promise<{ id: string; name: string } | null> {
+export async function findLiveToken(token: string): Promise<{ id: string; name: string; unitId: Types.ObjectId | null } | null> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
   const doc = await ApiToken.findOneAndUpdate({ hash: hashToken(token), revokedAt: null }, { $set: { lastUsedAt: new Date() } }).lean();
-  return doc ? { id: String(doc._id), name: doc.name } : null;
+  return doc ? { id: String(doc._id), name: doc.name, unitId: doc.unitId ?? null } : null;
 }

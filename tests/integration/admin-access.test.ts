@@ -84,7 +84,7 @@ const TABLE: Row[] = [
   row('POST', () => `/admin/units/${ctx.ids.otherUnit}`, [303, 403, 403, 403, 403, 403, 403], () => ({ name: `Direktorat Lain ${++seq}` })),
   row('GET', () => '/admin/audit', /*                    */ [200, 403, 403, 403, 403, 403, L]),
   row('GET', () => '/admin/tokens', /*                   */ [200, 403, 403, 403, 403, 403, L]),
-  row('POST', () => '/admin/tokens', /*                  */ [201, 403, 403, 403, 403, 403, 403], () => ({ name: `Sistem ${++seq}` })),
+  row('POST', () => '/admin/tokens', /*                  */ [201, 403, 403, 403, 403, 403, 403], () => ({ name: `Sistem ${++seq}`, unitId: ctx.ids.unit })),
   row('POST', () => `/admin/tokens/${ctx.ids.token}/revoke`, [303, 403, 403, 403, 403, 403, 403]),
 ];
 
@@ -103,7 +103,7 @@ beforeAll(async () => {
     viewerOther: await createUser('viewer', other._id),
   };
   const target = await createUser('viewer', unit._id);
-  const token = await createToken({ id: String(admin._id), email: admin.email, name: admin.name }, { name: 'Untuk dicabut' });
+  const token = await createToken({ id: String(admin._id), email: admin.email, name: admin.name }, { name: 'Untuk dicabut', unitId: String(unit._id) });
   const { ApiToken } = await import('../../models/api-token');
   const tokenDoc = await ApiToken.findOne({ name: token.name }).lean();
   ctx.ids = { survey: String(survey._id), unit: String(unit._id), otherUnit: String(other._id), user: String(target._id), token: String(tokenDoc!._id) };

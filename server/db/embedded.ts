@@ -4,7 +4,9 @@
  *
  *  1. a real `mongod` (MONGOD_BIN, then PATH, then mongodb-memory-server's binary cache);
  *  2. otherwise FerretDB v1.24.2 with its SQLite backend, through tools/ferretdb (a Go program
- *     embedding FerretDB's `ferretdb` package), built with `go build` on first use and cached;
+ *     embedding FerretDB's `ferretdb` package), patched (tools/ferretdb/patches: indexed
+ *     equality, atomic updates, no reply to unacknowledged writes), built with `go build` on
+ *     first use and cached;
  *  3. otherwise one clear error saying what to install or set.
  *
  * The server runs as a child process on a fixed loopback port (chosen once, kept across
@@ -14,6 +16,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { ROOT, TOOLS_DIR } from '../paths';
 
@@ -202,10 +205,29 @@ function goBinary(): string | undefined {
   return undefined;
 }
 
-/** The cached FerretDB binary for the current sources, built when missing. */
+const FERRET_MODULE = 'github.com/FerretDB/FerretDB';
+const FERRET_VERSION = 'v1.24.2';
+const FERRET_PATCHES = path.join(FERRET_SRC, 'patches');
+
+function ferretPatches(): string[] {
+  return fs
+    .readdirSync(FERRET_PATCHES)
+    .filter((f) => f.endsWith('.patch'))
+    .sort()
+    .map((f) => path.join(FERRET_PATCHES, f));
+}
+
+/**
+ * The cached FerretDB binary for the current sources, built when missing: FerretDB 1.24.2 is
+ * taken from the Go module cache (downloaded through the module proxy when absent), copied to
+ * a temporary directory, patched with tools/ferretdb/patches/*.patch (see the README there) and
+ * built with a `replace` directive pointing at the patched copy. The binary's name carries a
+ * hash of the program and the patches, so a changed patch builds a new binary.
+ */
 export async function ensureFerretDbBinary(log: (line: string) => void = () => undefined): Promise<string> {
   const hash = crypto.createHash('sha256');
   for (const f of ['go.mod', 'go.sum', 'main.go']) hash.update(fs.readFileSync(path.join(FERRET_SRC, f)));
+  for (const p of ferretPatches()) hash.update(path.basename(p)).update(fs.readFileSync(p));
   const out = path.join(FERRET_SRC, 'bin', `skm-ferretdb-${hash.digest('hex').slice(0, 12)}`);
   if (isExecutable(out)) return out;
   const go = goBinary();
@@ -215,26 +237,65 @@ export async function ensureFerretDbBinary(log: (line: string) => void = () => u
         'or install Go 1.24+ so the embedded FerretDB can be built (tools/ferretdb).',
     );
   }
-  log('building the embedded database (FerretDB 1.24.2, first start only; about a minute)…');
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  const tmp = `${out}.tmp-${process.pid}`;
-  const result = await new Promise<{ code: number | null; output: string }>((resolve) => {
-    const p = spawn(go, ['build', '-trimpath', '-o', tmp, '.'], {
-      cwd: FERRET_SRC,
-      env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    p.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    p.on('error', (e) => resolve({ code: -1, output: e.message }));
-    p.on('exit', (code) => resolve({ code, output }));
-  });
-  if (result.code !== 0) {
-    throw new EmbeddedDatabaseError(`building the embedded FerretDB failed:\n${result.output.trim().slice(-3000)}`);
+  log(`building the embedded database (FerretDB ${FERRET_VERSION}, patched; first start only; about a minute)…`);
+  const env = { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' };
+  const build = fs.mkdtempSync(path.join(os.tmpdir(), 'skm-ferretdb-build-'));
+  try {
+    // 1. The pristine module, from the module cache.
+    const dl = await run(go, ['mod', 'download', '-json', `${FERRET_MODULE}@${FERRET_VERSION}`], FERRET_SRC, env);
+    const dir = dl.code === 0 ? (JSON.parse(dl.stdout) as { Dir?: string }).Dir : undefined;
+    if (!dir) throw new EmbeddedDatabaseError(`fetching FerretDB ${FERRET_VERSION} failed:\n${dl.output.trim().slice(-3000)}`);
+    const src = path.join(build, 'ferretdb');
+    fs.cpSync(dir, src, { recursive: true });
+    makeWritable(src); // the module cache is read-only
+    // 2. Our patches, in order.
+    for (const p of ferretPatches()) {
+      const r = await run('git', ['apply', '--whitespace=nowarn', p], src, env);
+      if (r.code !== 0) throw new EmbeddedDatabaseError(`applying ${path.basename(p)} to FerretDB failed:\n${r.output.trim().slice(-3000)}`);
+    }
+    // 3. Our program, built against the patched copy.
+    const app = path.join(build, 'app');
+    fs.mkdirSync(app);
+    for (const f of ['main.go', 'go.sum']) fs.copyFileSync(path.join(FERRET_SRC, f), path.join(app, f));
+    fs.writeFileSync(
+      path.join(app, 'go.mod'),
+      `${fs.readFileSync(path.join(FERRET_SRC, 'go.mod'), 'utf8')}\nreplace ${FERRET_MODULE} ${FERRET_VERSION} => ../ferretdb\n`,
+    );
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    const tmp = `${out}.tmp-${process.pid}`;
+    const result = await run(go, ['build', '-trimpath', '-o', tmp, '.'], app, env);
+    if (result.code !== 0) {
+      throw new EmbeddedDatabaseError(`building the embedded FerretDB failed:\n${result.output.trim().slice(-3000)}`);
+    }
+    fs.renameSync(tmp, out); // atomic: concurrent builders never see a half-written binary
+    return out;
+  } finally {
+    fs.rmSync(build, { recursive: true, force: true });
   }
-  fs.renameSync(tmp, out); // atomic: concurrent builders never see a half-written binary
-  return out;
+}
+
+function makeWritable(dir: string): void {
+  fs.chmodSync(dir, 0o755);
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) makeWritable(p);
+    else fs.chmodSync(p, 0o644);
+  }
+}
+
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; output: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let output = '';
+    p.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      output += d.toString();
+    });
+    p.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    p.on('error', (e) => resolve({ code: -1, stdout, output: e.message }));
+    p.on('exit', (code) => resolve({ code, stdout, output }));
+  });
 }
 
 /** A loopback port remembered in `file`, so restarts reuse it; a new one when it is taken. */

@@ -54,7 +54,9 @@ export function refuseCrossSite(publicUrl: string | undefined): RequestHandler {
       } catch {
         host = undefined;
       }
-      crossSite = host === undefined || (host !== (req.get('host') ?? '').toLowerCase() && host !== publicHost);
+      // This host as the browser sees it: PUBLIC_URL, the Host header, or X-Forwarded-Host behind a trusted proxy (req.host).
+      const own = [publicHost, (req.get('host') ?? '').toLowerCase(), req.host?.toLowerCase()];
+      crossSite = host === undefined || !own.includes(host);
     }
     next(crossSite ? new Forbidden('error.crossSite') : undefined);
   };

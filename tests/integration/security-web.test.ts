@@ -90,6 +90,20 @@ describe('security: the survey form (item 6)', () => {
     expect(await Response.countDocuments({ surveyId: survey._id })).toBe(1);
   });
 
+  test('behind a trusted proxy that rewrites Host, a post from the public host is accepted', async () => {
+    const proxied = formApp({}, { TRUST_PROXY: '1' });
+    const survey = await makeSurvey();
+    const page = await request(proxied).get(`/s/${survey.slug}`);
+    const res = await request(proxied)
+      .post(`/s/${survey.slug}`)
+      .set('Host', 'localhost:3000')
+      .set('X-Forwarded-Host', 'skm.example.go.id')
+      .set('Origin', 'https://skm.example.go.id')
+      .type('form')
+      .send({ ...hiddenFields(page.text), ...validAnswers(survey) });
+    expect(res.status).toBe(303);
+  });
+
   test('a cross-site post to the admin area (the login form) is refused too', async () => {
     const agent = request.agent(app);
     const page = await agent.get('/admin/login');

@@ -61,6 +61,46 @@ describe('security: login attempts sent at once', () => {
   }, 120_000); // 20 argon2 checks at once take a while on a loaded machine
 });
 
+describe('security: the reservation itself (service level, no HTTP)', () => {
+  test('50 reservations at once for one account and client: exactly 5 succeed', async () => {
+    const who = { email: `burst-${crypto.randomUUID()}@example.go.id`, client: '192.0.2.60', secret: SECRET };
+    const results = await Promise.all(Array.from({ length: 50 }, () => reserveLoginAttempt(who, clock)));
+    expect(results.filter((r) => r.ok)).toHaveLength(THROTTLE.maxPerAccountClient);
+    expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.retryAfterSeconds > 0 && !r.slowedDown)).toBe(true);
+  });
+
+  test('an attempt refused for the account gives its client slot back: the client can still try other accounts', async () => {
+    const client = '192.0.2.61';
+    const target = { email: 'target@example.go.id', client, secret: SECRET };
+    for (let i = 0; i < 20; i += 1) {
+      const r = await reserveLoginAttempt(target, clock);
+      if (r.ok) await r.attempt.failed();
+    }
+    // 5 failures used 5 of the client's 20 slots; the 15 refused attempts used none.
+    let allowed = 0;
+    for (let i = 0; i < THROTTLE.maxPerClient; i += 1) {
+      const r = await reserveLoginAttempt({ email: `other-${i}@example.go.id`, client, secret: SECRET }, clock);
+      if (r.ok) allowed += 1;
+    }
+    expect(allowed).toBe(THROTTLE.maxPerClient - THROTTLE.maxPerAccountClient);
+  });
+
+  test('a success gives back this attempt and clears the client\'s failures for the account; the window end frees everything', async () => {
+    const who = { email: 'typo@example.go.id', client: '192.0.2.62', secret: SECRET };
+    for (let i = 0; i < THROTTLE.maxPerAccountClient - 1; i += 1) {
+      const r = await reserveLoginAttempt(who, clock);
+      if (!r.ok) throw new Error('refused too early');
+      await r.attempt.failed();
+    }
+    const right = await reserveLoginAttempt(who, clock);
+    if (!right.ok) throw new Error('the fifth attempt was refused');
+    await right.attempt.succeeded();
+    const again = await Promise.all(Array.from({ length: 10 }, () => reserveLoginAttempt(who, clock)));
+    expect(again.filter((r) => r.ok)).toHaveLength(THROTTLE.maxPerAccountClient);
+    expect((await reserveLoginAttempt(who, clock + THROTTLE.windowMs)).ok).toBe(true);
+  });
+});
+
 describe('security: nobody can lock someone else out', () => {
   test('5 failures from 5 different clients: the right password from a fresh client still logs in', async () => {
     const user = await createUser('admin');

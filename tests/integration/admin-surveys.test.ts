@@ -209,25 +209,78 @@ describe('editing a survey', () => {
     expect(noSuchDay.text).toContain('id="e-closesAt"');
   });
 
-  test('services and profile questions as text lines; a bad line is named', async () => {
+  test('services as rows: the key is derived from the name, the English name falls back, an empty row is dropped', async () => {
     const survey = await createSurvey(unit);
-    const services = 'konsultasi | Konsultasi teknis | Technical consultation\ndata | Permintaan data';
-    expect((await postForm(asManager, `/admin/surveys/${survey._id}/services`, { services })).status).toBe(303);
-    const profile = 'instansi | Asal instansi | Agency | choice | required\n- pusat | Pusat | Central\n- daerah | Daerah | Regional\ncatatan | Catatan | Note | text';
-    expect((await postForm(asManager, `/admin/surveys/${survey._id}/profile`, { profile })).status).toBe(303);
-    const stored = await Survey.findById(survey._id).lean();
-    expect(stored!.services).toEqual([
+    const res = await postForm(asManager, `/admin/surveys/${survey._id}/services`, {
+      svc_rows: '3',
+      svc_0_id: 'Rehabilitasi sosial',
+      svc_0_en: '',
+      svc_0_key: '',
+      svc_1_id: 'Konsultasi teknis',
+      svc_1_en: 'Technical consultation',
+      svc_1_key: 'konsultasi',
+      svc_2_id: '',
+      svc_2_en: '',
+      svc_2_key: '',
+    });
+    expect(res.status).toBe(303);
+    expect((await Survey.findById(survey._id).lean())!.services).toEqual([
+      { key: 'rehabilitasi-sosial', name: { id: 'Rehabilitasi sosial', en: 'Rehabilitasi sosial' } },
       { key: 'konsultasi', name: { id: 'Konsultasi teknis', en: 'Technical consultation' } },
-      { key: 'data', name: { id: 'Permintaan data', en: 'Permintaan data' } },
     ]);
-    expect(stored!.profileQuestions).toMatchObject([
-      { key: 'instansi', kind: 'choice', required: true, options: [{ key: 'pusat' }, { key: 'daerah' }] },
-      { key: 'catatan', kind: 'text', required: false },
+    const page = await asManager.agent.get(`/admin/surveys/${survey._id}`);
+    expect(page.text).toContain('name="svc_0_key" value="rehabilitasi-sosial"');
+    expect(page.text).toContain('name="svc_rows" value="3"');
+  });
+
+  test('services: "add a row" is a submit button that keeps what was typed, adds a row and saves nothing', async () => {
+    const survey = await createSurvey(unit);
+    const before = (await Survey.findById(survey._id).lean())!.services;
+    const res = await postForm(asManager, `/admin/surveys/${survey._id}/services`, { svc_rows: '1', svc_0_id: 'Layanan pengaduan', _add: 'svc' });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('name="svc_rows" value="2"');
+    expect(res.text).toContain('value="Layanan pengaduan"');
+    expect(res.text).toMatch(/id="f-svc_1_id" name="svc_1_id" value=""[^>]*autofocus/);
+    expect((await Survey.findById(survey._id).lean())!.services).toEqual(before);
+  });
+
+  test('services: a bad typed key or a key used twice is named beside its field; nothing stored', async () => {
+    const survey = await createSurvey(unit);
+    const before = (await Survey.findById(survey._id).lean())!.services;
+    const res = await postForm(asManager, `/admin/surveys/${survey._id}/services`, { svc_rows: '3', svc_0_id: 'A', svc_0_key: 'BAD KEY', svc_1_id: 'B', svc_1_key: 'b', svc_2_id: 'C', svc_2_key: 'b' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('id="e-svc_0_key"');
+    expect(res.text).toContain('id="e-svc_2_key"');
+    expect(res.text).toContain('value="BAD KEY"');
+    expect((await Survey.findById(survey._id).lean())!.services).toEqual(before);
+  });
+
+  test('profile questions as rows with option rows; a choice question without options is refused beside it', async () => {
+    const survey = await createSurvey(unit);
+    const ok = await postForm(asManager, `/admin/surveys/${survey._id}/profile`, {
+      pq_rows: '2',
+      pq_0_id: 'Asal instansi',
+      pq_0_en: 'Agency',
+      pq_0_kind: 'choice',
+      pq_0_required: 'on',
+      pq_0_opts: '3',
+      pq_0_o0_id: 'Pusat',
+      pq_0_o0_en: 'Central',
+      pq_0_o1_id: 'Daerah',
+      pq_0_o2_id: '',
+      pq_1_id: 'Catatan',
+      pq_1_kind: 'text',
+      pq_1_opts: '1',
+    });
+    expect(ok.status).toBe(303);
+    expect((await Survey.findById(survey._id).lean())!.profileQuestions).toMatchObject([
+      { key: 'asal_instansi', label: { id: 'Asal instansi', en: 'Agency' }, kind: 'choice', required: true, options: [{ key: 'pusat', name: { en: 'Central' } }, { key: 'daerah', name: { en: 'Daerah' } }] },
+      { key: 'catatan', kind: 'text', required: false, options: [] },
     ]);
-    const bad = await postForm(asManager, `/admin/surveys/${survey._id}/services`, { services: 'ok | Baik\nBAD KEY' });
+    const bad = await postForm(asManager, `/admin/surveys/${survey._id}/profile`, { pq_rows: '1', pq_0_id: 'Pekerjaan lain', pq_0_kind: 'choice', pq_0_opts: '1', pq_0_o0_id: '' });
     expect(bad.status).toBe(422);
-    expect(bad.text).toContain('Baris 2 tidak sesuai format');
-    expect(bad.text).toContain('BAD KEY');
+    expect(bad.text).toContain('id="e-pq_0_o0_id"');
+    expect((await Survey.findById(survey._id).lean())!.profileQuestions).toHaveLength(2);
   });
 
   test('indicator link: code, target, cap and display rule saved; a target above 100 refused', async () => {

@@ -21,7 +21,7 @@ import { TEMPLATE_IDS } from '../../ikm';
 import { canManageUnit } from '../../access';
 import { requireRole, requireUser } from '../../web/auth';
 import { flash, handleForm } from '../admin/admin.web';
-import { formatProfileQuestions, formatServices, wibDate, type Choice } from './surveys.schema';
+import { profileRowValues, serviceRowValues, wibDate, withAddedRow, type Choice, type ProfileQuestion } from './surveys.schema';
 import {
   copySources,
   createSurvey,
@@ -68,8 +68,8 @@ async function pageLocals(req: Request, res: Response, section: string | null = 
     closesAt: wibDate(s.closesAt),
     suggestionEnabled: s.suggestionEnabled ? 'on' : '',
     oneResponsePerDevice: s.oneResponsePerDevice ? 'on' : '',
-    services: formatServices(s.services as unknown as Choice[]),
-    profile: formatProfileQuestions(s.profileQuestions as never),
+    ...serviceRowValues(s.services as unknown as Choice[]),
+    ...profileRowValues(s.profileQuestions as unknown as ProfileQuestion[]),
     code: s.indicator?.code ?? '',
     name: s.indicator?.name ?? '',
     target: s.indicator ? String(s.indicator.target) : '',
@@ -99,6 +99,7 @@ async function pageLocals(req: Request, res: Response, section: string | null = 
     values: {},
     errors: {},
     formError: null,
+    focus: null as string | null,
   };
 }
 
@@ -106,6 +107,12 @@ async function pageLocals(req: Request, res: Response, section: string | null = 
 function sectionPost(section: string, action: (req: Request) => Promise<void>) {
   return async (req: Request, res: Response, next: NextFunction) => {
     await loadSurvey(req.user!, String(req.params.id), 'manage');
+    // "Add a row" (a submit button, so it works without JavaScript): the same section with one more row, nothing saved.
+    const added = withAddedRow(req.body as Body);
+    if (added) {
+      res.render('admin/surveys/show', { ...(await pageLocals(req, res, section)), values: added.values, focus: added.focus });
+      return;
+    }
     await handleForm(res, next, 'admin/surveys/show', () => pageLocals(req, res, section), req.body as Body, async () => {
       try {
         await action(req);

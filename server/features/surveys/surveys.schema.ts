@@ -1,11 +1,11 @@
 /**
  * What the survey forms accept. Field names are the form's input names, so each error comes
- * back beside its field. Lists (services, profile questions) are edited as plain text, one
- * entry per line, so the pages work without JavaScript.
+ * back beside its field. Lists (services, profile questions) are repeatable rows (see below),
+ * so the pages work without JavaScript.
  */
 import { z } from 'zod';
 import { TEMPLATE_IDS } from '../../ikm';
-import { Invalid } from '../../errors';
+import { Invalid, type FieldErrors } from '../../errors';
 
 const optionalInt = (min: number, max: number, message: 'surveys.err.semester' | 'surveys.err.quarter' | 'surveys.err.month' | 'surveys.err.population') =>
   z
@@ -142,28 +142,87 @@ export interface Choice {
 const CHOICE_KEY = /^[a-z0-9][a-z0-9_-]{0,59}$/;
 const QUESTION_KEY = /^[a-z][a-z0-9_]{0,39}$/;
 
-function lineError(field: string, line: number): never {
-  throw new Invalid({ [field]: { key: 'surveys.err.line', params: { line } } });
+/*
+ * Services and profile questions are edited as ordinary repeatable rows (issue 13, item 5): a
+ * name in Indonesian, an optional English name, and a key derived from the name unless typed.
+ * A row whose name and key are empty is dropped (that is how a row is removed). Without
+ * JavaScript, "add a row" is a submit button (`_add`) that re-renders the section with one
+ * more empty row and saves nothing. Field names:
+ *   services           svc_rows, svc_<i>_id, svc_<i>_en, svc_<i>_key
+ *   profile questions  pq_rows, pq_<i>_id, pq_<i>_en, pq_<i>_key, pq_<i>_kind, pq_<i>_required,
+ *                      pq_<i>_opts, pq_<i>_o<j>_id, pq_<i>_o<j>_en, pq_<i>_o<j>_key
+ */
+
+/** At most this many rows are read, whatever svc_rows says. */
+const MAX_ROWS = 60;
+
+/** A key from a name: "Rehabilitasi Sosial" → "rehabilitasi-sosial" (ASCII, lower case). */
+export function keyFromName(name: string, sep: '-' | '_', max: number): string {
+  const base = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, sep)
+    .replace(new RegExp(`^[${sep}]+|[${sep}]+$`, 'g'), '')
+    .slice(0, max)
+    .replace(new RegExp(`[${sep}]+$`), '');
+  return base;
 }
 
-/** Services, one a line: `key | nama | name` (the English name may be left out). */
-export function parseServices(src: unknown): Choice[] {
+function rowCount(body: Record<string, unknown>, name: string): number {
+  const n = Number(text(body[name]));
+  return Number.isInteger(n) && n > 0 ? Math.min(n, MAX_ROWS) : 0;
+}
+
+type RowErrors = FieldErrors;
+
+/** A unique key: the typed one (checked), or one derived from the name (made unique with -2, -3…). */
+function rowKey(typed: string, name: string, field: string, pattern: RegExp, sep: '-' | '_', max: number, seen: Set<string>, errors: RowErrors, fallback: string): string {
+  if (typed) {
+    if (!pattern.test(typed)) errors[field] = sep === '-' ? 'surveys.err.choiceKey' : 'surveys.err.questionKey';
+    else if (seen.has(typed)) errors[field] = 'surveys.err.keyTwice';
+    seen.add(typed);
+    return typed;
+  }
+  let base = keyFromName(name, sep, max - 3);
+  if (!pattern.test(base)) base = sep === '_' ? `q_${base}`.slice(0, max - 3).replace(/_+$/, '') : fallback;
+  if (!pattern.test(base)) base = fallback;
+  let key = base;
+  for (let n = 2; seen.has(key); n += 1) key = `${base}${sep}${n}`;
+  seen.add(key);
+  return key;
+}
+
+function choiceRows(body: Record<string, unknown>, prefix: string, count: number, errors: RowErrors): Choice[] {
   const out: Choice[] = [];
   const seen = new Set<string>();
-  text(src)
-    .split(/\r?\n/)
-    .forEach((raw, i) => {
-      if (!raw.trim()) return;
-      const [key = '', id = '', en = ''] = raw.split('|').map((s) => s.trim());
-      if (!CHOICE_KEY.test(key) || !id || seen.has(key) || id.length > 200 || en.length > 200) lineError('services', i + 1);
-      seen.add(key);
-      out.push({ key, name: { id, en: en || id } });
-    });
+  for (let i = 0; i < count; i += 1) {
+    const id = text(body[`${prefix}${i}_id`]);
+    const en = text(body[`${prefix}${i}_en`]);
+    const typed = text(body[`${prefix}${i}_key`]).toLowerCase();
+    if (!id && !typed && !en) continue;
+    if (!id) errors[`${prefix}${i}_id`] = 'admin.required';
+    else if (id.length > 200) errors[`${prefix}${i}_id`] = 'admin.tooLong';
+    if (en.length > 200) errors[`${prefix}${i}_en`] = 'admin.tooLong';
+    const key = rowKey(typed, id, `${prefix}${i}_key`, CHOICE_KEY, '-', 60, seen, errors, `pilihan-${i + 1}`);
+    out.push({ key, name: { id, en: en || id } });
+  }
   return out;
 }
 
-export function formatServices(services: readonly Choice[]): string {
-  return services.map((s) => `${s.key} | ${s.name.id} | ${s.name.en}`).join('\n');
+/** Services from the rows. */
+export function parseServiceRows(body: Record<string, unknown>): Choice[] {
+  const errors: RowErrors = {};
+  const out = choiceRows(body, 'svc_', rowCount(body, 'svc_rows'), errors);
+  if (Object.keys(errors).length > 0) throw new Invalid(errors);
+  return out;
+}
+
+/** The form values of stored services (one empty row after them for a new one). */
+export function serviceRowValues(services: readonly Choice[]): Record<string, string> {
+  const v: Record<string, string> = { svc_rows: String(services.length + 1) };
+  services.forEach((c, i) => Object.assign(v, { [`svc_${i}_id`]: c.name.id, [`svc_${i}_en`]: c.name.en === c.name.id ? '' : c.name.en, [`svc_${i}_key`]: c.key }));
+  return v;
 }
 
 export interface ProfileQuestion {
@@ -174,42 +233,64 @@ export interface ProfileQuestion {
   required: boolean;
 }
 
-/**
- * Profile questions as text: a question line `key | label | English label | choice|text | required`
- * followed, for choice questions, by option lines starting with "-": `- key | nama | name`.
- */
-export function parseProfileQuestions(src: unknown): ProfileQuestion[] {
+/** Profile questions from the rows; a choice question needs at least one option. */
+export function parseProfileRows(body: Record<string, unknown>): ProfileQuestion[] {
+  const errors: RowErrors = {};
   const out: ProfileQuestion[] = [];
   const seen = new Set<string>();
-  text(src)
-    .split(/\r?\n/)
-    .forEach((raw, i) => {
-      const line = raw.trim();
-      if (!line) return;
-      if (line.startsWith('-')) {
-        const q = out[out.length - 1];
-        const [key = '', id = '', en = ''] = line.slice(1).split('|').map((s) => s.trim());
-        if (!q || q.kind !== 'choice' || !CHOICE_KEY.test(key) || !id || q.options.some((o) => o.key === key)) lineError('profile', i + 1);
-        q.options.push({ key, name: { id, en: en || id } });
-        return;
-      }
-      const [key = '', id = '', en = '', kind = 'choice', required = ''] = line.split('|').map((s) => s.trim());
-      const k = kind.toLowerCase();
-      if (!QUESTION_KEY.test(key) || !id || seen.has(key) || !['choice', 'text', 'pilihan', 'teks'].includes(k)) lineError('profile', i + 1);
-      if (required && !['required', 'wajib'].includes(required.toLowerCase())) lineError('profile', i + 1);
-      seen.add(key);
-      out.push({ key, label: { id, en: en || id }, kind: k === 'text' || k === 'teks' ? 'text' : 'choice', options: [], required: Boolean(required) });
-    });
-  const empty = out.findIndex((q) => q.kind === 'choice' && q.options.length === 0);
-  if (empty >= 0) throw new Invalid({ profile: { key: 'surveys.err.noOptions', params: { key: out[empty]!.key } } });
+  for (let i = 0; i < rowCount(body, 'pq_rows'); i += 1) {
+    const p = `pq_${i}_`;
+    const id = text(body[`${p}id`]);
+    const en = text(body[`${p}en`]);
+    const typed = text(body[`${p}key`]).toLowerCase();
+    const kind = text(body[`${p}kind`]) === 'text' ? 'text' : 'choice';
+    const options = kind === 'choice' ? choiceRows(body, `${p}o`, rowCount(body, `${p}opts`), errors) : [];
+    if (!id && !typed && !en && options.length === 0) continue;
+    if (!id) errors[`${p}id`] = 'admin.required';
+    else if (id.length > 200) errors[`${p}id`] = 'admin.tooLong';
+    if (en.length > 200) errors[`${p}en`] = 'admin.tooLong';
+    const key = rowKey(typed, id, `${p}key`, QUESTION_KEY, '_', 40, seen, errors, `pertanyaan_${i + 1}`);
+    if (kind === 'choice' && options.length === 0) errors[`${p}o0_id`] = { key: 'surveys.err.noOptions', params: { key: id || key } };
+    out.push({ key, label: { id, en: en || id }, kind, options, required: body[`${p}required`] === 'on' });
+  }
+  if (Object.keys(errors).length > 0) throw new Invalid(errors);
   return out;
 }
 
-export function formatProfileQuestions(qs: readonly ProfileQuestion[]): string {
-  return qs
-    .flatMap((q) => [
-      `${q.key} | ${q.label.id} | ${q.label.en} | ${q.kind}${q.required ? ' | required' : ''}`,
-      ...q.options.map((o) => `- ${o.key} | ${o.name.id} | ${o.name.en}`),
-    ])
-    .join('\n');
+/** The form values of stored profile questions (one empty option row per choice question, one empty question). */
+export function profileRowValues(qs: readonly ProfileQuestion[]): Record<string, string> {
+  const v: Record<string, string> = { pq_rows: String(qs.length + 1), [`pq_${qs.length}_opts`]: '2', [`pq_${qs.length}_kind`]: 'choice' };
+  qs.forEach((q, i) => {
+    const p = `pq_${i}_`;
+    Object.assign(v, { [`${p}id`]: q.label.id, [`${p}en`]: q.label.en === q.label.id ? '' : q.label.en, [`${p}key`]: q.key, [`${p}kind`]: q.kind, [`${p}required`]: q.required ? 'on' : '' });
+    v[`${p}opts`] = String(q.options.length + 1);
+    q.options.forEach((o, j) => Object.assign(v, { [`${p}o${j}_id`]: o.name.id, [`${p}o${j}_en`]: o.name.en === o.name.id ? '' : o.name.en, [`${p}o${j}_key`]: o.key }));
+  });
+  return v;
+}
+
+/**
+ * "Add a row" without JavaScript: the submitted values with one more row where `_add` says
+ * ("svc", "pq", or "pq_<i>" for an option of question i). Nothing is saved.
+ */
+export function withAddedRow(body: Record<string, unknown>): { values: Record<string, unknown>; focus: string } | null {
+  const add = text(body._add);
+  const bump = (name: string, min: number) => {
+    const n = Math.min(MAX_ROWS, Math.max(rowCount(body, name), min) + 1);
+    return { n, values: { ...body, [name]: String(n) } };
+  };
+  if (add === 'svc') {
+    const { n, values } = bump('svc_rows', 0);
+    return { values, focus: `svc_${n - 1}_id` };
+  }
+  if (add === 'pq') {
+    const { n, values } = bump('pq_rows', 0);
+    return { values: { ...values, [`pq_${n - 1}_opts`]: '2', [`pq_${n - 1}_kind`]: 'choice' }, focus: `pq_${n - 1}_id` };
+  }
+  const m = /^pq_(\d{1,2})$/.exec(add);
+  if (m) {
+    const { n, values } = bump(`pq_${m[1]}_opts`, 0);
+    return { values, focus: `pq_${m[1]}_o${n - 1}_id` };
+  }
+  return null;
 }

@@ -22,8 +22,8 @@ import {
   createSchema,
   indicatorSchema,
   parseElementTexts,
-  parseProfileQuestions,
-  parseServices,
+  parseProfileRows,
+  parseServiceRows,
   settingsSchema,
 } from './surveys.schema';
 
@@ -174,12 +174,12 @@ export async function updateElements(user: Actor, id: string, body: Record<strin
 
 export async function updateServices(user: Actor, id: string, body: Record<string, unknown>): Promise<void> {
   const s = plain(await loadSurvey(user, id, 'manage'));
-  await change(user, s, 'survey.services', { services: parseServices(body.services) });
+  await change(user, s, 'survey.services', { services: parseServiceRows(body) });
 }
 
 export async function updateProfile(user: Actor, id: string, body: Record<string, unknown>): Promise<void> {
   const s = plain(await loadSurvey(user, id, 'manage'));
-  await change(user, s, 'survey.profile', { profileQuestions: parseProfileQuestions(body.profile) });
+  await change(user, s, 'survey.profile', { profileQuestions: parseProfileRows(body) });
 }
 
 export async function updateIndicator(user: Actor, id: string, body: Record<string, unknown>): Promise<void> {

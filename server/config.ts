@@ -108,3 +108,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     https: (c.PUBLIC_URL ?? '').startsWith('https:'),
   });
 }
+
+/** What start-up prints as warnings: settings that work but will surprise someone later. */
+export function startupWarnings(c: Pick<Config, 'NODE_ENV' | 'PUBLIC_URL' | 'sessionSecretGenerated'>): string[] {
+  const out: string[] = [];
+  if (c.sessionSecretGenerated) out.push('SESSION_SECRET is not set: using a random one (sessions end when the app restarts)');
+  if (c.NODE_ENV === 'production' && !c.PUBLIC_URL) {
+    out.push('PUBLIC_URL is not set: share links, QR codes and posters use the host of each request (e.g. 127.0.0.1); set PUBLIC_URL=https://your-public-address');
+  }
+  return out;
+}

@@ -3,7 +3,7 @@
  * and a graceful shutdown on SIGTERM/SIGINT.
  */
 import http from 'node:http';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, loadConfig, startupWarnings, type Config } from './config';
 import { createLogger } from './logger';
 import { openDatabase, type Database } from './start';
 import { createApp } from './app';
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     throw e;
   }
   const logger = createLogger(config.LOG_LEVEL);
-  if (config.sessionSecretGenerated) say('SESSION_SECRET is not set: using a random one (sessions end when the app restarts)');
+  for (const warning of startupWarnings(config)) say(warning);
 
   // Signals are handled from here on, so a stop during start-up also stops the database.
   let db: Database | undefined;

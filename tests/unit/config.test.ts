@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../../server/config';
+import { ConfigError, loadConfig, startupWarnings } from '../../server/config';
 
 describe('loadConfig', () => {
   test('defaults give a working development configuration', () => {
@@ -31,5 +31,19 @@ describe('loadConfig', () => {
   test('an https PUBLIC_URL turns on secure cookies', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://skm.example.go.id' }).https).toBe(true);
     expect(loadConfig({ PUBLIC_URL: 'http://localhost:3000' }).https).toBe(false);
+  });
+});
+
+describe('startupWarnings', () => {
+  test('production without PUBLIC_URL warns that QR codes follow the request host; with it, no warning', () => {
+    const secret = 's'.repeat(40);
+    const without = startupWarnings(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: secret }));
+    const withUrl = startupWarnings(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: secret, PUBLIC_URL: 'https://skm.example.go.id' }));
+    expect(without).toEqual([expect.stringContaining('PUBLIC_URL is not set')]);
+    expect(withUrl).toEqual([]);
+  });
+
+  test('development without PUBLIC_URL: no PUBLIC_URL warning (localhost is expected there)', () => {
+    expect(startupWarnings(loadConfig({ NODE_ENV: 'development' })).some((w) => w.includes('PUBLIC_URL'))).toBe(false);
   });
 });

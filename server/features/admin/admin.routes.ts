@@ -27,7 +27,7 @@ export function adminRoutes(deps: AppDeps): Router {
     res.render('admin/home', { title: res.locals.t('admin.title') });
   });
   router.use(authRoutes(deps));
-  router.use(surveysRoutes());
+  router.use(surveysRoutes({ publicUrl: deps.config.PUBLIC_URL }));
   router.use(usersRoutes());
   router.use(unitsRoutes());
   router.use(auditRoutes());

@@ -10,3 +10,12 @@ export function qrSvg(url: string): Promise<string> {
 export function qrPng(url: string): Promise<Buffer> {
   return QRCode.toBuffer(url, { ...options, type: 'png', width: 600 });
 }
+
+/**
+ * The base of public links (share link, QR codes, posters): PUBLIC_URL when set, else the
+ * address the request came to (which may be 127.0.0.1 or an internal host: the survey page
+ * warns about that, and start-up warns in production).
+ */
+export function publicBaseUrl(configured: string | undefined, request: { protocol: string; host: string | undefined }): string {
+  return configured ? configured.replace(/\/+$/, '') : `${request.protocol}://${request.host ?? 'localhost'}`;
+}

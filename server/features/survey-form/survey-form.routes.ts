@@ -15,7 +15,7 @@ import type { AppDeps } from '../../app';
 import { Invalid, NotFound, TooManyRequests } from '../../errors';
 import { toAppError, wantsJson } from '../../web/errors';
 import { keyedHash, newIdempotencyKey, signStartToken, KEY_PATTERN } from './form-token';
-import { qrPng, qrSvg } from './qr';
+import { publicBaseUrl, qrPng, qrSvg } from './qr';
 import { DatabaseRateLimitStore } from './rate-limit.store';
 import { SurveyDefinitions } from './survey-definitions';
 import { echoValues, field } from './survey-form.schema';
@@ -71,8 +71,7 @@ export function surveyFormRoutes(deps: SurveyFormDeps): Router {
     next();
   };
 
-  const publicUrl = (req: Request, path: string): string =>
-    `${config.PUBLIC_URL ? config.PUBLIC_URL.replace(/\/+$/, '') : `${req.protocol}://${req.get('host')}`}${path}`;
+  const publicUrl = (req: Request, path: string): string => `${publicBaseUrl(config.PUBLIC_URL, { protocol: req.protocol, host: req.get('host') })}${path}`;
 
   /** The device cookie's keyed hash; sets a new long-lived cookie when the browser has none. */
   const deviceHash = (req: Request, res: Response): string => {

@@ -14,9 +14,12 @@
  *   POST /admin/surveys/:id/status          open / close
  *   POST /admin/surveys/:id/publish         publish / unpublish results
  *   POST /admin/surveys/:id/kiosk           turn this device into the survey's kiosk (logs out)
+ *   GET  /admin/surveys/:id/qr.svg|qr.png   QR code of the public link, as a download    read scope
+ *   GET  /admin/surveys/:id/poster          printable A4 poster (title, unit, QR, link)   read scope
  */
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { Conflict } from '../../errors';
+import { publicBaseUrl, qrPng, qrSvg } from '../survey-form/qr';
+import { Conflict, NotFound } from '../../errors';
 import { TEMPLATE_IDS } from '../../ikm';
 import { canManageUnit } from '../../access';
 import { requireRole, requireUser } from '../../web/auth';
@@ -36,6 +39,7 @@ import {
   updateProfile,
   updateServices,
   updateSettings,
+  unitNameOf,
 } from './surveys.service';
 
 type Body = Record<string, unknown>;
@@ -51,9 +55,25 @@ async function newLocals(req: Request, res: Response) {
   };
 }
 
+/** The share section's links: absolute public ones (what goes on paper) and the admin downloads. */
+function shareOf(req: Request, publicUrl: string | undefined, survey: { _id: unknown; slug: string }) {
+  const base = publicBaseUrl(publicUrl, { protocol: req.protocol, host: req.get('host') });
+  const admin = `/admin/surveys/${String(survey._id)}`;
+  return {
+    link: `${base}/s/${survey.slug}`,
+    kiosk: `${base}/s/${survey.slug}?kiosk=1`,
+    qrSvg: `${admin}/qr.svg`,
+    qrPng: `${admin}/qr.png`,
+    poster: `${admin}/poster`,
+    /** No PUBLIC_URL: the links carry the host the admin is browsing (shown in the warning). */
+    hostWarning: publicUrl ? null : (req.get('host') ?? ''),
+  };
+}
+
 /** Everything the survey page shows; `section` and `values` refill the form that failed. */
 async function pageLocals(req: Request, res: Response, section: string | null = null) {
   const survey = (await loadSurvey(req.user!, String(req.params.id), 'read')).toObject();
+  const share = shareOf(req, res.locals.publicUrl as string | undefined, survey);
   const lock = await elementLock(survey);
   const s = survey;
   const defaults: Record<string, unknown> = {
@@ -91,6 +111,8 @@ async function pageLocals(req: Request, res: Response, section: string | null = 
   return {
     title: s.title,
     survey: s,
+    share,
+    qrPreview: await qrSvg(share.link),
     lock,
     canManage: canManageUnit(req.user!, s.unitPath),
     readonly: !canManageUnit(req.user!, s.unitPath),
@@ -140,8 +162,12 @@ async function startKiosk(req: Request, res: Response): Promise<void> {
   res.redirect(303, `/s/${survey.slug}?kiosk=1`);
 }
 
-export function surveysRoutes(): Router {
+export function surveysRoutes(opts: { publicUrl?: string } = {}): Router {
   const router = Router();
+  router.use((_req, res, next) => {
+    res.locals.publicUrl = opts.publicUrl;
+    next();
+  });
   const managers = requireRole('admin', 'unit-manager');
 
   router.get('/surveys', requireUser, async (req, res) => {
@@ -160,6 +186,20 @@ export function surveysRoutes(): Router {
   });
   router.get('/surveys/:id', requireUser, async (req, res) => {
     res.render('admin/surveys/show', await pageLocals(req, res));
+  });
+  router.get('/surveys/:id/qr.:kind', requireUser, async (req, res) => {
+    const kind = String(req.params.kind);
+    if (kind !== 'svg' && kind !== 'png') throw new NotFound();
+    const survey = await loadSurvey(req.user!, String(req.params.id), 'read');
+    const { link } = shareOf(req, res.locals.publicUrl as string | undefined, survey);
+    res.attachment(`qr-${survey.slug}.${kind}`);
+    if (kind === 'svg') res.type('image/svg+xml').send(await qrSvg(link));
+    else res.type('image/png').send(await qrPng(link));
+  });
+  router.get('/surveys/:id/poster', requireUser, async (req, res) => {
+    const survey = await loadSurvey(req.user!, String(req.params.id), 'read');
+    const share = shareOf(req, res.locals.publicUrl as string | undefined, survey);
+    res.render('admin/surveys/poster', { title: survey.title, survey, share, unitName: await unitNameOf(survey), qr: await qrSvg(share.link) });
   });
   router.post('/surveys/:id/settings', managers, sectionPost('settings', (req) => updateSettings(req.user!, String(req.params.id), req.body)));
   router.post('/surveys/:id/elements', managers, sectionPost('elements', (req) => updateElements(req.user!, String(req.params.id), req.body as Body)));

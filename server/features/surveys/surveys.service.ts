@@ -18,6 +18,7 @@ import { canManageUnit, canReadUnit, unitFilter, type CurrentUser } from '../../
 import { parseOrInvalid } from '../../validation';
 import { changedFields, recordAudit } from '../audit/audit.service';
 import { elementsFromTemplate, toStoredElements } from './elements';
+import { availability } from '../survey-form/survey-form.service';
 import {
   createSchema,
   indicatorSchema,
@@ -53,6 +54,11 @@ export async function loadSurvey(user: CurrentUser, id: string, access: Access) 
   const ok = access === 'read' ? canReadUnit(user, survey.unitPath) : canManageUnit(user, survey.unitPath);
   if (!ok) throw new Forbidden();
   return survey;
+}
+
+/** The name of the survey's unit (for the share section and the poster). */
+export async function unitNameOf(survey: { unitId: Types.ObjectId }): Promise<string> {
+  return (await Unit.findById(survey.unitId, { name: 1 }).lean())?.name ?? '';
 }
 
 /** True when responses exist: the element set is then frozen. Checks the stored answers too. */
@@ -214,5 +220,6 @@ export async function openSurveys(now: Date) {
     .sort({ 'period.year': -1, title: 1 })
     .limit(50)
     .lean();
-  return surveys.filter((s) => (!s.opensAt || s.opensAt <= now) && (!s.closesAt || s.closesAt > now));
+  // The form's own rule (status, dates and period), so the front page never links to a notice.
+  return surveys.filter((s) => availability({ status: 'open', opensAt: s.opensAt ?? null, closesAt: s.closesAt ?? null, period: s.period }, now) === 'open');
 }

@@ -25,7 +25,7 @@ import {
   type YearMonth,
 } from '../results/results.service';
 import { STANDARD_PROFILE_KEYS } from './stats.service';
-import type { IkmResult } from '../../ikm';
+import { getTemplate, isTemplateId, type IkmResult } from '../../ikm';
 
 /** Query-string filters, as strings (validated here: anything malformed is ignored). */
 export type DashboardQuery = Record<string, unknown>;
@@ -220,7 +220,8 @@ interface UnitSurveyRow {
 
 /** Same element keys (in order) and the same grade table: the condition for a combined index. */
 function sameElementSet(surveys: readonly SurveyDoc[]): boolean {
-  const signature = (s: SurveyDoc) => `${elementSetOf(s as never).gradeTable}|${s.elements.map((e) => e.key).join(',')}`;
+  // The template decides the grade table; custom sets combine with custom sets of the same keys.
+  const signature = (s: SurveyDoc) => `${isTemplateId(s.template) ? getTemplate(s.template).gradeTable : 'custom'}|${s.elements.map((e) => e.key).join(',')}`;
   return surveys.every((s) => signature(s) === signature(surveys[0]!));
 }
 

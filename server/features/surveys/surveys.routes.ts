@@ -24,7 +24,7 @@ import { TEMPLATE_IDS } from '../../ikm';
 import { canManageUnit } from '../../access';
 import { requireRole, requireUser } from '../../web/auth';
 import { flash, handleForm } from '../admin/admin.web';
-import { profileRowValues, serviceRowValues, wibDate, withAddedRow, type Choice, type ProfileQuestion } from './surveys.schema';
+import { profileRowValues, serviceRowValues, wibDate, withAddedRow } from './surveys.schema';
 import {
   copySources,
   createSurvey,
@@ -88,8 +88,8 @@ async function pageLocals(req: Request, res: Response, section: string | null = 
     closesAt: wibDate(s.closesAt),
     suggestionEnabled: s.suggestionEnabled ? 'on' : '',
     oneResponsePerDevice: s.oneResponsePerDevice ? 'on' : '',
-    ...serviceRowValues(s.services as unknown as Choice[]),
-    ...profileRowValues(s.profileQuestions as unknown as ProfileQuestion[]),
+    ...serviceRowValues(s.services),
+    ...profileRowValues(s.profileQuestions),
     code: s.indicator?.code ?? '',
     name: s.indicator?.name ?? '',
     target: s.indicator ? String(s.indicator.target) : '',

@@ -219,9 +219,18 @@ export function parseServiceRows(body: Record<string, unknown>): Choice[] {
 }
 
 /** The form values of stored services (one empty row after them for a new one). */
-export function serviceRowValues(services: readonly Choice[]): Record<string, string> {
+/** A choice as stored (the schema's type: texts may be absent on old documents). */
+type StoredChoice = { key: string; name?: { id: string; en: string } | null };
+
+function choiceValues(prefix: string, c: StoredChoice): Record<string, string> {
+  const id = c.name?.id ?? '';
+  const en = c.name?.en ?? '';
+  return { [`${prefix}id`]: id, [`${prefix}en`]: en === id ? '' : en, [`${prefix}key`]: c.key };
+}
+
+export function serviceRowValues(services: readonly StoredChoice[]): Record<string, string> {
   const v: Record<string, string> = { svc_rows: String(services.length + 1) };
-  services.forEach((c, i) => Object.assign(v, { [`svc_${i}_id`]: c.name.id, [`svc_${i}_en`]: c.name.en === c.name.id ? '' : c.name.en, [`svc_${i}_key`]: c.key }));
+  services.forEach((c, i) => Object.assign(v, choiceValues(`svc_${i}_`, c)));
   return v;
 }
 
@@ -258,13 +267,15 @@ export function parseProfileRows(body: Record<string, unknown>): ProfileQuestion
 }
 
 /** The form values of stored profile questions (one empty option row per choice question, one empty question). */
-export function profileRowValues(qs: readonly ProfileQuestion[]): Record<string, string> {
+export function profileRowValues(
+  qs: readonly { key: string; label?: { id: string; en: string } | null; kind?: string | null; required?: boolean | null; options: readonly StoredChoice[] }[],
+): Record<string, string> {
   const v: Record<string, string> = { pq_rows: String(qs.length + 1), [`pq_${qs.length}_opts`]: '2', [`pq_${qs.length}_kind`]: 'choice' };
   qs.forEach((q, i) => {
     const p = `pq_${i}_`;
-    Object.assign(v, { [`${p}id`]: q.label.id, [`${p}en`]: q.label.en === q.label.id ? '' : q.label.en, [`${p}key`]: q.key, [`${p}kind`]: q.kind, [`${p}required`]: q.required ? 'on' : '' });
+    Object.assign(v, choiceValues(p, { key: q.key, name: q.label }), { [`${p}kind`]: q.kind === 'text' ? 'text' : 'choice', [`${p}required`]: q.required ? 'on' : '' });
     v[`${p}opts`] = String(q.options.length + 1);
-    q.options.forEach((o, j) => Object.assign(v, { [`${p}o${j}_id`]: o.name.id, [`${p}o${j}_en`]: o.name.en === o.name.id ? '' : o.name.en, [`${p}o${j}_key`]: o.key }));
+    q.options.forEach((o, j) => Object.assign(v, choiceValues(`${p}o${j}_`, o)));
   });
   return v;
 }

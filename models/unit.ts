@@ -12,6 +12,8 @@ const unitSchema = new Schema(
      * one indexed equality match on `path` (no $graphLookup, which FerretDB lacks).
      */
     path: { type: [Schema.Types.ObjectId], default: [] },
+    /** IANA time zone of the unit's clock (WIB by default): timestamps in exports use it. */
+    timeZone: { type: String, trim: true, maxlength: 64, default: 'Asia/Jakarta' },
   },
   { timestamps: true, strict: 'throw' },
 );

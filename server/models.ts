@@ -7,3 +7,4 @@ import '../models/rate-limit';
 import '../models/device-response';
 import '../models/survey-stats';
 import '../models/import-batch';
+import '../models/follow-up-plan';

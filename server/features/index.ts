@@ -12,6 +12,7 @@ import { apiRoutes } from './api/api.routes';
 import { surveyFormRoutes } from './survey-form/survey-form.routes';
 import { dashboardRoutes } from './dashboard/dashboard.routes';
 import { importRoutes, importUpload } from './import/import.routes';
+import { reportRoutes } from './reports/reports.routes';
 
 export function mountFeatures(app: Express, deps: AppDeps): void {
   // Every page under /admin works with a session: each state change must carry the CSRF token.
@@ -26,6 +27,7 @@ export function mountFeatures(app: Express, deps: AppDeps): void {
   app.use('/admin', adminRoutes(deps));
   app.use('/admin', dashboardRoutes());
   app.use('/admin', importRoutes());
+  app.use('/admin', reportRoutes());
   app.use('/api', apiRoutes());
   app.use(homeRoutes());
   app.use(surveyFormRoutes(deps));

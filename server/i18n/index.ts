@@ -7,8 +7,9 @@ import * as core from './core';
 import * as form from './form';
 import * as admin from './admin';
 import * as dashboard from './dashboard';
+import * as reports from './reports';
 
-const tables = [core, form, admin, dashboard] as const;
+const tables = [core, form, admin, dashboard, reports] as const;
 
 type Merge<T extends readonly { id: object }[]> = T extends readonly [infer H extends { id: object }, ...infer R extends { id: object }[]]
   ? H['id'] & Merge<R>

@@ -70,7 +70,7 @@ export function parseFilter(q: DashboardQuery, profileKeys: readonly string[]): 
   return filter;
 }
 
-async function readableSurvey(user: CurrentUser, surveyId: string): Promise<SurveyDoc> {
+export async function readableSurvey(user: CurrentUser, surveyId: string): Promise<SurveyDoc> {
   if (!Types.ObjectId.isValid(surveyId)) throw new NotFound();
   const survey = await Survey.findById(surveyId).lean<SurveyDoc>();
   if (!survey) throw new NotFound();

@@ -1,0 +1,272 @@
+/**
+ * The report's use case: who may see which survey's report (as the dashboard: 404 for an
+ * unknown survey, 403 for another unit's), the period asked for, and everything the report
+ * model needs, read through results.service (counters; server/ikm underneath). The raw
+ * answers for XLSX and CSV are read with a cursor, batch by batch, never all at once.
+ */
+import { Types } from 'mongoose';
+import { Survey, type SurveyDoc } from '../../../models/survey';
+import { Unit } from '../../../models/unit';
+import { Response } from '../../../models/response';
+import { FollowUpPlan } from '../../../models/follow-up-plan';
+import { BadRequest, NotFound } from '../../errors';
+import type { Lang } from '../../i18n';
+import type { CurrentUser } from '../../web/auth';
+import { readableSurvey } from '../dashboard/dashboard.service';
+import { countedProfileKeys } from '../dashboard/stats.service';
+import { elementSetOf } from '../surveys/elements';
+import { addCounts, computeSurveyResults, resultFromCounts, sumCounts, type Counts, type ResultsFilter, type SurveyResults, type YearMonth } from '../results/results.service';
+import { buildReport, surveyPeriodLabel, type PlanItem, type Report, type ReportInput, type TrendPoint } from './report.model';
+
+export const DEFAULT_TIME_ZONE = 'Asia/Jakarta';
+
+/** The months of a report: both set, neither set (the whole survey), or only one bound. */
+export interface ReportPeriod {
+  from?: YearMonth;
+  to?: YearMonth;
+}
+
+const YM = /^(\d{4})-(\d{2})$/;
+
+/**
+ * The period from `from`/`to` query values (YYYY-MM). Empty means unbounded.
+ * @throws BadRequest (rep.err.period) for a malformed month or from after to.
+ */
+export function parseReportPeriod(q: Record<string, unknown>): ReportPeriod {
+  const out: ReportPeriod = {};
+  for (const name of ['from', 'to'] as const) {
+    const v = q[name];
+    if (v === undefined || v === '') continue;
+    const m = typeof v === 'string' ? YM.exec(v.trim()) : null;
+    const month = m ? Number(m[2]) : 0;
+    if (!m || month < 1 || month > 12) throw new BadRequest('rep.err.period');
+    out[name] = { year: Number(m[1]), month };
+  }
+  if (out.from && out.to && out.from.year * 100 + out.from.month > out.to.year * 100 + out.to.month) throw new BadRequest('rep.err.period');
+  return out;
+}
+
+export function validTimeZone(tz: unknown): string {
+  if (typeof tz !== 'string' || tz === '') return DEFAULT_TIME_ZONE;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return tz;
+  } catch {
+    return DEFAULT_TIME_ZONE;
+  }
+}
+
+/** Everything the renderers need besides the model: the survey, its results and the raw-data query. */
+export interface ReportContext {
+  survey: SurveyDoc;
+  unit: { _id: Types.ObjectId; name: string; slug: string };
+  period: ReportPeriod;
+  filter: ResultsFilter;
+  results: SurveyResults;
+  timeZone: string;
+  lang: Lang;
+  now: Date;
+  report: Report;
+}
+
+const text = (x: { id: string; en: string } | null | undefined, fallback: string) => ({ id: x?.id ?? fallback, en: x?.en ?? fallback });
+
+function planItem(d: { elementKey: string; problem: string; action: string; responsible: string; year: number; quarter: number; status?: string | null; evidence?: string | null }): PlanItem {
+  return {
+    elementKey: d.elementKey,
+    problem: d.problem,
+    action: d.action,
+    responsible: d.responsible,
+    year: d.year,
+    quarter: d.quarter,
+    status: d.status === 'done' || d.status === 'in-progress' ? d.status : 'planned',
+    evidence: d.evidence ?? '',
+  };
+}
+
+/** A survey's follow-up plan, in the order it was written. */
+export async function planOf(surveyId: Types.ObjectId): Promise<PlanItem[]> {
+  const docs = await FollowUpPlan.find({ surveyId }).lean();
+  return docs.sort((a, b) => a.year * 10 + a.quarter - (b.year * 10 + b.quarter) || String(a._id).localeCompare(String(b._id))).map(planItem);
+}
+
+/** The same unit's surveys of earlier periods, oldest first. */
+export async function earlierSurveys(survey: SurveyDoc): Promise<SurveyDoc[]> {
+  const all = await Survey.find({ unitId: survey.unitId }).lean<SurveyDoc[]>();
+  const key = (s: SurveyDoc) => s.period.year * 100 + (s.period.semester ?? 0) * 10 + (s.period.quarter ?? 0);
+  return all.filter((s) => !s._id.equals(survey._id) && key(s) < key(survey)).sort((a, b) => key(a) - key(b));
+}
+
+/** The plan of the period before this survey's (its outcome is reported in Lampiran 4). */
+export async function previousPlanOf(survey: SurveyDoc): Promise<{ survey: SurveyDoc; periodLabel: string; items: PlanItem[] } | null> {
+  const earlier = await earlierSurveys(survey);
+  const prev = earlier[earlier.length - 1];
+  if (!prev) return null;
+  return { survey: prev, periodLabel: surveyPeriodLabel(prev.period), items: await planOf(prev._id) };
+}
+
+function sameQuestionnaire(a: SurveyDoc, b: SurveyDoc): boolean {
+  return elementSetOf(a as never).gradeTable === elementSetOf(b as never).gradeTable && a.elements.map((e) => e.key).join(',') === b.elements.map((e) => e.key).join(',');
+}
+
+/** Responses per collection channel (web, kiosk, import) in the period. */
+export async function channelCounts(survey: SurveyDoc, period: ReportPeriod): Promise<{ source: string; n: number }[]> {
+  const match: Record<string, unknown> = { surveyId: survey._id };
+  type Row = { _id: { s: string | null; y: number; m: number }; n: number };
+  const rows = await Response.collection.aggregate<Row>([{ $match: match }, { $group: { _id: { s: '$source', y: '$year', m: '$month' }, n: { $sum: 1 } } }]).toArray();
+  const totals = new Map<string, number>();
+  for (const r of rows) {
+    const ym = r._id.y * 100 + r._id.m;
+    if (period.from && ym < period.from.year * 100 + period.from.month) continue;
+    if (period.to && ym > period.to.year * 100 + period.to.month) continue;
+    const s = r._id.s ?? 'web';
+    totals.set(s, (totals.get(s) ?? 0) + r.n);
+  }
+  return ['web', 'kiosk', 'import'].filter((s) => totals.has(s)).map((source) => ({ source, n: totals.get(source)! }));
+}
+
+function monthRange(results: SurveyResults): ReportInput['dataRange'] {
+  const yms = results.cells.filter((c) => c.respondents > 0).map((c) => c.year * 100 + c.month);
+  if (yms.length === 0) return null;
+  const lo = Math.min(...yms);
+  const hi = Math.max(...yms);
+  return { from: { year: Math.floor(lo / 100), month: lo % 100 }, to: { year: Math.floor(hi / 100), month: hi % 100 } };
+}
+
+/** The report of a survey the caller has already been allowed to read. */
+export async function buildSurveyReport(survey: SurveyDoc, period: ReportPeriod, lang: Lang, now: Date): Promise<ReportContext> {
+  const unitDoc = await Unit.findById(survey.unitId, { name: 1, slug: 1, timeZone: 1 }).lean();
+  if (!unitDoc) throw new NotFound();
+  const timeZone = validTimeZone(unitDoc.timeZone);
+  const filter: ResultsFilter = { ...(period.from ? { from: period.from } : {}), ...(period.to ? { to: period.to } : {}) };
+  const results = await computeSurveyResults(survey, filter);
+  const set = results.set;
+
+  // Per service, from the same cells.
+  const bySvc = new Map<string, Counts>();
+  for (const c of results.cells) bySvc.set(c.service, addCounts(bySvc.get(c.service) ?? sumCounts([]), c));
+  const svcOrder = [...survey.services.map((s) => s.key), ...[...bySvc.keys()].filter((k) => !survey.services.some((s) => s.key === k))];
+  const services = svcOrder.filter((k) => bySvc.has(k)).map((key) => {
+    const counts = bySvc.get(key)!;
+    return { key, respondents: counts.respondents, result: resultFromCounts(set, counts).result };
+  });
+
+  // Profiles in the questionnaire's order: standard keys first, then the survey's own.
+  const profiles = new Map<string, Map<string, number>>();
+  for (const key of countedProfileKeys(survey as never)) {
+    const m = results.profiles.get(key);
+    if (m && m.size) profiles.set(key, m);
+  }
+  profiles.set('service', new Map([...results.services.entries()].filter(([, n]) => n > 0).map(([k, n]) => [survey.services.find((s) => s.key === k)?.name?.[lang] ?? (k || '–'), n])));
+
+  // Trend: earlier periods (whole surveys) and this one; a changed questionnaire is named, not compared.
+  const earlier = (await earlierSurveys(survey)).slice(-5);
+  const trend: TrendPoint[] = [];
+  for (const s of earlier) {
+    const comparable = sameQuestionnaire(s, survey);
+    const r = comparable ? await computeSurveyResults(s) : null;
+    trend.push({ label: surveyPeriodLabel(s.period), current: false, comparable, respondents: r?.respondents ?? 0, result: r?.result ?? null });
+  }
+  trend.push({ label: surveyPeriodLabel(survey.period), current: true, comparable: true, respondents: results.respondents, result: results.result });
+
+  const prev = await previousPlanOf(survey);
+  const templateName = set.name[lang];
+  const input: ReportInput = {
+    lang,
+    unitName: unitDoc.name,
+    survey: {
+      title: survey.title,
+      templateName,
+      gradeTable: set.gradeTable,
+      period: survey.period,
+      elements: survey.elements.map((e) => ({ key: e.key, code: e.code, name: text(e.name, e.key), question: text(e.question, ''), labels: { id: e.labels?.id ?? [], en: e.labels?.en ?? [] } })),
+      services: survey.services.map((x) => ({ key: x.key, name: text(x.name, x.key) })),
+      profileQuestions: (survey.profileQuestions ?? []).map((q) => ({ key: q.key, label: text(q.label, q.key), options: (q.options ?? []).map((o) => ({ key: o.key, name: text(o.name, o.key) })) })),
+      indicator: survey.indicator ?? null,
+    },
+    ...(period.from ? { from: period.from } : {}),
+    ...(period.to ? { to: period.to } : {}),
+    dataRange: monthRange(results),
+    respondents: results.respondents,
+    completeRespondents: results.completeRespondents,
+    result: results.result,
+    problem: results.problem,
+    sample: results.sample,
+    indicator: results.indicator,
+    profiles,
+    services,
+    channels: await channelCounts(survey, period),
+    trend,
+    plan: await planOf(survey._id),
+    previousPlan: prev ? { periodLabel: prev.periodLabel, items: prev.items.map((x) => ({ ...x, elementKey: prev.survey.elements.find((e) => e.key === x.elementKey)?.name?.[lang] ?? x.elementKey })) } : null,
+    generatedAt: now,
+    timeZone,
+  };
+  return { survey, unit: { _id: unitDoc._id, name: unitDoc.name, slug: unitDoc.slug }, period, filter, results, timeZone, lang, now, report: buildReport(input) };
+}
+
+/** A survey's report for a logged-in user: 404 unknown, 403 another unit's (as the dashboard). */
+export async function surveyReport(user: CurrentUser, surveyId: string, q: Record<string, unknown>, lang: Lang, now: Date): Promise<ReportContext> {
+  const period = parseReportPeriod(q);
+  const survey = await readableSurvey(user, surveyId);
+  return buildSurveyReport(survey, period, lang, now);
+}
+
+/* ---------------------------------------------------------------- raw answers */
+
+/** One stored response as the exports read it. */
+export interface RawResponse {
+  _id: Types.ObjectId;
+  year: number;
+  month: number;
+  service?: string | null;
+  source?: string | null;
+  submittedAt: Date;
+  answers: { k: string; v: number }[];
+  profile?: Record<string, string> | null;
+  suggestion?: string | null;
+  suggestionHidden?: boolean | null;
+}
+
+function inPeriod(r: { year: number; month: number }, period: ReportPeriod): boolean {
+  const ym = r.year * 100 + r.month;
+  if (period.from && ym < period.from.year * 100 + period.from.month) return false;
+  if (period.to && ym > period.to.year * 100 + period.to.month) return false;
+  return true;
+}
+
+function rawMatch(surveyId: Types.ObjectId, period: ReportPeriod): Record<string, unknown> {
+  const match: Record<string, unknown> = { surveyId };
+  const year: Record<string, number> = {};
+  if (period.from) year.$gte = period.from.year;
+  if (period.to) year.$lte = period.to.year;
+  if (Object.keys(year).length) match.year = year;
+  return match;
+}
+
+/**
+ * The survey's stored responses in the period, streamed from a cursor in batches (memory stays
+ * flat whatever the count; each batch is an await, so other requests are served in between).
+ */
+export async function* rawResponses(surveyId: Types.ObjectId, period: ReportPeriod, batchSize = 2000): AsyncGenerator<RawResponse> {
+  const cursor = Response.collection
+    .find(rawMatch(surveyId, period), { projection: { year: 1, month: 1, service: 1, source: 1, submittedAt: 1, answers: 1, profile: 1, suggestion: 1, suggestionHidden: 1 } })
+    .batchSize(batchSize);
+  try {
+    for await (const doc of cursor) {
+      const r = doc as unknown as RawResponse;
+      if (inPeriod(r, period)) yield r;
+    }
+  } finally {
+    await cursor.close();
+  }
+}
+
+/** How many stored responses the period holds (for the XLSX sheet split, known before writing). */
+export async function countRawResponses(surveyId: Types.ObjectId, period: ReportPeriod): Promise<number> {
+  if (!period.from && !period.to) return Response.collection.countDocuments({ surveyId });
+  type Row = { _id: { y: number; m: number }; n: number };
+  const rows = await Response.collection.aggregate<Row>([{ $match: rawMatch(surveyId, period) }, { $group: { _id: { y: '$year', m: '$month' }, n: { $sum: 1 } } }]).toArray();
+  return rows.filter((r) => inPeriod({ year: r._id.y, month: r._id.m }, period)).reduce((s, r) => s + r.n, 0);
+}
+

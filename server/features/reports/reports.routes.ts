@@ -1,0 +1,67 @@
+/**
+ * The report pages and downloads (mounted under /admin; CSRF applied to all of /admin).
+ *
+ *   GET /admin/surveys/:id/report                 choose period, format, language   read scope of the survey
+ *   GET /admin/surveys/:id/report.pdf|docx        the annual report (BAB I–V, Lampiran)
+ *   GET /admin/surveys/:id/report.xlsx|csv        figures and raw answers, streamed
+ *
+ * Query: from, to (YYYY-MM, optional), lang (id|en). Another unit's survey: 403; unknown: 404.
+ */
+import { Router, type Request, type Response } from 'express';
+import { requireUser } from '../../web/auth';
+import { isLang, type Lang } from '../../i18n';
+import { NotFound } from '../../errors';
+import { readableSurvey } from '../dashboard/dashboard.service';
+import { viewHelpers } from '../dashboard/dashboard.view';
+import { computeSurveyResults } from '../results/results.service';
+import { surveyReport, type ReportContext } from './report.service';
+import { renderPdf } from './report.pdf';
+import { renderDocx } from './report.docx';
+import { writeXlsx } from './report.xlsx';
+import { writeCsv } from './report.csv';
+
+export const REPORT_FORMATS = ['pdf', 'docx', 'xlsx', 'csv'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+const TYPES: Record<ReportFormat, string> = {
+  pdf: 'application/pdf',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  csv: 'text/csv; charset=utf-8',
+};
+
+export function reportFileName(ctx: ReportContext, format: ReportFormat): string {
+  const p = ctx.period;
+  const ym = (x: { year: number; month: number }) => `${x.year}${String(x.month).padStart(2, '0')}`;
+  const range = p.from || p.to ? `-${p.from ? ym(p.from) : ''}-${p.to ? ym(p.to) : ''}` : `-${ctx.survey.period.year}`;
+  return `laporan-${ctx.survey.slug}${range}${ctx.lang === 'en' ? '-en' : ''}.${format}`;
+}
+
+function reportLang(req: Request): Lang {
+  const q = req.query.lang;
+  return isLang(q) ? q : (req.lang ?? 'id');
+}
+
+export function reportRoutes(opts: { now?: () => Date } = {}): Router {
+  const now = opts.now ?? (() => new Date());
+  const router = Router();
+  router.get('/surveys/:id/report', requireUser, async (req, res) => {
+    const survey = await readableSurvey(req.user!, String(req.params.id));
+    const all = await computeSurveyResults(survey);
+    const months = [...new Set(all.cells.map((c) => c.year * 100 + c.month))].sort((a, b) => a - b).map((n) => ({ year: Math.floor(n / 100), month: n % 100 }));
+    res.render('reports/form', { title: res.locals.t('rep.page.title', { title: survey.title }), survey, months, formats: REPORT_FORMATS, h: viewHelpers(req.lang), extraCss: ['/css/dashboard.css'] });
+  });
+  router.get('/surveys/:id/report.:format', requireUser, async (req: Request, res: Response) => {
+    const format = String(req.params.format) as ReportFormat;
+    if (!REPORT_FORMATS.includes(format)) throw new NotFound();
+    const ctx = await surveyReport(req.user!, String(req.params.id), req.query as Record<string, unknown>, reportLang(req), now());
+    res.setHeader('Content-Type', TYPES[format]);
+    res.setHeader('Content-Disposition', `attachment; filename="${reportFileName(ctx, format)}"`);
+    res.setHeader('Cache-Control', 'private, no-store');
+    if (format === 'pdf') res.send(await renderPdf(ctx.report));
+    else if (format === 'docx') res.send(await renderDocx(ctx.report));
+    else if (format === 'xlsx') await writeXlsx(ctx, res);
+    else await writeCsv(ctx, res);
+  });
+  return router;
+}

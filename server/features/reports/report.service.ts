@@ -11,7 +11,7 @@ import { Response } from '../../../models/response';
 import { FollowUpPlan } from '../../../models/follow-up-plan';
 import { BadRequest, NotFound } from '../../errors';
 import type { Lang } from '../../i18n';
-import type { CurrentUser } from '../../web/auth';
+import type { CurrentUser } from '../../access';
 import { readableSurvey } from '../dashboard/dashboard.service';
 import { countedProfileKeys } from '../dashboard/stats.service';
 import { elementSetOf } from '../surveys/elements';

@@ -13,7 +13,8 @@ export const id = {
   'rep.periodRange': '{from} s.d. {to}',
   'rep.ch1': 'BAB I Pendahuluan',
   'rep.ch1.a': 'A. Latar Belakang',
-  'rep.ch1.a.text': 'Survei Kepuasan Masyarakat (SKM) wajib dilaksanakan oleh setiap penyelenggara pelayanan publik secara berkala, paling sedikit sekali setahun. Hasilnya menjadi bahan evaluasi dan perbaikan kualitas pelayanan {unit}.',
+  'rep.ch1.a.text':
+    'Survei Kepuasan Masyarakat (SKM) wajib dilaksanakan oleh setiap penyelenggara pelayanan publik secara berkala, paling sedikit sekali setahun. Hasilnya menjadi bahan evaluasi dan perbaikan kualitas pelayanan {unit}.',
   'rep.ch1.b': 'B. Dasar Pelaksanaan',
   'rep.ch1.b.law': 'Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik.',
   'rep.ch1.b.reg': 'Peraturan Menteri PANRB Nomor 14 Tahun 2017 tentang Pedoman Penyusunan Survei Kepuasan Masyarakat Unit Penyelenggara Pelayanan Publik.',
@@ -37,16 +38,20 @@ export const id = {
   'rep.ch2.d.text': 'Periode survei: {period}. Data yang diolah: {from} sampai {to}.',
   'rep.ch2.d.empty': 'Periode survei: {period}. Belum ada data pada periode ini.',
   'rep.ch2.e': 'E. Penentuan Jumlah Responden',
-  'rep.ch2.e.text': 'Populasi penerima layanan diperkirakan {population} orang. Menurut tabel Krejcie dan Morgan, sampel minimal adalah {required} responden. Jumlah responden: {n}.',
+  'rep.ch2.e.text':
+    'Populasi penerima layanan diperkirakan {population} orang. Menurut tabel Krejcie dan Morgan, sampel minimal adalah {required} responden. Jumlah responden: {n}.',
   'rep.ch2.e.ok': 'Jumlah responden memenuhi sampel minimal.',
-  'rep.ch2.e.short': 'Jumlah responden belum memenuhi sampel minimal: masih kurang {shortfall} responden, sehingga hasil ini belum dapat dianggap mewakili seluruh penerima layanan.',
-  'rep.ch2.e.noPopulation': 'Perkiraan populasi penerima layanan belum diisi, sehingga sampel minimal (Krejcie dan Morgan) belum dapat ditentukan. Jumlah responden: {n}.',
+  'rep.ch2.e.short':
+    'Jumlah responden belum memenuhi sampel minimal: masih kurang {shortfall} responden, sehingga hasil ini belum dapat dianggap mewakili seluruh penerima layanan.',
+  'rep.ch2.e.noPopulation':
+    'Perkiraan populasi penerima layanan belum diisi, sehingga sampel minimal (Krejcie dan Morgan) belum dapat ditentukan. Jumlah responden: {n}.',
   'rep.ch3': 'BAB III Hasil Pengolahan Data SKM',
   'rep.ch3.a': 'A. Jumlah Responden SKM',
   'rep.ch3.a.text': 'Jumlah responden pada periode ini {n} orang, {complete} di antaranya menjawab semua unsur. Profil responden sebagai berikut.',
   'rep.ch3.a.none': 'Pada periode ini belum ada responden, sehingga profil responden belum dapat disajikan.',
   'rep.ch3.b': 'B. Indeks Kepuasan Masyarakat (IKM)',
-  'rep.ch3.b.text': 'Nilai rata-rata (NRR) tiap unsur adalah jumlah nilai dibagi jumlah responden yang menjawab unsur itu. IKM adalah rata-rata NRR dengan bobot sama (1/{k} = {weight}), lalu dikonversi ke skala 25–100 (× 25).',
+  'rep.ch3.b.text':
+    'Nilai rata-rata (NRR) tiap unsur adalah jumlah nilai dibagi jumlah responden yang menjawab unsur itu. IKM adalah rata-rata NRR dengan bobot sama (1/{k} = {weight}), lalu dikonversi ke skala 25–100 (× 25).',
   'rep.ch3.b.k': 'Kuesioner ini memakai {k} unsur, bukan 9 unsur PermenPANRB 14/2017; setiap unsur berbobot 1/{k}. Mutu pelayanan dibaca dari tabel {table}.',
   'rep.ch3.b.result': 'IKM {unit} periode {period} adalah {ikm} (skala 1–4), atau {score} setelah konversi, dengan mutu pelayanan {grade} ({performance}).',
   'rep.table.elements': 'Tabel {n}. Nilai per unsur pelayanan',
@@ -218,7 +223,8 @@ export const en: { [K in keyof typeof id]: string } = {
   'rep.periodRange': '{from} to {to}',
   'rep.ch1': 'Chapter I Introduction',
   'rep.ch1.a': 'A. Background',
-  'rep.ch1.a.text': 'Every public service provider must run the public satisfaction survey (SKM) regularly, at least once a year. Its results are used to evaluate and improve the services of {unit}.',
+  'rep.ch1.a.text':
+    'Every public service provider must run the public satisfaction survey (SKM) regularly, at least once a year. Its results are used to evaluate and improve the services of {unit}.',
   'rep.ch1.b': 'B. Legal Basis',
   'rep.ch1.b.law': 'Law No. 25 of 2009 on Public Services.',
   'rep.ch1.b.reg': 'Regulation of the Minister of PANRB No. 14 of 2017 on the Guidelines for Public Satisfaction Surveys of Public Service Units.',
@@ -242,17 +248,22 @@ export const en: { [K in keyof typeof id]: string } = {
   'rep.ch2.d.text': 'Survey period: {period}. Data processed: {from} to {to}.',
   'rep.ch2.d.empty': 'Survey period: {period}. There are no data in this period yet.',
   'rep.ch2.e': 'E. Sample Size',
-  'rep.ch2.e.text': 'The population of service users is estimated at {population}. By the Krejcie and Morgan table the minimum sample is {required} respondents. Respondents: {n}.',
+  'rep.ch2.e.text':
+    'The population of service users is estimated at {population}. By the Krejcie and Morgan table the minimum sample is {required} respondents. Respondents: {n}.',
   'rep.ch2.e.ok': 'The number of respondents meets the minimum sample.',
-  'rep.ch2.e.short': 'The number of respondents does not meet the minimum sample yet: {shortfall} respondents are still missing, so these results cannot yet be taken as representative of all service users.',
-  'rep.ch2.e.noPopulation': 'No estimate of the population of service users has been entered, so the minimum sample (Krejcie and Morgan) cannot be determined. Respondents: {n}.',
+  'rep.ch2.e.short':
+    'The number of respondents does not meet the minimum sample yet: {shortfall} respondents are still missing, so these results cannot yet be taken as representative of all service users.',
+  'rep.ch2.e.noPopulation':
+    'No estimate of the population of service users has been entered, so the minimum sample (Krejcie and Morgan) cannot be determined. Respondents: {n}.',
   'rep.ch3': 'Chapter III Results',
   'rep.ch3.a': 'A. Respondents',
   'rep.ch3.a.text': 'There were {n} respondents in this period, {complete} of whom answered every element. Their profile follows.',
   'rep.ch3.a.none': 'There are no respondents in this period yet, so no respondent profile can be shown.',
   'rep.ch3.b': 'B. Public Satisfaction Index (IKM)',
-  'rep.ch3.b.text': 'The mean score (NRR) of each element is the sum of its scores divided by the respondents who answered it. The IKM is the mean of the NRRs with equal weights (1/{k} = {weight}), converted to the 25–100 scale (× 25).',
-  'rep.ch3.b.k': 'This questionnaire has {k} elements, not the 9 elements of PermenPANRB 14/2017; each element weighs 1/{k}. The grade is read from the {table} table.',
+  'rep.ch3.b.text':
+    'The mean score (NRR) of each element is the sum of its scores divided by the respondents who answered it. The IKM is the mean of the NRRs with equal weights (1/{k} = {weight}), converted to the 25–100 scale (× 25).',
+  'rep.ch3.b.k':
+    'This questionnaire has {k} elements, not the 9 elements of PermenPANRB 14/2017; each element weighs 1/{k}. The grade is read from the {table} table.',
   'rep.ch3.b.result': 'The IKM of {unit} for {period} is {ikm} (1–4 scale), or {score} after conversion, grade {grade} ({performance}).',
   'rep.table.elements': 'Table {n}. Scores per service element',
   'rep.table.index': 'Table {n}. Public Satisfaction Index',

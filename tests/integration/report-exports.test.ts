@@ -40,7 +40,10 @@ beforeAll(async () => {
 /** Downloads a report; Bahasa Indonesia unless the query asks otherwise (the language is remembered). */
 async function download(format: string, query = '') {
   const q = query.includes('lang=') ? query : `${query}${query ? '&' : '?'}lang=id`;
-  const res = await admin.agent.get(`/admin/surveys/${survey._id}/report.${format}${q}`).buffer(true).parse(binary as never);
+  const res = await admin.agent
+    .get(`/admin/surveys/${survey._id}/report.${format}${q}`)
+    .buffer(true)
+    .parse(binary as never);
   return res;
 }
 
@@ -65,7 +68,9 @@ describe('GET /admin/surveys/:id/report.pdf', () => {
     const text = squash(pages.join(' '));
     const r = expected.result!;
     expect(n2(r.score)).toBe('92,26');
-    expect(text).toContain(`IKK 3.1 Nilai Kepuasan Stakeholder: target 90,00, realisasi 92,26, capaian ${formatPercent(expected.indicator!.achievement.display, 2, 'id')}.`);
+    expect(text).toContain(
+      `IKK 3.1 Nilai Kepuasan Stakeholder: target 90,00, realisasi 92,26, capaian ${formatPercent(expected.indicator!.achievement.display, 2, 'id')}.`,
+    );
     expect(formatPercent(expected.indicator!.achievement.display, 2, 'id')).toBe('102,51%');
     expect(text).toContain(`${n2(r.score)}`);
     expect(text).toContain('A (Sangat Baik)');
@@ -125,7 +130,9 @@ describe('GET /admin/surveys/:id/report.docx', () => {
     expect(xml).toContain('<w:tbl>');
     expect(xml).toContain('TOC \\h \\o');
     const r = expected.result!;
-    expect(text).toContain(`IKM Direktorat Pemberdayaan Kelompok Rentan periode 2022 adalah ${n2(r.ikm)} (skala 1–4), atau ${n2(r.score)} setelah konversi, dengan mutu pelayanan A (Sangat Baik).`);
+    expect(text).toContain(
+      `IKM Direktorat Pemberdayaan Kelompok Rentan periode 2022 adalah ${n2(r.ikm)} (skala 1–4), atau ${n2(r.score)} setelah konversi, dengan mutu pelayanan A (Sangat Baik).`,
+    );
     expect(text).toContain('capaian 102,51%');
     expect(text).toContain(highestSentence());
     for (const e of r.elements) expect(text).toContain(formatNumber(e.nrr, 3, 'id'));

@@ -59,7 +59,12 @@ export async function docxContent(docx: Buffer): Promise<{ xml: string; paragrap
 }
 
 function decodeXml(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  return s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 
 export async function readXlsx(xlsx: Buffer): Promise<ExcelJS.Workbook> {
@@ -77,7 +82,10 @@ export function libreOfficeConvert(input: Buffer, inputName: string, to: string)
   const dir = tmpDir('skm-lo-');
   const file = path.join(dir, inputName);
   fs.writeFileSync(file, input);
-  execFileSync('soffice', [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', to, '--outdir', dir, file], { stdio: 'pipe', timeout: 120_000 });
+  execFileSync('soffice', [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', to, '--outdir', dir, file], {
+    stdio: 'pipe',
+    timeout: 120_000,
+  });
   const outName = `${path.basename(inputName, path.extname(inputName))}.${to.split(':')[0]}`;
   const out = fs.readFileSync(path.join(dir, outName));
   fs.rmSync(dir, { recursive: true, force: true });

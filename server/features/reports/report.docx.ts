@@ -26,7 +26,10 @@ import { chartSize, renderChartPng } from './report.charts';
 import type { Block, Report } from './report.model';
 
 function cellParagraph(text: string, opts: { bold?: boolean; right?: boolean }): Paragraph {
-  return new Paragraph({ alignment: opts.right ? AlignmentType.RIGHT : AlignmentType.LEFT, children: [new TextRun({ text, bold: opts.bold ?? false, size: 18 })] });
+  return new Paragraph({
+    alignment: opts.right ? AlignmentType.RIGHT : AlignmentType.LEFT,
+    children: [new TextRun({ text, bold: opts.bold ?? false, size: 18 })],
+  });
 }
 
 function blockChildren(block: Block): (Paragraph | Table)[] {
@@ -34,7 +37,13 @@ function blockChildren(block: Block): (Paragraph | Table)[] {
     case 'heading':
       return [new Paragraph({ text: block.text, heading: HeadingLevel.HEADING_2 })];
     case 'paragraph':
-      return [new Paragraph({ children: [new TextRun({ text: block.text, italics: block.note ?? false })], alignment: AlignmentType.JUSTIFIED, spacing: { after: 120 } })];
+      return [
+        new Paragraph({
+          children: [new TextRun({ text: block.text, italics: block.note ?? false })],
+          alignment: AlignmentType.JUSTIFIED,
+          spacing: { after: 120 },
+        }),
+      ];
     case 'list':
       return block.items.map((text) => new Paragraph({ text, bullet: { level: 0 } }));
     case 'table': {
@@ -48,7 +57,14 @@ function blockChildren(block: Block): (Paragraph | Table)[] {
         new Paragraph({ text: block.caption, style: 'Caption', keepNext: true }),
         new Table({
           width: { size: 100, type: WidthType.PERCENTAGE },
-          rows: [row(block.columns.map((c) => c.label), true), ...block.rows.map((r) => row(r, false)), ...(block.footer ? [row(block.footer, true)] : [])],
+          rows: [
+            row(
+              block.columns.map((c) => c.label),
+              true,
+            ),
+            ...block.rows.map((r) => row(r, false)),
+            ...(block.footer ? [row(block.footer, true)] : []),
+          ],
         }),
         new Paragraph({ text: '' }),
       ];
@@ -59,7 +75,14 @@ function blockChildren(block: Block): (Paragraph | Table)[] {
       return [
         new Paragraph({
           alignment: AlignmentType.CENTER,
-          children: [new ImageRun({ type: 'png', data: renderChartPng(block.spec), transformation: { width: w, height: Math.round((height / width) * w) }, altText: { name: block.id, title: block.caption, description: block.caption } })],
+          children: [
+            new ImageRun({
+              type: 'png',
+              data: renderChartPng(block.spec),
+              transformation: { width: w, height: Math.round((height / width) * w) },
+              altText: { name: block.id, title: block.caption, description: block.caption },
+            }),
+          ],
         }),
         new Paragraph({ text: block.caption, style: 'Caption', alignment: AlignmentType.CENTER }),
       ];
@@ -79,9 +102,21 @@ export async function renderDocx(report: Report): Promise<Buffer> {
     new Table({
       width: { size: 70, type: WidthType.PERCENTAGE },
       alignment: AlignmentType.CENTER,
-      rows: report.headline.map((x) => new TableRow({ children: [new TableCell({ children: [cellParagraph(x.label, {})] }), new TableCell({ children: [cellParagraph(x.value, { bold: true, right: true })] })] })),
+      rows: report.headline.map(
+        (x) =>
+          new TableRow({
+            children: [
+              new TableCell({ children: [cellParagraph(x.label, {})] }),
+              new TableCell({ children: [cellParagraph(x.value, { bold: true, right: true })] }),
+            ],
+          }),
+      ),
     }),
-    new Paragraph({ spacing: { before: 800 }, alignment: AlignmentType.CENTER, children: [new TextRun({ text: t('rep.cover.generated', { date: report.generatedOn }), size: 18 })] }),
+    new Paragraph({
+      spacing: { before: 800 },
+      alignment: AlignmentType.CENTER,
+      children: [new TextRun({ text: t('rep.cover.generated', { date: report.generatedOn }), size: 18 })],
+    }),
     new Paragraph({ children: [new PageBreak()] }),
     new Paragraph({ text: t('rep.toc'), heading: HeadingLevel.HEADING_1 }),
     new TableOfContents(t('rep.toc'), { hyperlink: true, headingStyleRange: '1-2' }),
@@ -99,7 +134,15 @@ export async function renderDocx(report: Report): Promise<Buffer> {
     styles: {
       default: { document: { run: { font: 'Calibri', size: 21 } } },
       paragraphStyles: [
-        { id: 'Caption', name: 'Caption', basedOn: 'Normal', next: 'Normal', quickFormat: true, run: { bold: true, size: 18 }, paragraph: { spacing: { before: 120, after: 60 } } },
+        {
+          id: 'Caption',
+          name: 'Caption',
+          basedOn: 'Normal',
+          next: 'Normal',
+          quickFormat: true,
+          run: { bold: true, size: 18 },
+          paragraph: { spacing: { before: 120, after: 60 } },
+        },
       ],
     },
     sections: [
@@ -110,7 +153,17 @@ export async function renderDocx(report: Report): Promise<Buffer> {
             children: [
               new Paragraph({
                 alignment: AlignmentType.CENTER,
-                children: [new TextRun({ size: 16, children: [t('rep.page', { n: '\u0000', total: '\u0001' }).split('\u0000')[0]!, PageNumber.CURRENT, t('rep.page', { n: '\u0000', total: '\u0001' }).split('\u0000')[1]!.split('\u0001')[0]!, PageNumber.TOTAL_PAGES] })],
+                children: [
+                  new TextRun({
+                    size: 16,
+                    children: [
+                      t('rep.page', { n: '\u0000', total: '\u0001' }).split('\u0000')[0]!,
+                      PageNumber.CURRENT,
+                      t('rep.page', { n: '\u0000', total: '\u0001' }).split('\u0000')[1]!.split('\u0001')[0]!,
+                      PageNumber.TOTAL_PAGES,
+                    ],
+                  }),
+                ],
               }),
             ],
           }),

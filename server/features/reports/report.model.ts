@@ -106,7 +106,15 @@ export interface ReportInput {
     elements: readonly ReportElement[];
     services: readonly { key: string; name: { id: string; en: string } }[];
     profileQuestions: readonly { key: string; label: { id: string; en: string }; options: readonly { key: string; name: { id: string; en: string } }[] }[];
-    indicator: { code: string; name: string; target: number; polarity?: string | null; cap?: number | null; achievementDecimals?: number | null; achievementRounding?: string | null } | null;
+    indicator: {
+      code: string;
+      name: string;
+      target: number;
+      polarity?: string | null;
+      cap?: number | null;
+      achievementDecimals?: number | null;
+      achievementRounding?: string | null;
+    } | null;
   };
   /** The months asked for (undefined = the whole survey). */
   from?: YearMonth;
@@ -198,7 +206,15 @@ export function extremesSentence(result: IkmResult, lang: Lang, names: (key: str
   const describe = (groups: ElementResult[][]) =>
     joinList(
       groups.map((g) =>
-        g.length === 1 ? `${names(g[0]!.key)} (${f.num(g[0]!.nrr)})` : f.t('rep.tie', { list: joinList(g.map((e) => names(e.key)), and), value: f.num(g[0]!.nrr) }),
+        g.length === 1
+          ? `${names(g[0]!.key)} (${f.num(g[0]!.nrr)})`
+          : f.t('rep.tie', {
+              list: joinList(
+                g.map((e) => names(e.key)),
+                and,
+              ),
+              value: f.num(g[0]!.nrr),
+            }),
       ),
       and,
     );
@@ -243,7 +259,12 @@ export function buildReport(input: ReportInput): Report {
     rows,
     ...(footer ? { footer } : {}),
   });
-  const chart = (id: string, captionKey: string, params: Params, spec: ChartSpec): Block => ({ kind: 'chart', id, caption: t(captionKey, { ...params, n: ++figureNo }), spec });
+  const chart = (id: string, captionKey: string, params: Params, spec: ChartSpec): Block => ({
+    kind: 'chart',
+    id,
+    caption: t(captionKey, { ...params, n: ++figureNo }),
+    spec,
+  });
   const p = (text: string, note = false): Block => ({ kind: 'paragraph', text, ...(note ? { note } : {}) });
   const h = (text: string): Block => ({ kind: 'heading', text });
   const target = input.indicator?.target ?? null;
@@ -306,8 +327,19 @@ export function buildReport(input: ReportInput): Report {
       const name = key === 'service' ? t('rep.col.service') : profileKeyLabel(lang, key, q?.label);
       const rows = [...values.entries()].map(([v, n]) => ({ label: profileValueLabel(lang, key, v, q?.options), n }));
       ch3.push(
-        table(`profile-${key}`, 'rep.table.profile', { name: name.toLowerCase() }, [{ label: t('rep.col.option') }, { label: t('rep.col.count'), num: true }, { label: t('rep.col.share'), num: true }], rows.map((r) => [r.label, f.int(r.n), f.pct(r.n, total)])),
-        chart(`profile-${key}`, 'rep.chart.profile', { name: name.toLowerCase() }, { type: 'bar', horizontal: true, labels: rows.map((r) => r.label), datasets: [{ label: t('rep.col.count'), data: rows.map((r) => r.n) }] }),
+        table(
+          `profile-${key}`,
+          'rep.table.profile',
+          { name: name.toLowerCase() },
+          [{ label: t('rep.col.option') }, { label: t('rep.col.count'), num: true }, { label: t('rep.col.share'), num: true }],
+          rows.map((r) => [r.label, f.int(r.n), f.pct(r.n, total)]),
+        ),
+        chart(
+          `profile-${key}`,
+          'rep.chart.profile',
+          { name: name.toLowerCase() },
+          { type: 'bar', horizontal: true, labels: rows.map((r) => r.label), datasets: [{ label: t('rep.col.count'), data: rows.map((r) => r.n) }] },
+        ),
       );
     }
   } else ch3.push(p(t('rep.ch3.a.none'), true));
@@ -320,9 +352,19 @@ export function buildReport(input: ReportInput): Report {
   }
   if (res) {
     ch3.push(
-      p(t('rep.ch3.b.result', { unit, period: periodLabel, ikm: f.num(res.ikm, 2), score: f.num(res.score, 2), grade: res.grade, performance: performanceText(res.performance, lang) })),
+      p(
+        t('rep.ch3.b.result', {
+          unit,
+          period: periodLabel,
+          ikm: f.num(res.ikm, 2),
+          score: f.num(res.score, 2),
+          grade: res.grade,
+          performance: performanceText(res.performance, lang),
+        }),
+      ),
     );
-    if (input.sample && !input.sample.adequate) ch3.push(p(t('rep.belowSample', { n: f.int(input.respondents), required: f.int(input.sample.required) }), true));
+    if (input.sample && !input.sample.adequate)
+      ch3.push(p(t('rep.belowSample', { n: f.int(input.respondents), required: f.int(input.sample.required) }), true));
     ch3.push(
       table(
         'elements',
@@ -354,40 +396,57 @@ export function buildReport(input: ReportInput): Report {
           [t('rep.row.performance'), performanceText(res.performance, lang)],
         ],
       ),
-      chart('elements', 'rep.chart.elements', {}, {
-        type: 'bar',
-        horizontal: true,
-        min: 25,
-        max: 100,
-        target,
-        targetLabel: target !== null ? `${t('rep.row.target')} ${f.num(target)}` : null,
-        labels: res.elements.map((e) => `${e.code} ${elName(e.key)}`),
-        datasets: [
-          {
-            label: t('rep.col.score'),
-            data: res.elements.map((e) => e.score),
-            high: res.elements.flatMap((e, i) => (res.highest.includes(e.key) ? [i] : [])),
-            low: res.elements.flatMap((e, i) => (res.lowest.includes(e.key) ? [i] : [])),
-          },
-        ],
-      }),
+      chart(
+        'elements',
+        'rep.chart.elements',
+        {},
+        {
+          type: 'bar',
+          horizontal: true,
+          min: 25,
+          max: 100,
+          target,
+          targetLabel: target !== null ? `${t('rep.row.target')} ${f.num(target)}` : null,
+          labels: res.elements.map((e) => `${e.code} ${elName(e.key)}`),
+          datasets: [
+            {
+              label: t('rep.col.score'),
+              data: res.elements.map((e) => e.score),
+              high: res.elements.flatMap((e, i) => (res.highest.includes(e.key) ? [i] : [])),
+              low: res.elements.flatMap((e, i) => (res.lowest.includes(e.key) ? [i] : [])),
+            },
+          ],
+        },
+      ),
       table(
         'distribution',
         'rep.table.distribution',
         {},
-        [{ label: t('rep.col.element') }, ...[1, 2, 3, 4].map((n) => ({ label: t(`rep.col.score${n}`), num: true })), { label: t('rep.col.answered'), num: true }],
+        [
+          { label: t('rep.col.element') },
+          ...[1, 2, 3, 4].map((n) => ({ label: t(`rep.col.score${n}`), num: true })),
+          { label: t('rep.col.answered'), num: true },
+        ],
         res.elements.map((e) => [`${e.code} ${elName(e.key)}`, ...e.distribution.map((c) => `${f.pct(c, e.answered)} (${f.int(c)})`), f.int(e.answered)]),
       ),
-      chart('distribution', 'rep.chart.distribution', {}, {
-        type: 'bar',
-        horizontal: true,
-        stacked: true,
-        percent: true,
-        min: 0,
-        max: 100,
-        labels: res.elements.map((e) => e.code),
-        datasets: [0, 1, 2, 3].map((i) => ({ label: t(`rep.col.score${i + 1}`), data: res.elements.map((e) => (e.answered ? (e.distribution[i]! / e.answered) * 100 : 0)) })),
-      }),
+      chart(
+        'distribution',
+        'rep.chart.distribution',
+        {},
+        {
+          type: 'bar',
+          horizontal: true,
+          stacked: true,
+          percent: true,
+          min: 0,
+          max: 100,
+          labels: res.elements.map((e) => e.code),
+          datasets: [0, 1, 2, 3].map((i) => ({
+            label: t(`rep.col.score${i + 1}`),
+            data: res.elements.map((e) => (e.answered ? (e.distribution[i]! / e.answered) * 100 : 0)),
+          })),
+        },
+      ),
     );
   } else ch3.push(p(problemText, true));
 
@@ -434,8 +493,18 @@ export function buildReport(input: ReportInput): Report {
         'services',
         'rep.table.services',
         {},
-        [{ label: t('rep.col.service') }, { label: t('rep.col.respondents'), num: true }, { label: t('rep.col.score'), num: true }, { label: t('rep.col.grade') }],
-        svcRows.map((s) => [svcName(s.key), f.int(s.respondents), s.result ? f.num(s.result.score) : t('rep.services.noResult'), s.result ? s.result.grade : '–']),
+        [
+          { label: t('rep.col.service') },
+          { label: t('rep.col.respondents'), num: true },
+          { label: t('rep.col.score'), num: true },
+          { label: t('rep.col.grade') },
+        ],
+        svcRows.map((s) => [
+          svcName(s.key),
+          f.int(s.respondents),
+          s.result ? f.num(s.result.score) : t('rep.services.noResult'),
+          s.result ? s.result.grade : '–',
+        ]),
       ),
     );
   }
@@ -447,7 +516,18 @@ export function buildReport(input: ReportInput): Report {
     extremes = extremesSentence(res, lang, elName);
     ch4.push(p(extremes));
     const weak = res.elements.filter((e) => e.grade === 'C' || e.grade === 'D');
-    ch4.push(p(weak.length ? t('rep.weak', { list: joinList(weak.map((e) => `${elName(e.key)} (${f.num(e.score)}, ${e.grade})`), t('rep.and')) }) : t('rep.noWeak')));
+    ch4.push(
+      p(
+        weak.length
+          ? t('rep.weak', {
+              list: joinList(
+                weak.map((e) => `${elName(e.key)} (${f.num(e.score)}, ${e.grade})`),
+                t('rep.and'),
+              ),
+            })
+          : t('rep.noWeak'),
+      ),
+    );
   } else ch4.push(p(t('rep.noAnalysis'), true));
   ch4.push(h(t('rep.ch4.b')));
   const planColumns: Column[] = [
@@ -459,7 +539,15 @@ export function buildReport(input: ReportInput): Report {
     { label: t('rep.col.responsible') },
     { label: t('rep.col.status') },
   ];
-  const planRow = (x: PlanItem, i: number) => [f.int(i + 1), elName(x.elementKey), x.problem, x.action, t('rep.quarter', { q: x.quarter, year: x.year }), x.responsible, t(`rep.status.${x.status}`)];
+  const planRow = (x: PlanItem, i: number) => [
+    f.int(i + 1),
+    elName(x.elementKey),
+    x.problem,
+    x.action,
+    t('rep.quarter', { q: x.quarter, year: x.year }),
+    x.responsible,
+    t(`rep.status.${x.status}`),
+  ];
   if (input.plan.length) ch4.push(table('plan', 'rep.table.plan', {}, planColumns, input.plan.map(planRow)));
   else ch4.push(p(t('rep.plan.none'), true));
 
@@ -476,24 +564,39 @@ export function buildReport(input: ReportInput): Report {
         'trend',
         'rep.table.trend',
         {},
-        [{ label: t('rep.col.period') }, { label: t('rep.col.respondents'), num: true }, { label: t('rep.col.score'), num: true }, { label: t('rep.col.grade') }],
+        [
+          { label: t('rep.col.period') },
+          { label: t('rep.col.respondents'), num: true },
+          { label: t('rep.col.score'), num: true },
+          { label: t('rep.col.grade') },
+        ],
         comparable.map((x) => [x.label, f.int(x.respondents), x.result ? f.num(x.result.score) : t('rep.trend.noScore'), x.result ? x.result.grade : '–']),
       ),
-      chart('trend', 'rep.chart.trend', {}, {
-        type: 'line',
-        min: 25,
-        max: 100,
-        target,
-        targetLabel: target !== null ? `${t('rep.row.target')} ${f.num(target)}` : null,
-        labels: comparable.map((x) => x.label),
-        datasets: [{ label: t('rep.col.score'), data: comparable.map((x) => (x.result ? x.result.score : null)) }],
-      }),
+      chart(
+        'trend',
+        'rep.chart.trend',
+        {},
+        {
+          type: 'line',
+          min: 25,
+          max: 100,
+          target,
+          targetLabel: target !== null ? `${t('rep.row.target')} ${f.num(target)}` : null,
+          labels: comparable.map((x) => x.label),
+          datasets: [{ label: t('rep.col.score'), data: comparable.map((x) => (x.result ? x.result.score : null)) }],
+        },
+      ),
     );
     const prev = [...comparable].reverse().find((x) => !x.current && x.result);
     if (prev && res) {
       const a = res.scoreRounded;
       const b = prev.result!.scoreRounded;
-      const params = { period: prev.label, prev: f.num(prev.result!.score), score: f.num(res.score), delta: f.num(Math.abs(res.scoreRounded - prev.result!.scoreRounded)) };
+      const params = {
+        period: prev.label,
+        prev: f.num(prev.result!.score),
+        score: f.num(res.score),
+        delta: f.num(Math.abs(res.scoreRounded - prev.result!.scoreRounded)),
+      };
       trendSentence = t(a > b ? 'rep.trend.up' : a < b ? 'rep.trend.down' : 'rep.trend.same', params);
       ch4.push(p(trendSentence));
     }
@@ -502,14 +605,36 @@ export function buildReport(input: ReportInput): Report {
   /* BAB V */
   const ch5: Block[] = [];
   if (res) {
-    ch5.push(p(t('rep.ch3.b.result', { unit, period: periodLabel, ikm: f.num(res.ikm, 2), score: f.num(res.score, 2), grade: res.grade, performance: performanceText(res.performance, lang) })));
+    ch5.push(
+      p(
+        t('rep.ch3.b.result', {
+          unit,
+          period: periodLabel,
+          ikm: f.num(res.ikm, 2),
+          score: f.num(res.score, 2),
+          grade: res.grade,
+          performance: performanceText(res.performance, lang),
+        }),
+      ),
+    );
     if (input.indicator) {
       const a = input.indicator.achievement;
-      ch5.push(p(t('rep.indicator.text', { code: input.indicator.code, name: input.indicator.name, target: f.num(input.indicator.target), realization: f.num(input.indicator.realization), achievement: formatPercent(a.display, a.decimals, lang) })));
+      ch5.push(
+        p(
+          t('rep.indicator.text', {
+            code: input.indicator.code,
+            name: input.indicator.name,
+            target: f.num(input.indicator.target),
+            realization: f.num(input.indicator.realization),
+            achievement: formatPercent(a.display, a.decimals, lang),
+          }),
+        ),
+      );
     } else ch5.push(p(t('rep.noTarget'), true));
     if (extremes) ch5.push(p(extremes));
     if (trendSentence) ch5.push(p(trendSentence));
-    if (input.sample && !input.sample.adequate) ch5.push(p(t('rep.belowSample', { n: f.int(input.respondents), required: f.int(input.sample.required) }), true));
+    if (input.sample && !input.sample.adequate)
+      ch5.push(p(t('rep.belowSample', { n: f.int(input.respondents), required: f.int(input.sample.required) }), true));
   } else ch5.push(p(problemText, true), p(t('rep.ch5.none')));
 
   /* Lampiran */
@@ -537,7 +662,10 @@ export function buildReport(input: ReportInput): Report {
           [t('rep.col.nrr'), ...res.elements.map((e) => f.num(e.nrr, 3))],
           [t('rep.col.weighted'), ...res.elements.map((e) => f.num(e.weighted, 3))],
         ],
-        [`${t('rep.row.ikm')}: ${f.num(res.ikm, 3)} · ${t('rep.row.score')}: ${f.num(res.score, 2)} · ${t('rep.row.grade')}: ${res.grade}`, ...res.elements.map(() => '')],
+        [
+          `${t('rep.row.ikm')}: ${f.num(res.ikm, 3)} · ${t('rep.row.score')}: ${f.num(res.score, 2)} · ${t('rep.row.grade')}: ${res.grade}`,
+          ...res.elements.map(() => ''),
+        ],
       ),
     );
   } else annex.push(p(problemText, true));
@@ -549,15 +677,37 @@ export function buildReport(input: ReportInput): Report {
         'previous-plan',
         'rep.table.prevPlan',
         {},
-        [{ label: t('rep.col.no'), num: true }, { label: t('rep.col.element') }, { label: t('rep.col.action') }, { label: t('rep.col.when') }, { label: t('rep.col.status') }, { label: t('rep.col.evidence') }],
-        input.previousPlan.items.map((x, i) => [f.int(i + 1), x.elementKey, x.action, t('rep.quarter', { q: x.quarter, year: x.year }), t(`rep.status.${x.status}`), x.evidence || '–']),
+        [
+          { label: t('rep.col.no'), num: true },
+          { label: t('rep.col.element') },
+          { label: t('rep.col.action') },
+          { label: t('rep.col.when') },
+          { label: t('rep.col.status') },
+          { label: t('rep.col.evidence') },
+        ],
+        input.previousPlan.items.map((x, i) => [
+          f.int(i + 1),
+          x.elementKey,
+          x.action,
+          t('rep.quarter', { q: x.quarter, year: x.year }),
+          t(`rep.status.${x.status}`),
+          x.evidence || '–',
+        ]),
       ),
     );
   } else annex.push(p(t('rep.prevPlan.none')));
 
   const headline: Report['headline'] = [{ label: t('rep.row.respondents'), value: f.int(input.respondents) }];
-  if (res) headline.push({ label: t('rep.row.score'), value: f.num(res.score) }, { label: t('rep.row.grade'), value: `${res.grade} (${performanceText(res.performance, lang)})` });
-  if (input.indicator) headline.push({ label: `${t('rep.row.achievement')} ${input.indicator.code}`, value: formatPercent(input.indicator.achievement.display, input.indicator.achievement.decimals, lang) });
+  if (res)
+    headline.push(
+      { label: t('rep.row.score'), value: f.num(res.score) },
+      { label: t('rep.row.grade'), value: `${res.grade} (${performanceText(res.performance, lang)})` },
+    );
+  if (input.indicator)
+    headline.push({
+      label: `${t('rep.row.achievement')} ${input.indicator.code}`,
+      value: formatPercent(input.indicator.achievement.display, input.indicator.achievement.decimals, lang),
+    });
 
   return {
     lang,
@@ -580,7 +730,16 @@ export function buildReport(input: ReportInput): Report {
 
 /** "2023-01-05 14:03:09" in a time zone (IANA name), for files people open elsewhere. */
 export function formatDateTime(d: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(d);
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(d);
   const get = (type: string) => parts.find((x) => x.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')}`;
 }

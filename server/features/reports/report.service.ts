@@ -4,7 +4,7 @@
  * model needs, read through results.service (counters; server/ikm underneath). The raw
  * answers for XLSX and CSV are read with a cursor, batch by batch, never all at once.
  */
-import { Types } from 'mongoose';
+import { type Types } from 'mongoose';
 import { Survey, type SurveyDoc } from '../../../models/survey';
 import { Unit } from '../../../models/unit';
 import { Response } from '../../../models/response';
@@ -15,7 +15,16 @@ import type { CurrentUser } from '../../access';
 import { readableSurvey } from '../dashboard/dashboard.service';
 import { countedProfileKeys } from '../dashboard/stats.service';
 import { elementSetOf } from '../surveys/elements';
-import { addCounts, computeSurveyResults, resultFromCounts, sumCounts, type Counts, type ResultsFilter, type SurveyResults, type YearMonth } from '../results/results.service';
+import {
+  addCounts,
+  computeSurveyResults,
+  resultFromCounts,
+  sumCounts,
+  type Counts,
+  type ResultsFilter,
+  type SurveyResults,
+  type YearMonth,
+} from '../results/results.service';
 import { buildReport, surveyPeriodLabel, type PlanItem, type Report, type ReportInput, type TrendPoint } from './report.model';
 
 export const DEFAULT_TIME_ZONE = 'Asia/Jakarta';
@@ -71,7 +80,16 @@ export interface ReportContext {
 
 const text = (x: { id: string; en: string } | null | undefined, fallback: string) => ({ id: x?.id ?? fallback, en: x?.en ?? fallback });
 
-function planItem(d: { elementKey: string; problem: string; action: string; responsible: string; year: number; quarter: number; status?: string | null; evidence?: string | null }): PlanItem {
+function planItem(d: {
+  elementKey: string;
+  problem: string;
+  action: string;
+  responsible: string;
+  year: number;
+  quarter: number;
+  status?: string | null;
+  evidence?: string | null;
+}): PlanItem {
   return {
     elementKey: d.elementKey,
     problem: d.problem,
@@ -106,14 +124,19 @@ export async function previousPlanOf(survey: SurveyDoc): Promise<{ survey: Surve
 }
 
 function sameQuestionnaire(a: SurveyDoc, b: SurveyDoc): boolean {
-  return elementSetOf(a as never).gradeTable === elementSetOf(b as never).gradeTable && a.elements.map((e) => e.key).join(',') === b.elements.map((e) => e.key).join(',');
+  return (
+    elementSetOf(a as never).gradeTable === elementSetOf(b as never).gradeTable &&
+    a.elements.map((e) => e.key).join(',') === b.elements.map((e) => e.key).join(',')
+  );
 }
 
 /** Responses per collection channel (web, kiosk, import) in the period. */
 export async function channelCounts(survey: SurveyDoc, period: ReportPeriod): Promise<{ source: string; n: number }[]> {
   const match: Record<string, unknown> = { surveyId: survey._id };
   type Row = { _id: { s: string | null; y: number; m: number }; n: number };
-  const rows = await Response.collection.aggregate<Row>([{ $match: match }, { $group: { _id: { s: '$source', y: '$year', m: '$month' }, n: { $sum: 1 } } }]).toArray();
+  const rows = await Response.collection
+    .aggregate<Row>([{ $match: match }, { $group: { _id: { s: '$source', y: '$year', m: '$month' }, n: { $sum: 1 } } }])
+    .toArray();
   const totals = new Map<string, number>();
   for (const r of rows) {
     const ym = r._id.y * 100 + r._id.m;
@@ -146,10 +169,12 @@ export async function buildSurveyReport(survey: SurveyDoc, period: ReportPeriod,
   const bySvc = new Map<string, Counts>();
   for (const c of results.cells) bySvc.set(c.service, addCounts(bySvc.get(c.service) ?? sumCounts([]), c));
   const svcOrder = [...survey.services.map((s) => s.key), ...[...bySvc.keys()].filter((k) => !survey.services.some((s) => s.key === k))];
-  const services = svcOrder.filter((k) => bySvc.has(k)).map((key) => {
-    const counts = bySvc.get(key)!;
-    return { key, respondents: counts.respondents, result: resultFromCounts(set, counts).result };
-  });
+  const services = svcOrder
+    .filter((k) => bySvc.has(k))
+    .map((key) => {
+      const counts = bySvc.get(key)!;
+      return { key, respondents: counts.respondents, result: resultFromCounts(set, counts).result };
+    });
 
   // Profiles in the questionnaire's order: standard keys first, then the survey's own.
   const profiles = new Map<string, Map<string, number>>();
@@ -157,7 +182,12 @@ export async function buildSurveyReport(survey: SurveyDoc, period: ReportPeriod,
     const m = results.profiles.get(key);
     if (m && m.size) profiles.set(key, m);
   }
-  profiles.set('service', new Map([...results.services.entries()].filter(([, n]) => n > 0).map(([k, n]) => [survey.services.find((s) => s.key === k)?.name?.[lang] ?? (k || '–'), n])));
+  profiles.set(
+    'service',
+    new Map(
+      [...results.services.entries()].filter(([, n]) => n > 0).map(([k, n]) => [survey.services.find((s) => s.key === k)?.name?.[lang] ?? (k || '–'), n]),
+    ),
+  );
 
   // Trend: earlier periods (whole surveys) and this one; a changed questionnaire is named, not compared.
   const earlier = (await earlierSurveys(survey)).slice(-5);
@@ -179,9 +209,19 @@ export async function buildSurveyReport(survey: SurveyDoc, period: ReportPeriod,
       templateName,
       gradeTable: set.gradeTable,
       period: survey.period,
-      elements: survey.elements.map((e) => ({ key: e.key, code: e.code, name: text(e.name, e.key), question: text(e.question, ''), labels: { id: e.labels?.id ?? [], en: e.labels?.en ?? [] } })),
+      elements: survey.elements.map((e) => ({
+        key: e.key,
+        code: e.code,
+        name: text(e.name, e.key),
+        question: text(e.question, ''),
+        labels: { id: e.labels?.id ?? [], en: e.labels?.en ?? [] },
+      })),
       services: survey.services.map((x) => ({ key: x.key, name: text(x.name, x.key) })),
-      profileQuestions: (survey.profileQuestions ?? []).map((q) => ({ key: q.key, label: text(q.label, q.key), options: (q.options ?? []).map((o) => ({ key: o.key, name: text(o.name, o.key) })) })),
+      profileQuestions: (survey.profileQuestions ?? []).map((q) => ({
+        key: q.key,
+        label: text(q.label, q.key),
+        options: (q.options ?? []).map((o) => ({ key: o.key, name: text(o.name, o.key) })),
+      })),
       indicator: survey.indicator ?? null,
     },
     ...(period.from ? { from: period.from } : {}),
@@ -198,11 +238,26 @@ export async function buildSurveyReport(survey: SurveyDoc, period: ReportPeriod,
     channels: await channelCounts(survey, period),
     trend,
     plan: await planOf(survey._id),
-    previousPlan: prev ? { periodLabel: prev.periodLabel, items: prev.items.map((x) => ({ ...x, elementKey: prev.survey.elements.find((e) => e.key === x.elementKey)?.name?.[lang] ?? x.elementKey })) } : null,
+    previousPlan: prev
+      ? {
+          periodLabel: prev.periodLabel,
+          items: prev.items.map((x) => ({ ...x, elementKey: prev.survey.elements.find((e) => e.key === x.elementKey)?.name?.[lang] ?? x.elementKey })),
+        }
+      : null,
     generatedAt: now,
     timeZone,
   };
-  return { survey, unit: { _id: unitDoc._id, name: unitDoc.name, slug: unitDoc.slug }, period, filter, results, timeZone, lang, now, report: buildReport(input) };
+  return {
+    survey,
+    unit: { _id: unitDoc._id, name: unitDoc.name, slug: unitDoc.slug },
+    period,
+    filter,
+    results,
+    timeZone,
+    lang,
+    now,
+    report: buildReport(input),
+  };
 }
 
 /** A survey's report for a logged-in user: 404 unknown, 403 another unit's (as the dashboard). */
@@ -250,7 +305,9 @@ function rawMatch(surveyId: Types.ObjectId, period: ReportPeriod): Record<string
  */
 export async function* rawResponses(surveyId: Types.ObjectId, period: ReportPeriod, batchSize = 2000): AsyncGenerator<RawResponse> {
   const cursor = Response.collection
-    .find(rawMatch(surveyId, period), { projection: { year: 1, month: 1, service: 1, source: 1, submittedAt: 1, answers: 1, profile: 1, suggestion: 1, suggestionHidden: 1 } })
+    .find(rawMatch(surveyId, period), {
+      projection: { year: 1, month: 1, service: 1, source: 1, submittedAt: 1, answers: 1, profile: 1, suggestion: 1, suggestionHidden: 1 },
+    })
     .batchSize(batchSize);
   try {
     for await (const doc of cursor) {
@@ -266,7 +323,8 @@ export async function* rawResponses(surveyId: Types.ObjectId, period: ReportPeri
 export async function countRawResponses(surveyId: Types.ObjectId, period: ReportPeriod): Promise<number> {
   if (!period.from && !period.to) return Response.collection.countDocuments({ surveyId });
   type Row = { _id: { y: number; m: number }; n: number };
-  const rows = await Response.collection.aggregate<Row>([{ $match: rawMatch(surveyId, period) }, { $group: { _id: { y: '$year', m: '$month' }, n: { $sum: 1 } } }]).toArray();
+  const rows = await Response.collection
+    .aggregate<Row>([{ $match: rawMatch(surveyId, period) }, { $group: { _id: { y: '$year', m: '$month' }, n: { $sum: 1 } } }])
+    .toArray();
   return rows.filter((r) => inPeriod({ year: r._id.y, month: r._id.m }, period)).reduce((s, r) => s + r.n, 0);
 }
-

@@ -104,7 +104,16 @@ export async function writeXlsx(ctx: ReportContext, out: Writable, options: Xlsx
   /* Per unsur: formulas over the raw sheets, with the app's values cached */
   const per = wb.addWorksheet(t('rep.sheet.elements'));
   per.columns = [{ width: 8 }, { width: 44 }, { width: 12 }, { width: 14 }, { width: 10 }, { width: 16 }, { width: 14 }, { width: 8 }];
-  const head = per.addRow([t('rep.col.code'), t('rep.col.element'), t('rep.col.answered'), t('rep.col.total'), t('rep.col.nrr'), t('rep.col.weighted'), t('rep.col.score'), t('rep.col.grade')]);
+  const head = per.addRow([
+    t('rep.col.code'),
+    t('rep.col.element'),
+    t('rep.col.answered'),
+    t('rep.col.total'),
+    t('rep.col.nrr'),
+    t('rep.col.weighted'),
+    t('rep.col.score'),
+    t('rep.col.grade'),
+  ]);
   head.font = bold.font;
   head.commit();
   survey.elements.forEach((e, j) => {
@@ -129,7 +138,16 @@ export async function writeXlsx(ctx: ReportContext, out: Writable, options: Xlsx
     row.commit();
   });
   const last = k + 1;
-  const ikmRow = per.addRow(['', t('rep.row.ikm'), '', '', res ? { formula: `AVERAGE(E2:E${last})`, result: res.ikm } : '', '', res ? { formula: `E${last + 1}*25`, result: res.score } : '', res ? res.grade : '']);
+  const ikmRow = per.addRow([
+    '',
+    t('rep.row.ikm'),
+    '',
+    '',
+    res ? { formula: `AVERAGE(E2:E${last})`, result: res.ikm } : '',
+    '',
+    res ? { formula: `E${last + 1}*25`, result: res.score } : '',
+    res ? res.grade : '',
+  ]);
   ikmRow.font = bold.font;
   ikmRow.getCell(5).numFmt = '0.000';
   ikmRow.getCell(7).numFmt = '0.00';
@@ -140,7 +158,15 @@ export async function writeXlsx(ctx: ReportContext, out: Writable, options: Xlsx
   /* Sebaran */
   const dist = wb.addWorksheet(t('rep.sheet.distribution'));
   dist.columns = [{ width: 8 }, { width: 44 }, { width: 10 }, { width: 10 }, { width: 10 }, { width: 10 }, { width: 12 }];
-  const dh = dist.addRow([t('rep.col.code'), t('rep.col.element'), t('rep.col.score1'), t('rep.col.score2'), t('rep.col.score3'), t('rep.col.score4'), t('rep.col.answered')]);
+  const dh = dist.addRow([
+    t('rep.col.code'),
+    t('rep.col.element'),
+    t('rep.col.score1'),
+    t('rep.col.score2'),
+    t('rep.col.score3'),
+    t('rep.col.score4'),
+    t('rep.col.answered'),
+  ]);
   dh.font = bold.font;
   dh.commit();
   survey.elements.forEach((e, j) => {
@@ -151,8 +177,14 @@ export async function writeXlsx(ctx: ReportContext, out: Writable, options: Xlsx
       .addRow([
         e.code,
         text(e.name?.[ctx.lang] ?? e.key),
-        ...[1, 2, 3, 4].map((s) => ({ formula: overSheets('COUNTIF', rawSheets, col, `,${s}`), result: er?.distribution[s - 1] ?? results.cells.reduce((n, c) => n + (c.c.get(e.key)?.[s - 1] ?? 0), 0) })),
-        { formula: `SUM(C${r}:F${r})`, result: er?.answered ?? results.cells.reduce((n, c) => n + (c.c.get(e.key) ?? [0, 0, 0, 0]).reduce((a, b) => a + b, 0), 0) },
+        ...[1, 2, 3, 4].map((s) => ({
+          formula: overSheets('COUNTIF', rawSheets, col, `,${s}`),
+          result: er?.distribution[s - 1] ?? results.cells.reduce((n, c) => n + (c.c.get(e.key)?.[s - 1] ?? 0), 0),
+        })),
+        {
+          formula: `SUM(C${r}:F${r})`,
+          result: er?.answered ?? results.cells.reduce((n, c) => n + (c.c.get(e.key) ?? [0, 0, 0, 0]).reduce((a, b) => a + b, 0), 0),
+        },
       ])
       .commit();
   });
@@ -189,7 +221,10 @@ export async function writeXlsx(ctx: ReportContext, out: Writable, options: Xlsx
   sh.commit();
   sugg.addRow(['', '', text(t('rep.xlsx.hiddenLeftOut'))]).commit();
   const cursor = Response.collection
-    .find({ surveyId: survey._id, suggestion: { $nin: ['', null] }, suggestionHidden: { $ne: true } }, { projection: { suggestion: 1, submittedAt: 1, service: 1, year: 1, month: 1 } })
+    .find(
+      { surveyId: survey._id, suggestion: { $nin: ['', null] }, suggestionHidden: { $ne: true } },
+      { projection: { suggestion: 1, submittedAt: 1, service: 1, year: 1, month: 1 } },
+    )
     .batchSize(2000);
   for await (const d of cursor) {
     const ym = (d.year as number) * 100 + (d.month as number);

@@ -49,7 +49,14 @@ export function reportRoutes(opts: { now?: () => Date } = {}): Router {
     const survey = await readableSurvey(req.user!, String(req.params.id));
     const all = await computeSurveyResults(survey);
     const months = [...new Set(all.cells.map((c) => c.year * 100 + c.month))].sort((a, b) => a - b).map((n) => ({ year: Math.floor(n / 100), month: n % 100 }));
-    res.render('reports/form', { title: res.locals.t('rep.page.title', { title: survey.title }), survey, months, formats: REPORT_FORMATS, h: viewHelpers(req.lang), extraCss: ['/css/dashboard.css'] });
+    res.render('reports/form', {
+      title: res.locals.t('rep.page.title', { title: survey.title }),
+      survey,
+      months,
+      formats: REPORT_FORMATS,
+      h: viewHelpers(req.lang),
+      extraCss: ['/css/dashboard.css'],
+    });
   });
   router.get('/surveys/:id/report.:format', requireUser, async (req: Request, res: Response) => {
     const format = String(req.params.format) as ReportFormat;

@@ -4,9 +4,9 @@
  * as a score 1–4 or a blank. The first problem stops the pass with a message naming the row
  * and the column; nothing partial is returned.
  */
-import { genericElementSet, IkmAccumulator, type Answer, type ElementSet, type Tally } from '../ikm';
+import { genericElementSet, IkmAccumulator, readScore, type Answer, type ElementSet, type Tally } from '../ikm';
 import { inputError } from './errors';
-import type { Cell, TableSource } from './read-table';
+import { cellText, type Cell, type TableSource } from './read-table';
 
 /** Where the element columns are. */
 export interface HeaderLayout {
@@ -18,12 +18,6 @@ export interface HeaderLayout {
 }
 
 const U_COLUMN = /^U([1-9]\d*)$/i;
-
-function cellText(c: Cell | undefined): string {
-  if (c === null || c === undefined) return '';
-  if (typeof c === 'object') return c.other;
-  return String(c).trim();
-}
 
 /** Reads the header row: which cell holds U1, U2, …; checks them against the template. */
 export function readHeader(cells: readonly Cell[], template: ElementSet | undefined): HeaderLayout {
@@ -52,33 +46,22 @@ export function readHeader(cells: readonly Cell[], template: ElementSet | undefi
   return { set: template ?? genericElementSet(k), columns, width: cells.length };
 }
 
-/** Parses one cell as a score 1–4, or null when empty. */
+/** Parses one cell as a score 1–4, or null when empty (the method's reading: server/ikm readScore). */
 export function parseScore(cell: Cell | undefined, row: number, column: string): Answer {
-  if (cell === null || cell === undefined) return null;
-  if (typeof cell === 'number') {
-    if (Number.isInteger(cell)) {
-      if (cell >= 1 && cell <= 4) return cell as Answer;
-      throw inputError((m) => m.outOfRange({ row, column }, String(cell)));
-    }
-    throw inputError((m) => m.notInteger({ row, column }, String(cell)));
+  if (typeof cell === 'object' && cell !== null) throw inputError((m) => m.notANumber({ row, column }, cell.other));
+  const r = readScore(cell);
+  switch (r.kind) {
+    case 'blank':
+      return null;
+    case 'score':
+      return r.score;
+    case 'outOfRange':
+      throw inputError((m) => m.outOfRange({ row, column }, String(cell).trim()));
+    case 'notInteger':
+      throw inputError((m) => m.notInteger({ row, column }, String(cell).trim()));
+    default:
+      throw inputError((m) => m.notANumber({ row, column }, String(cell).trim()));
   }
-  if (typeof cell === 'object') throw inputError((m) => m.notANumber({ row, column }, cell.other));
-  const text = cell.trim();
-  switch (text) {
-    case '': return null;
-    case '1': return 1;
-    case '2': return 2;
-    case '3': return 3;
-    case '4': return 4;
-  }
-  if (/^[+-]?\d+$/.test(text)) throw inputError((m) => m.outOfRange({ row, column }, text));
-  if (/^[+-]?\d+[.,]\d+$/.test(text)) {
-    const value = Number(text.replace(',', '.'));
-    // "4,0" or "4.00" from a spreadsheet is the whole number 4.
-    if (Number.isInteger(value)) return parseScore(value, row, column);
-    throw inputError((m) => m.notInteger({ row, column }, text));
-  }
-  throw inputError((m) => m.notANumber({ row, column }, text));
 }
 
 /** The tally of a whole table and the element set it was read with. */

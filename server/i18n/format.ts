@@ -63,3 +63,16 @@ export function performanceText(performance: Performance, lang: Lang): string {
 export function gradeText(grade: Grade, performance: Performance, lang: Lang): string {
   return `${grade} (${performanceText(performance, lang)})`;
 }
+
+/**
+ * The unit's time zone: Western Indonesia Time (WIB, UTC+7), the zone a response's period is
+ * taken in (server/features/survey-form/period.ts). Every date shown is a date in this zone:
+ * a response at 06:30 WIB on 1 July is 23:30 UTC on 30 June and must show as 1 July, inside its
+ * quarter (issue 11).
+ */
+export const UNIT_UTC_OFFSET_MINUTES = 7 * 60;
+
+/** A date as "YYYY-MM-DD" in the unit's time zone. */
+export function formatLocalDate(d: Date | string | number): string {
+  return new Date(new Date(d).getTime() + UNIT_UTC_OFFSET_MINUTES * 60_000).toISOString().slice(0, 10);
+}

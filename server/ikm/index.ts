@@ -39,6 +39,7 @@ export {
   type GradeTableId,
   type Performance,
 } from './grades';
+export { looksNumeric, readScore, type ScoreReading } from './score-text';
 export { IkmAccumulator, isScore, type Answer, type Score, type ScoreCounts, type Tally } from './accumulator';
 export {
   computeFromAnswers,

@@ -3,6 +3,9 @@ import { getTemplate } from '../../server/ikm';
 import { toStoredElements } from '../../server/features/surveys/elements';
 import {
   checkRows,
+  readAnswer,
+  rowFingerprints,
+  localTime,
   detectLayout,
   labelScore,
   parseTimestamp,
@@ -77,9 +80,10 @@ describe('labelScore', () => {
     expect(labelScore(text, elements[0]!)).toBe(score);
   });
 
-  test('unknown texts and out-of-range numbers give null', () => {
+  test('unknown texts, out-of-range numbers and fractions give null', () => {
     expect(labelScore('Sangat setuju', elements[0]!)).toBeNull();
     expect(labelScore('5', elements[0]!)).toBeNull();
+    for (const fraction of ['4.5', '4,5', '3.99', '3,99', '1.9', '0.5']) expect(labelScore(fraction, elements[0]!)).toBeNull();
     expect(labelScore('Sangat mudah', elements[0]!)).toBeNull(); // another element's label
   });
 
@@ -137,10 +141,114 @@ describe('checkRows', () => {
       { row: 4, column: 'Cap waktu', reason: { key: 'period', value: '2021-03-16' } },
       { row: 5, column: 'U1', reason: { key: 'label', value: 'Sangat setuju' } },
     ]);
-    expect(r.unknown).toEqual([{ column: 1, header: 'U1', target: 'el:persyaratan', value: 'Sangat setuju', count: 2 }]);
+    expect(r.unknown).toEqual([{ columns: [1], headers: ['U1'], target: 'el:persyaratan', value: 'Sangat setuju', count: 2 }]);
 
     const decided = checkRows(table, ['timestamp', 'el:persyaratan', 'el:prosedur'], { '1': { 'sangat setuju': '4' } }, one, { dateOrder: 'dmy', defaultDate: '', defaultService: '' });
     expect(decided.valid.map((v) => v.row)).toEqual([2, 5]);
     expect(decided.valid[1]!.answers).toEqual([{ k: 'persyaratan', v: 4 }]);
+  });
+});
+
+describe('readAnswer (issue 11: prefixes, letters, fractions)', () => {
+  const el = elements[0]!; // Tidak sesuai … Sangat sesuai
+
+  test.each([
+    ['a. Tidak sesuai', 1],
+    ['b) Kurang sesuai', 2],
+    ['(c) Sesuai', 3],
+    ['D. Sangat sesuai', 4],
+    ['4. Sangat sesuai', 4],
+    ['1) Tidak sesuai', 1],
+    ['(3) Sesuai', 3],
+    ['2 - Kurang sesuai', 2],
+    ['4,0', 4],
+    ['4.00', 4],
+  ])('%s is taken without asking: %d', (text, v) => {
+    expect(readAnswer(text, el)).toEqual({ kind: 'score', v });
+  });
+
+  test('a number that disagrees with its label is a conflict with both readings, never a score', () => {
+    expect(readAnswer('1. Sangat sesuai', el)).toEqual({ kind: 'conflict', prefix: 1, label: 4 });
+    expect(readAnswer('4. Tidak sesuai', el)).toEqual({ kind: 'conflict', prefix: 4, label: 1 });
+    expect(readAnswer('3) Kurang sesuai', el)).toEqual({ kind: 'conflict', prefix: 3, label: 2 });
+  });
+
+  test('a number in front of an unknown text is flagged with the number\'s reading', () => {
+    expect(readAnswer('4. Puas sekali', el)).toEqual({ kind: 'prefixOnly', prefix: 4 });
+  });
+
+  test('a letter in front of an unknown text is unknown; fractions and out-of-range numbers are invalid', () => {
+    expect(readAnswer('c. Puas', el)).toEqual({ kind: 'unknown' });
+    for (const v of ['4.5', '4,5', '3.99', '1,9', '5', '0', '-1']) expect(readAnswer(v, el)).toEqual({ kind: 'invalid' });
+  });
+});
+
+describe('checkRows (issue 11)', () => {
+  const two: MappableSurvey = { ...survey, elements: elements.slice(0, 2) };
+  const opts = { dateOrder: 'dmy' as const, defaultDate: '', defaultService: '' };
+
+  test('an export numbered best-first: every text a conflict, named as a reversed scale; a rule resolves all', () => {
+    const header = ['Cap waktu', 'U1', 'U5'];
+    const same: MappableSurvey = { ...survey, elements: [elements[0]!, { ...elements[0]!, key: 'copy', code: 'U2' }] };
+    const table = {
+      header,
+      rows: [
+        { row: 2, cells: ['15/03/2022 10:00', '1. Sangat sesuai', '2. Sesuai'] },
+        { row: 3, cells: ['15/03/2022 11:00', '4. Tidak sesuai', '1. Sangat sesuai'] },
+      ],
+    };
+
+    const r = checkRows(table, ['timestamp', 'el:persyaratan', 'el:copy'], {}, same, opts);
+
+    expect(r.valid).toHaveLength(0);
+    expect(r.prefixes).toEqual({ agree: 0, conflict: 3, reversed: true });
+    expect(r.errors[0]).toEqual({ row: 2, column: 'U1', reason: { key: 'conflict', value: '1. Sangat sesuai', prefix: 1, label: 4 } });
+    // One entry per text for both columns (same labels), with both readings.
+    expect(r.unknown.find((u) => u.value === '1. Sangat sesuai')).toEqual({ columns: [1, 2], headers: ['U1', 'U5'], target: 'el:persyaratan', value: '1. Sangat sesuai', count: 2, readings: { prefix: 1, label: 4 } });
+
+    const byLabel = checkRows(table, ['timestamp', 'el:persyaratan', 'el:copy'], {}, same, { ...opts, prefixRule: 'label' });
+    expect(byLabel.valid.map((v) => v.answers.map((a) => a.v))).toEqual([[4, 3], [1, 4]]);
+  });
+
+  test('agreeing and disagreeing numbers together are not called a reversed scale', () => {
+    const table = { header: ['Cap waktu', 'U1'], rows: [{ row: 2, cells: ['15/03/2022 10:00', '4. Sangat sesuai'] }, { row: 3, cells: ['15/03/2022 10:00', '1. Sangat sesuai'] }] };
+    const r = checkRows(table, ['timestamp', 'el:persyaratan'], {}, two, opts);
+    expect(r.prefixes).toEqual({ agree: 1, conflict: 1, reversed: false });
+  });
+
+  test('fractional scores are row errors in both decimal notations, never truncated', () => {
+    const table = { header: ['U1', 'U2'], rows: ['4.5', '4,5', '3.99', '1,9'].map((v, i) => ({ row: i + 2, cells: [v, '4'] })) };
+    const r = checkRows(table, ['el:persyaratan', 'el:prosedur'], {}, two, { ...opts, defaultDate: '2022-01-01' });
+    expect(r.valid).toHaveLength(0);
+    expect(r.errors.map((e) => e.reason)).toEqual(['4.5', '4,5', '3.99', '1,9'].map((value) => ({ key: 'score', value })));
+    expect(r.unknown).toEqual([]);
+  });
+
+  test('a timestamp near midnight is filed in WIB: 23:30 UTC on 30 June is 1 July (second semester)', () => {
+    const t = localTime({ year: 2025, month: 6, day: 30, hour: 23, minute: 30, second: 0, offset: 0 });
+    expect(t).toMatchObject({ year: 2025, month: 7, day: 1, hour: 6, minute: 30 });
+    const table = { header: ['Timestamp', 'U1'], rows: [{ row: 2, cells: ['2025-06-30T23:30:00Z', '4'] }, { row: 3, cells: ['2025/06/30 11:59:59 PM GMT+7', '4'] }] };
+    const s2: MappableSurvey = { ...two, period: { year: 2025, semester: 2 } };
+    const r = checkRows(table, ['timestamp', 'el:persyaratan'], {}, s2, { ...opts, dateOrder: 'mdy' });
+    expect(r.valid.map((v) => [v.time.month, v.time.day])).toEqual([[7, 1]]);
+    expect(r.errors).toEqual([{ row: 3, column: 'Timestamp', reason: { key: 'period', value: '2025-06-30' } }]);
+  });
+
+  test('rows already imported (by fingerprint) are left out and listed; includeImported takes them again', () => {
+    const table = { header: ['Cap waktu', 'U1'], rows: [{ row: 2, cells: ['15/03/2022 10:00:00', '4'] }, { row: 3, cells: ['15/03/2022 10:00:00', '4'] }, { row: 4, cells: ['16/03/2022 09:00:00', '3'] }] };
+    const fp = rowFingerprints(table, ['timestamp', 'el:persyaratan'], 'survey-1');
+    expect(new Set(fp).size).toBe(3); // an identical row twice: two respondents, two fingerprints
+    expect(rowFingerprints(table, ['timestamp', 'el:persyaratan'], 'survey-2')[0]).not.toBe(fp[0]);
+
+    const r = checkRows(table, ['timestamp', 'el:persyaratan'], {}, two, { ...opts, imported: new Set([fp[0]!, fp[1]!]) }, fp);
+    expect(r.alreadyImported).toEqual([2, 3]);
+    expect(r.valid.map((v) => v.row)).toEqual([4]);
+    const again = checkRows(table, ['timestamp', 'el:persyaratan'], {}, two, { ...opts, imported: new Set([fp[0]!]), includeImported: true }, fp);
+    expect(again.valid).toHaveLength(3);
+  });
+
+  test('rows without a timestamp have no fingerprint', () => {
+    const table = { header: ['U1'], rows: [{ row: 2, cells: ['4'] }] };
+    expect(rowFingerprints(table, ['el:persyaratan'], 's')).toEqual([null]);
   });
 });

@@ -4,7 +4,7 @@
  * type="application/json"> blocks (read by public/js/charts.js; never executed).
  */
 import { translate, type Lang } from '../../i18n';
-import { formatNumber, formatPercent, gradeText } from '../../i18n/format';
+import { formatLocalDate, formatNumber, formatPercent, gradeText } from '../../i18n/format';
 import type { IkmResult } from '../../ikm';
 
 /** JSON safe inside a <script> element: no "</script>", no HTML comment openers. */
@@ -35,7 +35,8 @@ export function viewHelpers(lang: Lang) {
       const std = translate(lang, k);
       return std !== k ? std : (label?.[lang] ?? key);
     },
-    date: (d: Date) => new Date(d).toISOString().slice(0, 10),
+    /** A date in the unit's time zone (WIB), the zone the period uses. */
+    date: (d: Date) => formatLocalDate(d),
     json: jsonForScript,
     text: (t: { id: string; en: string } | null | undefined) => (t ? t[lang] : ''),
   };

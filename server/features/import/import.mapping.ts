@@ -8,8 +8,10 @@
  * "Completion time" column, one column per question holding the answer's label text, profile
  * questions as text). Anything not recognised is listed for a decision, never guessed.
  */
-import ExcelJS from 'exceljs';
-import { parse as parseCsv } from 'csv-parse/sync';
+import crypto from 'node:crypto';
+import { looksNumeric, readScore } from '../../ikm';
+import { cellText, openTable, TableReadError, type ReadLimits } from '../../lib/read-table';
+import { UNIT_UTC_OFFSET_MINUTES } from '../../i18n/format';
 
 /* ------------------------------------------------------------------ reading */
 
@@ -19,92 +21,37 @@ export interface Table {
   rows: { row: number; cells: string[] }[];
 }
 
-export class TableError extends Error {
-  constructor(
-    readonly reason: 'empty' | 'unreadable' | 'tooManyRows',
-    detail = '',
-  ) {
-    super(detail || reason);
-  }
-}
-
+/** The most data rows, columns and characters per cell an upload may hold (issue 10: denial of service). */
 export const MAX_ROWS = 20_000;
+export const MAX_COLUMNS = 200;
+export const MAX_CELL_CHARS = 10_000;
+/** An XLSX may unpack to at most this many bytes. */
+export const MAX_UNPACKED_BYTES = 200 * 1024 * 1024;
+
+export const IMPORT_LIMITS: ReadLimits = { maxRows: MAX_ROWS, maxColumns: MAX_COLUMNS, maxCellChars: MAX_CELL_CHARS, maxUnpackedBytes: MAX_UNPACKED_BYTES };
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
-/** A spreadsheet cell as text; dates as "YYYY-MM-DD HH:MM:SS" (the time as shown in the sheet). */
-function cellText(v: ExcelJS.CellValue): string {
-  if (v === null || v === undefined) return '';
-  if (v instanceof Date) {
-    // exceljs gives sheet dates as UTC instants of the wall-clock time written in the sheet.
-    return `${v.getUTCFullYear()}-${pad(v.getUTCMonth() + 1)}-${pad(v.getUTCDate())} ${pad(v.getUTCHours())}:${pad(v.getUTCMinutes())}:${pad(v.getUTCSeconds())}`;
-  }
-  if (typeof v === 'object') {
-    if ('result' in v && v.result !== undefined) return cellText(v.result as ExcelJS.CellValue);
-    if ('richText' in v) return v.richText.map((r) => r.text).join('');
-    if ('text' in v) return String(v.text);
-    return '';
-  }
-  return String(v);
-}
-
-async function readXlsx(buf: Buffer): Promise<string[][]> {
-  const wb = new ExcelJS.Workbook();
-  try {
-    await wb.xlsx.load(buf as unknown as ArrayBuffer);
-  } catch (e) {
-    throw new TableError('unreadable', (e as Error).message);
-  }
-  const ws = wb.worksheets[0];
-  if (!ws) throw new TableError('empty');
-  const out: string[][] = [];
-  ws.eachRow({ includeEmpty: true }, (row, n) => {
-    const values = row.values as ExcelJS.CellValue[];
-    const cells: string[] = [];
-    for (let i = 1; i < values.length; i++) cells.push(cellText(values[i]).trim());
-    out[n - 1] = cells;
-  });
-  for (let i = 0; i < out.length; i++) out[i] ??= [];
-  return out;
-}
-
-function readCsv(buf: Buffer): string[][] {
-  if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) {
-    throw new TableError('unreadable', 'UTF-16 text; save the file as "CSV UTF-8"');
-  }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
-  } catch {
-    throw new TableError('unreadable', 'the text is not UTF-8; save the file as "CSV UTF-8"');
-  }
-  const firstLine = text.slice(0, text.search(/\r?\n|$/));
-  // Excel in Indonesian locales writes ";" as the separator.
-  const delimiter = (firstLine.match(/;/g) ?? []).length > (firstLine.match(/,/g) ?? []).length ? ';' : ',';
-  try {
-    return parseCsv(text, { delimiter, relax_column_count: true, skip_empty_lines: false, bom: true }) as string[][];
-  } catch (e) {
-    throw new TableError('unreadable', (e as Error).message);
-  }
-}
-
-/** Reads an uploaded file (XLSX by its content, otherwise CSV). Blank lines are dropped. */
-export async function readTable(buf: Buffer): Promise<Table> {
-  const isZip = buf[0] === 0x50 && buf[1] === 0x4b && buf[2] === 0x03 && buf[3] === 0x04;
-  if (buf[0] === 0xd0 && buf[1] === 0xcf && buf[2] === 0x11 && buf[3] === 0xe0) {
-    throw new TableError('unreadable', 'old .xls format; save it as .xlsx or CSV');
-  }
-  const raw = isZip ? await readXlsx(buf) : readCsv(buf);
-  const header = (raw[0] ?? []).map((h) => h.trim());
-  while (header.length > 0 && header[header.length - 1] === '') header.pop();
+/**
+ * Reads an uploaded file (XLSX by its content, otherwise CSV) through the one streaming reader,
+ * stopping at the first row, column or cell beyond the limits. Blank lines are dropped.
+ * @throws TableReadError
+ */
+export async function readTable(buf: Buffer, limits: ReadLimits = IMPORT_LIMITS): Promise<Table> {
+  const source = await openTable({ buffer: buf }, limits);
+  let header: string[] | undefined;
   const rows: Table['rows'] = [];
-  for (let i = 1; i < raw.length; i++) {
-    const cells = (raw[i] ?? []).map((c) => (c ?? '').trim());
-    if (cells.every((c) => c === '')) continue;
-    rows.push({ row: i + 1, cells });
-    if (rows.length > MAX_ROWS) throw new TableError('tooManyRows');
+  for await (const { row, cells } of source.rows) {
+    const texts = cells.map(cellText);
+    if (!header) {
+      header = texts;
+      while (header.length > 0 && header[header.length - 1] === '') header.pop();
+      continue;
+    }
+    if (texts.every((c) => c === '')) continue;
+    rows.push({ row, cells: texts });
   }
-  if (header.length === 0 || rows.length === 0) throw new TableError('empty');
+  if (!header || header.length === 0 || rows.length === 0) throw new TableReadError('empty');
   return { header, rows };
 }
 
@@ -236,19 +183,65 @@ export function suggestMapping(header: readonly string[], survey: MappableSurvey
 }
 
 /**
- * The score of an answer text for an element: a digit 1–4 ("4", "4. Sangat sesuai", "4 - …"),
- * or one of the element's four labels in either language. null when unknown.
+ * How an answer text reads for an element (issue 11):
+ * - `score`: taken without asking: an integer 1–4 ("4", "4,0"), one of the element's labels
+ *   in either language, a label after an option letter ("c. Sesuai", "(c) Sesuai", "c) Sesuai"),
+ *   or a label after a number that agrees with it ("4. Sangat sesuai").
+ * - `conflict`: a number in front of a label that disagrees with it ("1. Sangat sesuai", an
+ *   export numbered best-first). Never resolved silently: listed with both readings.
+ * - `prefixOnly`: a number in front of a text that is no label ("4. Puas sekali"): listed.
+ * - `invalid`: a number that is no score 1–4 ("4.5", "3,99", "5"): refused, never truncated.
+ * - `unknown`: anything else: listed for a decision.
  */
-export function labelScore(value: string, el: Pick<MappableElement, 'labels'>): number | null {
-  const v = value.trim();
-  const digit = /^([1-4])(?:[.,]0+)?(?:\s*[-.):]\s*.*)?$/.exec(v);
-  if (digit) return Number(digit[1]);
-  const n = normalize(v);
+export type Reading =
+  | { kind: 'score'; v: number }
+  | { kind: 'conflict'; prefix: number; label: number }
+  | { kind: 'prefixOnly'; prefix: number }
+  | { kind: 'invalid' }
+  | { kind: 'unknown' };
+
+const UNKNOWN: Reading = { kind: 'unknown' };
+const INVALID: Reading = { kind: 'invalid' };
+
+/** The element's label score of a text (1–4), or null. */
+function labelOf(text: string, el: Pick<MappableElement, 'labels'>): number | null {
+  const n = normalize(text);
+  if (n === '') return null;
   for (const lang of ['id', 'en'] as const) {
     const i = el.labels[lang].findIndex((l) => normalize(l) === n);
     if (i >= 0) return i + 1;
   }
   return null;
+}
+
+/** An option prefix: "a." "a)" "(a)" "a:" (letters a–z) or "1." "1)" "(1)" "1 -" "1:" (numbers). */
+const PREFIX = /^(?:\(\s*([a-z]|\d{1,2})\s*\)|([a-z])\s*[.):]|(\d{1,2})\s*(?:[.):]|\s-|-))\s*(.*)$/i;
+
+export function readAnswer(value: string, el: Pick<MappableElement, 'labels'>): Reading {
+  const v = value.trim();
+  if (looksNumeric(v)) {
+    const r = readScore(v);
+    return r.kind === 'score' ? { kind: 'score', v: r.score } : INVALID;
+  }
+  const whole = labelOf(v, el);
+  if (whole !== null) return { kind: 'score', v: whole };
+  const m = PREFIX.exec(v);
+  if (!m) return UNKNOWN;
+  const token = (m[1] ?? m[2] ?? m[3])!;
+  const rest = m[4] ?? '';
+  const label = labelOf(rest, el);
+  if (/^[a-z]$/i.test(token)) return label !== null ? { kind: 'score', v: label } : UNKNOWN;
+  const prefix = Number(token);
+  if (rest === '') return prefix >= 1 && prefix <= 4 ? { kind: 'score', v: prefix } : INVALID;
+  if (prefix < 1 || prefix > 4) return label !== null ? { kind: 'conflict', prefix, label } : UNKNOWN;
+  if (label === null) return { kind: 'prefixOnly', prefix };
+  return label === prefix ? { kind: 'score', v: label } : { kind: 'conflict', prefix, label };
+}
+
+/** The score of an answer text taken without asking, or null (see {@link readAnswer}). */
+export function labelScore(value: string, el: Pick<MappableElement, 'labels'>): number | null {
+  const r = readAnswer(value, el);
+  return r.kind === 'score' ? r.v : null;
 }
 
 /** The option key of a choice answer (its key or its name in either language), or null. */
@@ -287,12 +280,18 @@ export interface WrittenTime {
 }
 
 /**
- * Reads a timestamp as Google Forms, Microsoft Forms, Excel or ISO write it:
+ * Reads a timestamp as Google Forms, Microsoft Forms, Excel (also a bare date serial) or ISO write it:
  * "2022/03/15 10:23:45 AM GMT+7", "15/03/2022 10:23:45", "3/15/22 10:23", "2022-03-15T03:23:45Z".
  * Slash dates are read in `order` unless the year comes first. null when unreadable or invalid.
  */
 export function parseTimestamp(text: string, order: DateOrder): WrittenTime | null {
   const s = text.trim();
+  // A spreadsheet date read without its cell format: days since 1899-12-30 (Excel's serial).
+  const serial = /^(\d{5})(\.\d+)?$/.exec(s);
+  if (serial) {
+    const d = new Date(Math.round((Number(s) * 86_400_000 + Date.UTC(1899, 11, 30)) / 1000) * 1000);
+    return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds(), offset: null };
+  }
   const m = /^(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4})(?:[ T](\d{1,2})[:.](\d{2})(?:[:.](\d{2})(?:\.\d+)?)?\s*(am|pm|AM|PM)?)?\s*(Z|GMT|UTC|WIB|WITA|WIT)?\s*([+-]\d{1,2}(?::?\d{2})?)?$/.exec(s);
   if (!m) return null;
   const [a, b, c] = [Number(m[1]), Number(m[2]), Number(m[3])];
@@ -328,7 +327,20 @@ export function parseTimestamp(text: string, order: DateOrder): WrittenTime | nu
 
 /** The instant of a written time; without an offset, Western Indonesia Time (UTC+7) is assumed. */
 export function instantOf(t: WrittenTime): Date {
-  return new Date(Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second) - (t.offset ?? 420) * 60_000);
+  return new Date(Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second) - (t.offset ?? WIB_MINUTES) * 60_000);
+}
+
+/** The unit's time zone, the one the period and every shown date use: WIB (UTC+7). */
+const WIB_MINUTES = UNIT_UTC_OFFSET_MINUTES;
+
+/**
+ * The written time moved to WIB: "2022-06-30T20:00:00Z" is 1 July 03:00 WIB, so it belongs to
+ * July (and the second semester) as the form would have filed it.
+ */
+export function localTime(t: WrittenTime): WrittenTime {
+  if (t.offset === null || t.offset === WIB_MINUTES) return { ...t, offset: WIB_MINUTES };
+  const d = new Date(instantOf(t).getTime() + WIB_MINUTES * 60_000);
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds(), offset: WIB_MINUTES };
 }
 
 /** True when the written date falls in the survey's period (year, and semester/quarter/month when set). */
@@ -345,16 +357,27 @@ export function inPeriod(t: Pick<WrittenTime, 'year' | 'month'>, p: MappableSurv
 /** A decision on an unknown text in a column: a score ("1"…"4"), an option key, or "blank". */
 export type Decisions = Record<string, Record<string, string>>;
 
+/** How numbers in front of labels that disagree with them are read: listed for a decision, or all by one rule. */
+export type PrefixRule = 'ask' | 'label' | 'number';
+
 export interface ImportOptions {
   dateOrder: DateOrder;
   /** "YYYY-MM-DD" for rows without a timestamp column, or "". */
   defaultDate: string;
   /** Service key for rows without a service column, or "". */
   defaultService: string;
+  /** Numbers that disagree with their label (default: ask). */
+  prefixRule?: PrefixRule;
+  /** Fingerprints of rows already imported into this survey; such rows are left out. */
+  imported?: ReadonlySet<string>;
+  /** Import rows already imported once more anyway (default false). */
+  includeImported?: boolean;
 }
 
 export type Reason =
   | { key: 'score' | 'label' | 'timestamp' | 'period' | 'service' | 'profile'; value: string }
+  | { key: 'conflict'; value: string; prefix: number; label: number }
+  | { key: 'prefixOnly'; value: string; prefix: number }
   | { key: 'noAnswer' | 'noDate' }
   | { key: 'tooLong'; max: number }
   | { key: 'width'; n: number; expected: number };
@@ -372,15 +395,25 @@ export interface ParsedRow {
   service: string;
   profile: Record<string, string>;
   suggestion: string;
+  /** The time in WIB. */
   time: WrittenTime;
+  /** Identifies the row across downloads of the same export (null when it has no timestamp). */
+  fingerprint: string | null;
 }
 
+/**
+ * A text to decide on. Element columns with the same answer labels share one entry, so one
+ * decision can serve every element it occurs in (issue 11: "c. Sesuai" was asked for U1 and U5).
+ */
 export interface Unknown {
-  column: number;
-  header: string;
+  /** Columns where the text occurs (several only for elements with the same labels). */
+  columns: number[];
+  headers: string[];
   target: Target;
   value: string;
   count: number;
+  /** What a number in front of a label reads as, beside the label itself. */
+  readings?: { prefix: number; label?: number };
 }
 
 export interface CheckResult {
@@ -388,60 +421,131 @@ export interface CheckResult {
   errors: RowError[];
   invalidRows: number;
   unknown: Unknown[];
+  /** Rows already imported into this survey (left out unless `includeImported`). */
+  alreadyImported: number[];
+  /**
+   * Texts with a number in front of a label: how many agree and how many disagree; `reversed`
+   * when every one disagrees as a reversed scale would (number = 5 − label).
+   */
+  prefixes: { agree: number; conflict: number; reversed: boolean };
 }
 
 const SUGGESTION_MAX = 2000;
 const TEXT_MAX = 100;
 
-/** Decision key of a text: its normalized form (so "Sangat Setuju" and "sangat setuju!" are one decision). */
-export const decisionKey = (value: string) => normalize(value) || value.trim();
+/**
+ * Decision key of a text: its normalized form (so "Sangat Setuju" and "sangat setuju!" are one
+ * decision), or a hash for a text with no letter or digit; never a character a stored key refuses.
+ */
+export const decisionKey = (value: string): string => normalize(value) || `#${crypto.createHash('sha256').update(value.trim()).digest('hex').slice(0, 16)}`;
+
+/** A header that holds the export's own response number (Microsoft Forms "ID"). */
+const RESPONSE_ID = /^(id|response id|id respons|id responden|respondent id|no respons)$/;
+
+/**
+ * Fingerprint of every row: the export's response number when it has one, the timestamp, and
+ * every non-empty cell named by its column header; a row repeated within the file gets its
+ * occurrence number. A Google Forms export downloaded again later holds the same rows with the
+ * same fingerprints (issue 11: a re-upload doubled the survey). Rows without a timestamp get
+ * null: two paper questionnaires with the same answers are two respondents.
+ */
+export function rowFingerprints(table: Table, mapping: readonly Target[], surveyId: string): (string | null)[] {
+  const tsCol = mapping.indexOf('timestamp');
+  const idCol = table.header.findIndex((h) => RESPONSE_ID.test(normalize(h)));
+  const seen = new Map<string, number>();
+  const names = table.header.map((h) => normalize(h));
+  return table.rows.map(({ cells }) => {
+    const ts = tsCol >= 0 ? (cells[tsCol] ?? '').trim() : '';
+    if (ts === '' && (idCol < 0 || (cells[idCol] ?? '').trim() === '')) return null;
+    const parts: string[] = [];
+    cells.forEach((c, i) => {
+      if (c !== '') parts.push(`${names[i] ?? i}\u0001${c}`);
+    });
+    parts.sort();
+    const hash = crypto.createHash('sha256').update(surveyId).update('\u0000').update(parts.join('\u0000')).digest('base64url').slice(0, 24);
+    const n = (seen.get(hash) ?? 0) + 1;
+    seen.set(hash, n);
+    return n === 1 ? hash : `${hash}#${n}`;
+  });
+}
+
+/** A stable text for a list of element labels (elements with equal signatures share decisions). */
+function labelSignature(el: MappableElement): string {
+  return JSON.stringify([el.labels.id.map(normalize), el.labels.en.map(normalize)]);
+}
 
 /** Checks every row against the mapping; nothing is stored. */
-export function checkRows(table: Table, mapping: readonly Target[], decisions: Decisions, survey: MappableSurvey, options: ImportOptions): CheckResult {
+export function checkRows(table: Table, mapping: readonly Target[], decisions: Decisions, survey: MappableSurvey, options: ImportOptions, fingerprints?: readonly (string | null)[]): CheckResult {
   const elements = new Map(survey.elements.map((e) => [e.key, e]));
   const profiles = new Map(survey.profile.map((p) => [p.key, p]));
   const unknown = new Map<string, Unknown>();
   const errors: RowError[] = [];
   const valid: ParsedRow[] = [];
+  const alreadyImported: number[] = [];
   let invalidRows = 0;
   const width = table.header.length;
   const tsCol = mapping.indexOf('timestamp');
   const fallbackTime = options.defaultDate ? parseTimestamp(options.defaultDate, 'ymd') : null;
+  const rule = options.prefixRule ?? 'ask';
+  const prefixTexts = { agree: new Set<string>(), conflict: new Set<string>(), reversed: true };
+  // Group of a column for shared decisions: its element's label signature, else the column itself.
+  const group = mapping.map((t, col) => {
+    const el = t.startsWith('el:') ? elements.get(t.slice(3)) : undefined;
+    return el ? `el\u0000${labelSignature(el)}` : `col\u0000${col}`;
+  });
 
-  const noteUnknown = (col: number, value: string) => {
-    const id = `${col}\u0000${decisionKey(value)}`;
-    const u = unknown.get(id) ?? { column: col, header: table.header[col] ?? '', target: mapping[col]!, value: value.trim(), count: 0 };
+  const noteUnknown = (col: number, value: string, readings?: Unknown['readings']) => {
+    const id = `${group[col]}\u0000${decisionKey(value)}`;
+    const u = unknown.get(id) ?? { columns: [], headers: [], target: mapping[col]!, value: value.trim(), count: 0, ...(readings ? { readings } : {}) };
+    if (!u.columns.includes(col)) {
+      u.columns.push(col);
+      u.headers.push(table.header[col] ?? '');
+    }
     u.count++;
     unknown.set(id, u);
   };
   const decided = (col: number, value: string): string | undefined => decisions[String(col)]?.[decisionKey(value)];
 
-  for (const { row, cells } of table.rows) {
+  table.rows.forEach(({ row, cells }, index) => {
+    const fingerprint = fingerprints?.[index] ?? null;
     const rowErrors: RowError[] = [];
     const err = (col: number, reason: Reason) => rowErrors.push({ row, column: col >= 0 ? (table.header[col] ?? '') : '', reason });
     if (cells.length > width && cells.slice(width).some((c) => c !== '')) err(-1, { key: 'width', n: cells.length, expected: width });
-    const parsed: ParsedRow = { row, answers: [], service: options.defaultService, profile: {}, suggestion: '', time: null as never };
+    const parsed: ParsedRow = { row, answers: [], service: options.defaultService, profile: {}, suggestion: '', time: null as never, fingerprint };
     mapping.forEach((target, col) => {
       const value = (cells[col] ?? '').trim();
       if (target === 'ignore' || target === 'timestamp') return;
       if (target.startsWith('el:')) {
         const el = elements.get(target.slice(3));
         if (!el || value === '') return; // a blank is not a zero
-        let v = labelScore(value, el);
-        if (v === null) {
+        const r = readAnswer(value, el);
+        if (r.kind === 'score' && /\D/.test(value) && PREFIX.test(value) && /^\(?\s*\d/.test(value)) prefixTexts.agree.add(decisionKey(value));
+        if (r.kind === 'conflict') {
+          prefixTexts.conflict.add(decisionKey(value));
+          if (r.prefix !== 5 - r.label) prefixTexts.reversed = false;
+        }
+        let v: number | null = r.kind === 'score' ? r.v : null;
+        if (r.kind === 'conflict' && rule !== 'ask') v = rule === 'label' ? r.label : r.prefix >= 1 && r.prefix <= 4 ? r.prefix : null;
+        if (v === null && r.kind !== 'invalid') {
           const d = decided(col, value);
           if (d === 'blank') return;
           if (d && /^[1-4]$/.test(d)) v = Number(d);
         }
-        if (v === null) {
-          if (/^-?\d+([.,]\d+)?$/.test(value)) err(col, { key: 'score', value });
-          else {
-            noteUnknown(col, value);
-            err(col, { key: 'label', value });
-          }
+        if (v !== null) {
+          parsed.answers.push({ k: el.key, v });
           return;
         }
-        parsed.answers.push({ k: el.key, v });
+        if (r.kind === 'invalid') err(col, { key: 'score', value });
+        else if (r.kind === 'conflict') {
+          noteUnknown(col, value, { prefix: r.prefix, label: r.label });
+          err(col, { key: 'conflict', value, prefix: r.prefix, label: r.label });
+        } else if (r.kind === 'prefixOnly') {
+          noteUnknown(col, value, { prefix: r.prefix });
+          err(col, { key: 'prefixOnly', value, prefix: r.prefix });
+        } else {
+          noteUnknown(col, value);
+          err(col, { key: 'label', value });
+        }
         return;
       }
       if (value === '') return;
@@ -477,26 +581,36 @@ export function checkRows(table: Table, mapping: readonly Target[], decisions: D
         }
       }
     });
-    // Timestamp → period.
+    // Timestamp → period, in WIB.
     if (tsCol >= 0 && (cells[tsCol] ?? '').trim() !== '') {
       const text = cells[tsCol]!.trim();
-      const t = parseTimestamp(text, options.dateOrder);
+      const written = parseTimestamp(text, options.dateOrder);
+      const t = written && localTime(written);
       if (!t) err(tsCol, { key: 'timestamp', value: text });
       else if (!inPeriod(t, survey.period)) err(tsCol, { key: 'period', value: `${t.year}-${pad(t.month)}-${pad(t.day)}` });
       else parsed.time = t;
     } else if (fallbackTime) {
       if (!inPeriod(fallbackTime, survey.period)) err(tsCol, { key: 'period', value: options.defaultDate });
-      else parsed.time = { ...fallbackTime, hour: 12 };
+      else parsed.time = { ...fallbackTime, hour: 12, offset: WIB_MINUTES };
     } else {
       err(tsCol, { key: 'noDate' });
     }
-    if (parsed.answers.length === 0 && !rowErrors.some((e) => e.reason.key === 'label' || e.reason.key === 'score')) err(-1, { key: 'noAnswer' });
+    if (parsed.answers.length === 0 && !rowErrors.some((e) => ['label', 'score', 'conflict', 'prefixOnly'].includes(e.reason.key))) err(-1, { key: 'noAnswer' });
+    if (fingerprint !== null && options.imported?.has(fingerprint) && !options.includeImported) {
+      alreadyImported.push(row);
+      return;
+    }
     if (rowErrors.length > 0) {
       invalidRows++;
       errors.push(...rowErrors);
     } else {
       valid.push(parsed);
     }
-  }
-  return { valid, errors, invalidRows, unknown: [...unknown.values()] };
+  });
+  const prefixes = {
+    agree: prefixTexts.agree.size,
+    conflict: prefixTexts.conflict.size,
+    reversed: prefixTexts.conflict.size > 0 && prefixTexts.agree.size === 0 && prefixTexts.reversed,
+  };
+  return { valid, errors, invalidRows, unknown: [...unknown.values()], alreadyImported, prefixes };
 }

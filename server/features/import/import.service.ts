@@ -8,29 +8,34 @@
  *             dashboard's counters, the survey's response count, and the audit log.
  */
 import crypto from 'node:crypto';
-import { Types } from 'mongoose';
-import { ImportBatch, type ImportBatchDoc } from '../../../models/import-batch';
+import mongoose, { Types } from 'mongoose';
+import { ImportBatch, ImportFile, type ImportBatchDoc } from '../../../models/import-batch';
 import { Response } from '../../../models/response';
 import { Survey, type SurveyDoc } from '../../../models/survey';
 import { AppError, BadRequest, Conflict, Invalid, NotFound } from '../../errors';
 import type { CurrentUser } from '../../access';
+import { TableReadError } from '../../lib/read-table';
 import { recordAudit } from '../audit/audit.service';
 import { manageableSurvey } from '../dashboard/dashboard.service';
-import { recordResponsesStats } from '../dashboard/stats.service';
+import { rebuildStats, recordResponsesStats } from '../dashboard/stats.service';
 import { profileQuestionsFor } from '../survey-form/profile';
 import type { FormProfileQuestion } from '../survey-form/survey-form.types';
 import {
   checkRows,
+  decisionKey,
   detectLayout,
   instantOf,
-  readTable,
-  suggestMapping,
-  TableError,
+  MAX_CELL_CHARS,
+  MAX_COLUMNS,
   MAX_ROWS,
+  readTable,
+  rowFingerprints,
+  suggestMapping,
   type CheckResult,
   type DateOrder,
   type Decisions,
   type MappableSurvey,
+  type PrefixRule,
   type Table,
   type Target,
 } from './import.mapping';
@@ -59,9 +64,19 @@ function periodStart(p: SurveyDoc['period']): string {
   return `${p.year}-${String(month).padStart(2, '0')}-01`;
 }
 
+type UploadErrorKey =
+  | 'imp.err.noFile'
+  | 'imp.err.tooLarge'
+  | 'imp.err.unreadable'
+  | 'imp.err.empty'
+  | 'imp.err.tooManyRows'
+  | 'imp.err.tooManyColumns'
+  | 'imp.err.cellTooLong'
+  | 'imp.err.tooLargeUnpacked';
+
 /** An error of the upload form, shown beside the file field (422). */
 export class UploadInvalid extends Invalid {
-  constructor(key: 'imp.err.noFile' | 'imp.err.tooLarge' | 'imp.err.unreadable' | 'imp.err.empty' | 'imp.err.tooManyRows', params: Record<string, string | number> = {}) {
+  constructor(key: UploadErrorKey, params: Record<string, string | number> = {}) {
     super({ file: { key, params } });
   }
 }
@@ -70,20 +85,55 @@ async function tableOf(data: Buffer): Promise<Table> {
   try {
     return await readTable(data);
   } catch (e) {
-    if (e instanceof TableError) {
-      if (e.reason === 'empty') throw new UploadInvalid('imp.err.empty');
-      if (e.reason === 'tooManyRows') throw new UploadInvalid('imp.err.tooManyRows', { max: MAX_ROWS });
-      throw new UploadInvalid('imp.err.unreadable', { reason: e.message.slice(0, 200) });
+    if (!(e instanceof TableReadError)) throw e;
+    const row = e.row ?? 1;
+    switch (e.code) {
+      case 'empty':
+        throw new UploadInvalid('imp.err.empty');
+      case 'tooManyRows':
+        throw new UploadInvalid('imp.err.tooManyRows', { max: MAX_ROWS });
+      case 'tooManyColumns':
+        throw new UploadInvalid('imp.err.tooManyColumns', { max: MAX_COLUMNS, row });
+      case 'cellTooLong':
+        throw new UploadInvalid('imp.err.cellTooLong', { max: MAX_CELL_CHARS, row });
+      case 'tooLargeUnpacked':
+        throw new UploadInvalid('imp.err.tooLargeUnpacked');
+      default:
+        throw new UploadInvalid('imp.err.unreadable', { reason: e.message.slice(0, 200) });
     }
-    throw e;
   }
 }
 
+/** How long an upload that was never imported is kept. */
+export const BATCH_TTL_MS = 24 * 3600 * 1000;
+/** An import attempt that has not finished after this long may be resumed by another. */
+export const IMPORT_LEASE_MS = 10 * 60 * 1000;
+const SWEEP_EVERY_MS = 10 * 60 * 1000;
+const SWEEP_BATCH = 20;
+let lastSweep = 0;
+
+/**
+ * Removes uploads left as drafts for more than a day, at most 20 per call (small batches: the
+ * embedded engine has no TTL index), with their files. Returns how many were removed.
+ */
+export async function sweepAbandonedBatches(now: Date = new Date()): Promise<number> {
+  lastSweep = now.getTime();
+  const old = await ImportBatch.find({ status: 'draft', updatedAt: mongoose.trusted({ $lt: new Date(now.getTime() - BATCH_TTL_MS) }) }, { _id: 1 })
+    .limit(SWEEP_BATCH)
+    .lean();
+  for (const b of old) {
+    await ImportBatch.deleteOne({ _id: b._id, status: 'draft' });
+    await ImportFile.deleteOne({ _id: b._id });
+  }
+  return old.length;
+}
+
 /** Stores an uploaded file with a suggested mapping. Nothing is imported. */
-export async function createBatch(user: CurrentUser, surveyId: string, file: { buffer: Buffer; originalname: string } | undefined): Promise<ImportBatchDoc> {
+export async function createBatch(user: CurrentUser, surveyId: string, file: { buffer: Buffer; originalname: string } | undefined, now: Date = new Date()): Promise<ImportBatchDoc> {
   const survey = await manageableSurvey(user, surveyId);
   if (!file || file.buffer.length === 0) throw new UploadInvalid('imp.err.noFile');
   if (file.buffer.length > MAX_FILE_BYTES) throw new UploadInvalid('imp.err.tooLarge');
+  if (now.getTime() - lastSweep >= SWEEP_EVERY_MS) await sweepAbandonedBatches(now);
   const table = await tableOf(file.buffer);
   const ms = mappableSurvey(survey);
   const layout = detectLayout(table.header, ms.elements.length);
@@ -92,11 +142,11 @@ export async function createBatch(user: CurrentUser, surveyId: string, file: { b
   // Google Forms in English and Microsoft Forms write month/day; "Cap waktu" (Indonesian) day/month.
   const tsHeader = ts >= 0 ? table.header[ts]!.toLowerCase() : '';
   const dateOrder: DateOrder = /timestamp|completion time|start time/.test(tsHeader) ? 'mdy' : 'dmy';
-  const batch = await ImportBatch.create({
+  const batch = new ImportBatch({
     surveyId: survey._id,
     createdBy: new Types.ObjectId(user.id),
     fileName: file.originalname.slice(0, 255),
-    data: file.buffer,
+    fileHash: crypto.createHash('sha256').update(file.buffer).digest('base64url'),
     layout,
     mapping,
     decisions: {},
@@ -104,6 +154,8 @@ export async function createBatch(user: CurrentUser, surveyId: string, file: { b
     defaultDate: ts >= 0 ? '' : periodStart(survey.period),
     defaultService: '',
   });
+  await ImportFile.create({ _id: batch._id, data: file.buffer });
+  await batch.save();
   return batch.toObject() as ImportBatchDoc;
 }
 
@@ -119,10 +171,27 @@ export interface Preview {
 
 async function loadBatch(user: CurrentUser, surveyId: string, batchId: string): Promise<{ survey: SurveyDoc; batch: ImportBatchDoc }> {
   const survey = await manageableSurvey(user, surveyId);
-  if (!Types.ObjectId.isValid(batchId)) throw new NotFound('imp.expired');
-  const batch = await ImportBatch.findOne({ _id: batchId, surveyId: survey._id }).lean<ImportBatchDoc>();
-  if (!batch) throw new NotFound('imp.expired');
+  if (!/^[A-Za-z0-9_-]{22}$/.test(batchId)) throw new NotFound('imp.expired');
+  // By _id alone (the embedded engine reads only _id lookups directly), then checked.
+  const batch = await ImportBatch.findById(batchId, { fingerprints: 0 }).lean<ImportBatchDoc>();
+  if (!batch || !batch.surveyId.equals(survey._id)) throw new NotFound('imp.expired');
   return { survey, batch };
+}
+
+/**
+ * The fingerprints of rows already imported into the survey, from its earlier batches (a small
+ * collection: files live elsewhere).
+ */
+async function importedFingerprints(surveyId: Types.ObjectId, exceptBatch: string): Promise<Set<string>> {
+  const done = await ImportBatch.find({ surveyId, status: 'imported' }, { fingerprints: 1 }).lean();
+  const out = new Set<string>();
+  for (const b of done) if (b._id !== exceptBatch) for (const f of b.fingerprints ?? []) out.add(f);
+  return out;
+}
+
+/** Row fingerprints; a row without a timestamp is recognised only in the very same file. */
+function fingerprintsOf(table: Table, mapping: readonly Target[], survey: SurveyDoc, batch: ImportBatchDoc): string[] {
+  return rowFingerprints(table, mapping, String(survey._id)).map((f, i) => f ?? `file:${batch.fileHash}:${table.rows[i]!.row}`);
 }
 
 function mappingProblems(header: readonly string[], mapping: readonly Target[]): Preview['problems'] {
@@ -141,14 +210,30 @@ function mappingProblems(header: readonly string[], mapping: readonly Target[]):
 /** The dry run: every row checked with the batch's mapping and decisions. Stores nothing. */
 export async function previewBatch(user: CurrentUser, surveyId: string, batchId: string): Promise<Preview> {
   const { survey, batch } = await loadBatch(user, surveyId, batchId);
-  const table = await tableOf(bytesOf(batch.data));
+  const file = await ImportFile.findById(batch._id).lean();
+  if (!file) {
+    if (batch.status === 'imported') throw new Conflict('imp.alreadyImported');
+    throw new NotFound('imp.expired');
+  }
+  const table = await tableOf(bytesOf(file.data));
   const mappable = mappableSurvey(survey);
   const mapping = table.header.map((_, i) => batch.mapping[i] ?? 'ignore');
-  const check = checkRows(table, mapping, (batch.decisions ?? {}) as Decisions, mappable, {
-    dateOrder: batch.dateOrder as DateOrder,
-    defaultDate: batch.defaultDate,
-    defaultService: batch.defaultService,
-  });
+  const fingerprints = fingerprintsOf(table, mapping, survey, batch);
+  const check = checkRows(
+    table,
+    mapping,
+    (batch.decisions ?? {}) as Decisions,
+    mappable,
+    {
+      dateOrder: batch.dateOrder as DateOrder,
+      defaultDate: batch.defaultDate,
+      defaultService: batch.defaultService,
+      prefixRule: (batch.prefixRule ?? 'ask') as PrefixRule,
+      imported: await importedFingerprints(survey._id, batch._id),
+      includeImported: batch.includeImported ?? false,
+    },
+    fingerprints,
+  );
   return { survey, batch: { ...batch, mapping }, table, mappable, check, problems: mappingProblems(table.header, mapping) };
 }
 
@@ -173,24 +258,35 @@ export async function saveMapping(user: CurrentUser, surveyId: string, batchId: 
     const v = body[`col_${i}`];
     mapping.push(typeof v === 'string' && allowed.has(v) ? v : (batch.mapping[i] ?? 'ignore'));
   }
-  // Decisions: fields d_<column>_<hex of the normalized text> = "1".."4" | "blank" | option key | "".
+  // Decisions: fields d_<columns>_<hex of the normalized text> = "1".."4" | "blank" | option key | "",
+  // where <columns> lists the columns sharing the text ("3.7.9": elements with the same labels);
+  // s_<columns>_<hex> = "all" (default) applies it to all of them, or one column number to that one.
   const decisions: Decisions = { ...((batch.decisions ?? {}) as Decisions) };
   for (const [name, value] of Object.entries(body)) {
-    const m = /^d_(\d{1,3})_([0-9a-f]{1,400})$/.exec(name);
+    const m = /^d_(\d{1,3}(?:\.\d{1,3}){0,199})_([0-9a-f]{1,400})$/.exec(name);
     if (!m || typeof value !== 'string') continue;
-    const col = m[1]!;
     const text = Buffer.from(m[2]!, 'hex').toString('utf8');
     // A NUL cannot be part of a stored field name (the decision's key): a clear 400, not a driver error.
     if (text.includes('\0')) throw new BadRequest('error.nulByte');
-    const forCol = { ...(decisions[col] ?? {}) };
-    if (value === '') delete forCol[text];
-    else if (/^([1-4]|blank|[a-z0-9][a-z0-9_-]{0,59})$/.test(value)) forCol[text] = value;
-    decisions[col] = forCol;
+    if (decisionKey(text) !== text && !/^#[0-9a-f]{16}$/.test(text)) continue; // only keys the preview itself wrote
+    const listed = m[1]!.split('.').filter((c) => Number(c) < width);
+    const scope = body[`s_${m[1]}_${m[2]}`];
+    const cols = typeof scope === 'string' && listed.includes(scope) ? [scope] : listed;
+    for (const col of cols) {
+      const forCol = { ...(decisions[col] ?? {}) };
+      if (value === '') delete forCol[text];
+      else if (/^([1-4]|blank|[a-z0-9][a-z0-9_-]{0,59})$/.test(value)) forCol[text] = value;
+      decisions[col] = forCol;
+    }
   }
+  const prefixRule = ['ask', 'label', 'number'].includes(String(body.prefixRule)) ? String(body.prefixRule) : (batch.prefixRule ?? 'ask');
+  // The checkbox follows a hidden "0" of the same name: checked sends both.
+  const inc = body.includeImported;
+  const includeImported = inc === undefined ? (batch.includeImported ?? false) : Array.isArray(inc) ? inc.includes('1') : inc === '1';
   const dateOrder = ['dmy', 'mdy', 'ymd'].includes(String(body.dateOrder)) ? String(body.dateOrder) : batch.dateOrder;
   const defaultDate = typeof body.defaultDate === 'string' && (body.defaultDate === '' || DATE.test(body.defaultDate)) ? body.defaultDate : batch.defaultDate;
   const defaultService = typeof body.defaultService === 'string' && (body.defaultService === '' || ms.services.some((s) => s.key === body.defaultService)) ? body.defaultService : batch.defaultService;
-  await ImportBatch.updateOne({ _id: batch._id, status: 'draft' }, { $set: { mapping, decisions, dateOrder, defaultDate, defaultService } });
+  await ImportBatch.updateOne({ _id: batch._id, status: 'draft' }, { $set: { mapping, decisions, prefixRule, includeImported, dateOrder, defaultDate, defaultService } });
 }
 
 /** The import refused: some rows are invalid and the admin did not choose to skip them. */
@@ -200,21 +296,55 @@ export class MustSkip extends AppError {
   }
 }
 
-/** Imports the valid rows (all rows must be valid unless `skipInvalid`). */
-export async function commitBatch(user: CurrentUser, surveyId: string, batchId: string, skipInvalid: boolean): Promise<{ imported: number; skipped: number }> {
+/**
+ * The response id of a batch row: derived from the batch id and the row, so that an attempt
+ * resumed after a failure finds the rows the first attempt stored, and a rollback knows them.
+ */
+function responseIdOf(batchId: string, row: number): Types.ObjectId {
+  return new Types.ObjectId(crypto.createHash('sha256').update(`${batchId}:${row}`).digest().subarray(0, 12));
+}
+
+function isDuplicateOnly(e: unknown): boolean {
+  const errs = (e as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors;
+  if (Array.isArray(errs) && errs.length > 0) return errs.every((w) => (w.code ?? w.err?.code) === 11000);
+  return (e as { code?: number }).code === 11000;
+}
+
+const CHUNK = 500;
+
+/**
+ * Imports the valid rows (all rows must be valid unless `skipInvalid`), resumably (issue 10):
+ *   1. the batch is claimed (`importing`, with the time): a second click gets 409;
+ *   2. the rows are inserted with ids derived from the batch and row, so a retry re-inserts
+ *      nothing twice; if an insert fails, the rows of this batch are deleted again and the
+ *      batch returns to draft (rolled back);
+ *   3. once every row is stored the batch is marked `counting`, then the counters, the survey's
+ *      response count and the batch's end state are written. An attempt that died after step 2
+ *      is completed by the next one (after the lease), which rebuilds the counters from the raw
+ *      responses instead of adding them twice.
+ */
+export async function commitBatch(user: CurrentUser, surveyId: string, batchId: string, skipInvalid: boolean, now: Date = new Date()): Promise<{ imported: number; skipped: number }> {
   const p = await previewBatch(user, surveyId, batchId);
-  if (p.batch.status !== 'draft') throw new Conflict('imp.alreadyImported');
+  const status = p.batch.status;
+  if (status === 'imported') throw new Conflict('imp.alreadyImported');
+  const stale = status !== 'draft' && (!p.batch.importingSince || now.getTime() - new Date(p.batch.importingSince).getTime() >= IMPORT_LEASE_MS);
+  if (status !== 'draft' && !stale) throw new Conflict('imp.inProgress');
   if (p.problems.length > 0) throw new AppError(422, 'invalid_mapping', p.problems[0]!.key, p.problems[0]!.params ?? {});
-  if (p.check.invalidRows > 0 && !skipInvalid) throw new MustSkip(p.check.invalidRows);
+  if (status === 'draft' && p.check.invalidRows > 0 && !skipInvalid) throw new MustSkip(p.check.invalidRows);
   if (p.check.valid.length === 0) throw new AppError(422, 'nothing_valid', 'imp.nothingValid');
   // One import per batch, even when the button is pressed twice.
-  const claimed = await ImportBatch.updateOne({ _id: p.batch._id, status: 'draft' }, { $set: { status: 'importing' } });
-  if (claimed.modifiedCount !== 1) throw new Conflict('imp.alreadyImported');
+  const claimed = await ImportBatch.updateOne(
+    { _id: p.batch._id, status, importingSince: p.batch.importingSince ?? null },
+    { $set: { status: status === 'draft' ? 'importing' : status, importingSince: now } },
+  );
+  if (claimed.modifiedCount !== 1) throw new Conflict('imp.inProgress');
 
   const survey = p.survey;
+  const batch = String(p.batch._id);
   const docs = p.check.valid.map((r) => {
     const content = { answers: r.answers, profile: r.profile, service: r.service, suggestion: r.suggestion, time: r.time };
     return {
+      _id: responseIdOf(batch, r.row),
       surveyId: survey._id,
       unitId: survey.unitId,
       year: r.time.year,
@@ -227,23 +357,53 @@ export async function commitBatch(user: CurrentUser, surveyId: string, batchId: 
       suggestion: r.suggestion,
       submittedAt: instantOf(r.time),
       source: 'import' as const,
-      idempotencyKey: `import-${String(p.batch._id)}-${r.row}`,
+      idempotencyKey: `import-${batch}-${r.row}`,
       contentHash: crypto.createHash('sha256').update(JSON.stringify(content)).digest('hex'),
     };
   });
-  for (let i = 0; i < docs.length; i += 1000) {
-    const chunk = docs.slice(i, i + 1000);
-    await Response.insertMany(chunk, { ordered: true });
-    await recordResponsesStats(chunk, survey);
+
+  if (status !== 'counting') {
+    try {
+      for (let i = 0; i < docs.length; i += CHUNK) {
+        try {
+          await Response.insertMany(docs.slice(i, i + CHUNK), { ordered: false });
+        } catch (e) {
+          if (!isDuplicateOnly(e)) throw e; // stored by an earlier attempt
+        }
+      }
+    } catch (e) {
+      await rollBack(batch, docs.map((d) => d._id));
+      throw e;
+    }
+    await ImportBatch.updateOne({ _id: batch }, { $set: { status: 'counting' } });
+    await recordResponsesStats(docs, survey);
+    await Survey.updateOne({ _id: survey._id }, { $inc: { responseCount: docs.length } });
+  } else {
+    // A previous attempt stored every row and died while counting: count again from the raw answers.
+    await rebuildStats(survey._id);
+    await Survey.updateOne({ _id: survey._id }, { $set: { responseCount: await Response.countDocuments({ surveyId: survey._id }) } });
   }
-  await Survey.updateOne({ _id: survey._id }, { $inc: { responseCount: docs.length } });
   const skipped = p.check.invalidRows;
-  await ImportBatch.updateOne({ _id: p.batch._id }, { $set: { status: 'imported', imported: docs.length, skipped } });
+  await ImportBatch.updateOne(
+    { _id: batch },
+    { $set: { status: 'imported', imported: docs.length, skipped, alreadyImported: p.check.alreadyImported.length, fingerprints: p.check.valid.map((r) => r.fingerprint).filter((f): f is string => f !== null) } },
+  );
+  await ImportFile.deleteOne({ _id: batch });
   await recordAudit({
     actor: { id: user.id, email: user.email, name: user.name },
     action: 'survey.import',
     target: { kind: 'survey', id: survey._id, label: survey.title },
-    after: { file: p.batch.fileName, layout: p.batch.layout, imported: docs.length, skipped },
+    after: { file: p.batch.fileName, layout: p.batch.layout, imported: docs.length, skipped, alreadyImported: p.check.alreadyImported.length },
   });
   return { imported: docs.length, skipped };
+}
+
+/** Removes the rows this batch stored and returns it to draft. Left for a resumed attempt when the database is gone. */
+async function rollBack(batch: string, ids: readonly Types.ObjectId[]): Promise<void> {
+  try {
+    for (const _id of ids) await Response.deleteOne({ _id });
+    await ImportBatch.updateOne({ _id: batch }, { $set: { status: 'draft', importingSince: null } });
+  } catch {
+    // The batch stays "importing"; the next attempt after the lease resumes it.
+  }
 }

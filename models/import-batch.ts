@@ -35,6 +35,8 @@ const importBatchSchema = new Schema(
     defaultDate: { type: String, default: '' },
     defaultService: { type: String, default: '' },
     status: { type: String, enum: ['draft', 'importing', 'counting', 'imported'], default: 'draft' },
+    /** A draft not changed by then is removed by the sweep (set from the caller's clock). */
+    expiresAt: { type: Date, required: true },
     /** When the current import attempt started (an attempt older than the lease may be resumed). */
     importingSince: { type: Date, default: null },
     /** Fingerprints of the rows imported (recognises them in a later download of the same export). */
@@ -47,7 +49,7 @@ const importBatchSchema = new Schema(
 );
 
 importBatchSchema.index({ surveyId: 1, createdAt: -1 });
-importBatchSchema.index({ status: 1, updatedAt: 1 });
+importBatchSchema.index({ status: 1, expiresAt: 1 });
 
 /** The uploaded file of a batch (at most 10 MB), removed once the batch is imported or expires. */
 const importFileSchema = new Schema(

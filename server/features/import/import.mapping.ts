@@ -26,7 +26,7 @@ export const MAX_ROWS = 20_000;
 export const MAX_COLUMNS = 200;
 export const MAX_CELL_CHARS = 10_000;
 /** An XLSX may unpack to at most this many bytes. */
-export const MAX_UNPACKED_BYTES = 200 * 1024 * 1024;
+export const MAX_UNPACKED_BYTES = 100 * 1024 * 1024;
 
 export const IMPORT_LIMITS: ReadLimits = { maxRows: MAX_ROWS, maxColumns: MAX_COLUMNS, maxCellChars: MAX_CELL_CHARS, maxUnpackedBytes: MAX_UNPACKED_BYTES };
 
@@ -498,8 +498,11 @@ export function checkRows(table: Table, mapping: readonly Target[], decisions: D
     const id = `${group[col]}\u0000${decisionKey(value)}`;
     const u = unknown.get(id) ?? { columns: [], headers: [], target: mapping[col]!, value: value.trim(), count: 0, ...(readings ? { readings } : {}) };
     if (!u.columns.includes(col)) {
-      u.columns.push(col);
-      u.headers.push(table.header[col] ?? '');
+      // Kept in column order, so the entry and its form field read the same whichever row came first.
+      const at = u.columns.findIndex((c) => c > col);
+      const i = at < 0 ? u.columns.length : at;
+      u.columns.splice(i, 0, col);
+      u.headers.splice(i, 0, table.header[col] ?? '');
     }
     u.count++;
     unknown.set(id, u);

@@ -113,12 +113,12 @@ const SWEEP_BATCH = 20;
 let lastSweep = 0;
 
 /**
- * Removes uploads left as drafts for more than a day, at most 20 per call (small batches: the
+ * Removes uploads left as drafts for more than a day after their last change, at most 20 per call (small batches: the
  * embedded engine has no TTL index), with their files. Returns how many were removed.
  */
 export async function sweepAbandonedBatches(now: Date = new Date()): Promise<number> {
   lastSweep = now.getTime();
-  const old = await ImportBatch.find({ status: 'draft', updatedAt: mongoose.trusted({ $lt: new Date(now.getTime() - BATCH_TTL_MS) }) }, { _id: 1 })
+  const old = await ImportBatch.find({ status: 'draft', expiresAt: mongoose.trusted({ $lt: now }) }, { _id: 1 })
     .limit(SWEEP_BATCH)
     .lean();
   for (const b of old) {
@@ -153,6 +153,7 @@ export async function createBatch(user: CurrentUser, surveyId: string, file: { b
     dateOrder,
     defaultDate: ts >= 0 ? '' : periodStart(survey.period),
     defaultService: '',
+    expiresAt: new Date(now.getTime() + BATCH_TTL_MS),
   });
   await ImportFile.create({ _id: batch._id, data: file.buffer });
   await batch.save();
@@ -247,7 +248,7 @@ function bytesOf(data: unknown): Buffer {
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Saves the mapping, the decisions on unknown texts and the options from the preview form. */
-export async function saveMapping(user: CurrentUser, surveyId: string, batchId: string, body: Record<string, unknown>): Promise<void> {
+export async function saveMapping(user: CurrentUser, surveyId: string, batchId: string, body: Record<string, unknown>, now: Date = new Date()): Promise<void> {
   const { survey, batch } = await loadBatch(user, surveyId, batchId);
   if (batch.status !== 'draft') throw new Conflict('imp.alreadyImported');
   const ms = mappableSurvey(survey);
@@ -286,7 +287,7 @@ export async function saveMapping(user: CurrentUser, surveyId: string, batchId: 
   const dateOrder = ['dmy', 'mdy', 'ymd'].includes(String(body.dateOrder)) ? String(body.dateOrder) : batch.dateOrder;
   const defaultDate = typeof body.defaultDate === 'string' && (body.defaultDate === '' || DATE.test(body.defaultDate)) ? body.defaultDate : batch.defaultDate;
   const defaultService = typeof body.defaultService === 'string' && (body.defaultService === '' || ms.services.some((s) => s.key === body.defaultService)) ? body.defaultService : batch.defaultService;
-  await ImportBatch.updateOne({ _id: batch._id, status: 'draft' }, { $set: { mapping, decisions, prefixRule, includeImported, dateOrder, defaultDate, defaultService } });
+  await ImportBatch.updateOne({ _id: batch._id, status: 'draft' }, { $set: { mapping, decisions, prefixRule, includeImported, dateOrder, defaultDate, defaultService, expiresAt: new Date(now.getTime() + BATCH_TTL_MS) } });
 }
 
 /** The import refused: some rows are invalid and the admin did not choose to skip them. */

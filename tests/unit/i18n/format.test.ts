@@ -1,4 +1,4 @@
-import { formatNumber, formatPercent, gradeText, performanceText } from '../../../server/i18n/format';
+import { formatLocalDate, formatNumber, formatPercent, gradeText, performanceText } from '../../../server/i18n/format';
 
 describe('formatNumber', () => {
   it.each([
@@ -32,5 +32,13 @@ describe('formatPercent and labels', () => {
   it('labels grades and performance', () => {
     expect(performanceText('sangat-baik', 'id')).toBe('Sangat Baik');
     expect(gradeText('B', 'baik', 'en')).toBe('B (Good)');
+  });
+});
+
+describe('formatLocalDate (issue 11: dates in the unit\'s zone, WIB)', () => {
+  test('06:30 WIB on 1 July is 23:30 UTC on 30 June and shows as 1 July; the day turns at midnight WIB', () => {
+    expect(formatLocalDate(new Date('2025-06-30T23:30:00Z'))).toBe('2025-07-01');
+    expect(formatLocalDate(new Date('2025-06-30T16:59:59Z'))).toBe('2025-06-30');
+    expect(formatLocalDate(new Date('2025-06-30T17:00:00Z'))).toBe('2025-07-01');
   });
 });

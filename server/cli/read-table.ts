@@ -3,12 +3,7 @@
  * no size limits (the command streams a million rows in constant memory), and the reader's
  * refusals worded as the command's messages.
  */
-import {
-  openTable as openInput,
-  TableReadError,
-  type TableRow,
-  type TableSource,
-} from '../lib/read-table';
+import { openTable as openInput, TableReadError, type TableRow, type TableSource } from '../lib/read-table';
 import { CliError, inputError } from './errors';
 
 export { cellText, detectDelimiter, xlsxCell, type Cell, type TableRow, type TableSource } from '../lib/read-table';

@@ -326,7 +326,8 @@ export function xlsxCell(v: unknown): Cell {
   if (v instanceof Date) return { other: sheetDateText(v) };
   if (typeof v === 'boolean') return { other: String(v) };
   if (isObject(v)) {
-    if (Array.isArray((v as Partial<RichTextLike>).richText)) return (v as unknown as RichTextLike).richText.map((r) => r.text).join('');
+    const rich = (v as Partial<RichTextLike>).richText;
+    if (Array.isArray(rich)) return rich.map((r) => r.text).join('');
     if ('result' in v || 'formula' in v || 'sharedFormula' in v) {
       return v.result !== undefined ? xlsxCell(v.result) : { other: `=${String(v.formula ?? v.sharedFormula)}` };
     }

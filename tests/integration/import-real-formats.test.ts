@@ -56,9 +56,14 @@ const quote = (c: string) => `"${c.replace(/"/g, '""')}"`;
 function googleFormsCsv(rows: Answer[][], o: CsvOptions): Buffer {
   const label = o.label ?? plain;
   // Sheets in id_ID writes "15/03/2022 10.23.45"; in en_US "3/15/2022 10:23:45".
-  const time = o.time ?? ((i: number) => (o.lang === 'id' ? `${pad(1 + (i % 28))}/03/2022 10.${pad(i % 60)}.00` : `3/${1 + (i % 28)}/2022 10:${pad(i % 60)}:00`));
+  const time =
+    o.time ?? ((i: number) => (o.lang === 'id' ? `${pad(1 + (i % 28))}/03/2022 10.${pad(i % 60)}.00` : `3/${1 + (i % 28)}/2022 10:${pad(i % 60)}:00`));
   const sep = o.separator ?? ',';
-  const head = [o.lang === 'id' ? 'Cap waktu' : 'Timestamp', ...ELEMENTS.map((e, j) => `${j + 1}. ${e.question[o.lang]}`), o.lang === 'id' ? 'Saran dan masukan' : 'Suggestions'];
+  const head = [
+    o.lang === 'id' ? 'Cap waktu' : 'Timestamp',
+    ...ELEMENTS.map((e, j) => `${j + 1}. ${e.question[o.lang]}`),
+    o.lang === 'id' ? 'Saran dan masukan' : 'Suggestions',
+  ];
   const lines = [head.map(quote).join(sep)];
   rows.forEach((row, i) => {
     lines.push([time(i), ...row.map((s, j) => (s === null ? '' : label(s, j, o.lang))), o.suggestion?.(i) ?? ''].map(quote).join(sep));
@@ -94,13 +99,19 @@ async function setup(overrides: Record<string, unknown> = {}): Promise<Ctx> {
 
 async function upload(c: Ctx, file: Buffer, name: string): Promise<string> {
   const page = await c.session.agent.get(`/admin/surveys/${String(c.survey._id)}/import`);
-  const res = await c.session.agent.post(`/admin/surveys/${String(c.survey._id)}/import`).field('_csrf', csrfFrom(page.text)).attach('file', file, name);
+  const res = await c.session.agent
+    .post(`/admin/surveys/${String(c.survey._id)}/import`)
+    .field('_csrf', csrfFrom(page.text))
+    .attach('file', file, name);
   expect(res.status).toBe(303);
   return res.headers.location!;
 }
 
 async function commit(c: Ctx, url: string, fields: Record<string, string> = {}) {
-  return c.session.agent.post(`${url}/commit`).type('form').send({ _csrf: await c.session.csrf(), ...fields });
+  return c.session.agent
+    .post(`${url}/commit`)
+    .type('form')
+    .send({ _csrf: await c.session.csrf(), ...fields });
 }
 
 const count = (html: string, id: string) => Number(new RegExp(`data-testid="${id}">([\\d.]+)<`).exec(html)?.[1]?.replace(/\./g, '') ?? 'NaN');
@@ -174,12 +185,17 @@ describe('import: real export formats (issue 11)', () => {
     expect(count(preview.text, 'valid')).toBe(0);
     expect(preview.text).toContain('Skala tampaknya terbalik');
     // "1. Sangat sesuai" is listed once for U1 and U5 (same labels), with both readings.
-    expect(preview.text).toMatch(/<td>1\. [^<]*persyaratan[^<]*, 5\. [^<]*produk[^<]*<\/td><th scope="row"><label for="f-u\d+">1\. Sangat sesuai<\/label><br><span class="muted small" data-testid="readings">angka: 1 · label: 4<\/span>/);
+    expect(preview.text).toMatch(
+      /<td>1\. [^<]*persyaratan[^<]*, 5\. [^<]*produk[^<]*<\/td><th scope="row"><label for="f-u\d+">1\. Sangat sesuai<\/label><br><span class="muted small" data-testid="readings">angka: 1 · label: 4<\/span>/,
+    );
     const refused = await commit(c, url, { skipInvalid: '1' });
     expect(refused.status).toBe(422);
     expect(await Response.countDocuments({ surveyId: c.survey._id })).toBe(0);
 
-    const saved = await c.session.agent.post(`${url}/mapping`).type('form').send({ _csrf: await c.session.csrf(), prefixRule: 'label' });
+    const saved = await c.session.agent
+      .post(`${url}/mapping`)
+      .type('form')
+      .send({ _csrf: await c.session.csrf(), prefixRule: 'label' });
     expect(saved.status).toBe(303);
     const after = await c.session.agent.get(url);
     expect(count(after.text, 'valid')).toBe(40);
@@ -194,7 +210,7 @@ describe('import: real export formats (issue 11)', () => {
     rows[0]![0] = 4;
     rows[1]![4] = 4;
     // U1 and U5 (both "Sesuai" labels) carry an unknown text in the first two rows.
-    const csv = googleFormsCsv(rows, { lang: 'id', label: (s, j, lang) => (j === 0 || j === 4) && s === 4 ? 'Sangat setuju' : plain(s, j, lang) });
+    const csv = googleFormsCsv(rows, { lang: 'id', label: (s, j, lang) => ((j === 0 || j === 4) && s === 4 ? 'Sangat setuju' : plain(s, j, lang)) });
     const url = await upload(c, csv, 'setuju.csv');
     const batch = await ImportBatch.findOne({ surveyId: c.survey._id }).lean();
     const hex = Buffer.from('sangat setuju').toString('hex');
@@ -202,13 +218,19 @@ describe('import: real export formats (issue 11)', () => {
     expect(before.text).toContain(`name="d_1.5_${hex}"`);
 
     // First for U5 alone: U1's rows stay undecided.
-    await c.session.agent.post(`${url}/mapping`).type('form').send({ _csrf: await c.session.csrf(), [`d_1.5_${hex}`]: '4', [`s_1.5_${hex}`]: '5' });
+    await c.session.agent
+      .post(`${url}/mapping`)
+      .type('form')
+      .send({ _csrf: await c.session.csrf(), [`d_1.5_${hex}`]: '4', [`s_1.5_${hex}`]: '5' });
     expect((await ImportBatch.findById(batch!._id).lean())!.decisions).toEqual({ '5': { 'sangat setuju': '4' } });
     const one = await c.session.agent.get(url);
     expect(one.text).toContain(`name="d_1_${hex}"`);
     expect(count(one.text, 'valid')).toBe(6 - rows.filter((r) => r[0] === 4).length);
 
-    await c.session.agent.post(`${url}/mapping`).type('form').send({ _csrf: await c.session.csrf(), [`d_1.5_${hex}`]: '4', [`s_1.5_${hex}`]: 'all' });
+    await c.session.agent
+      .post(`${url}/mapping`)
+      .type('form')
+      .send({ _csrf: await c.session.csrf(), [`d_1.5_${hex}`]: '4', [`s_1.5_${hex}`]: 'all' });
 
     const decided = await ImportBatch.findById(batch!._id).lean();
     expect(decided!.decisions).toEqual({ '1': { 'sangat setuju': '4' }, '5': { 'sangat setuju': '4' } });
@@ -282,7 +304,10 @@ describe('import: real export formats (issue 11)', () => {
     const csv = Buffer.from(['U1,U2,U3,U4,U5,U6,U7,U8,U9', '4.5,4,4,4,4,4,4,4,4', '4,3,99,3,3,3,3,3,3', '4;4', '3,3,3,3,3,3,3,3,3'].join('\n'));
     const semicolon = Buffer.from(['U1;U2;U3;U4;U5;U6;U7;U8;U9', '4,5;4;4;4;4;4;4;4;4', '1,9;3;3;3;3;3;3;3;3', '3;3;3;3;3;3;3;3;3'].join('\n'));
 
-    for (const [file, valid] of [[csv, 1], [semicolon, 1]] as const) {
+    for (const [file, valid] of [
+      [csv, 1],
+      [semicolon, 1],
+    ] as const) {
       const url = await upload(c, file, 'skor.csv');
       const preview = await c.session.agent.get(url);
       expect(count(preview.text, 'valid')).toBe(valid);

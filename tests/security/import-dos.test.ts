@@ -36,12 +36,20 @@ interface ChildCase {
 
 /** Reads hostile files in a node process whose heap is capped at 96 MB. */
 function readInBoundedChild(cases: string[]): { status: number | null; results: ChildCase[]; stderr: string } {
-  const child = spawnSync(process.execPath, ['--max-old-space-size=96', '-r', './tests/support/ts-register.js', 'tests/security/import-limits-child.ts', ...cases], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  const results = child.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as ChildCase);
+  const child = spawnSync(
+    process.execPath,
+    ['--max-old-space-size=96', '-r', './tests/support/ts-register.js', 'tests/security/import-limits-child.ts', ...cases],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
+  const results = child.stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as ChildCase);
   return { status: child.status, results, stderr: child.stderr };
 }
 
@@ -73,7 +81,10 @@ describe('import denial of service (issue 10, item 2)', () => {
     const { survey, session } = await manager();
     const page = await session.agent.get(`/admin/surveys/${String(survey._id)}/import`);
 
-    const res = await session.agent.post(`/admin/surveys/${String(survey._id)}/import`).field('_csrf', csrfFrom(page.text)).attach('file', csvWithColumns(600_000), 'lebar.csv');
+    const res = await session.agent
+      .post(`/admin/surveys/${String(survey._id)}/import`)
+      .field('_csrf', csrfFrom(page.text))
+      .attach('file', csvWithColumns(600_000), 'lebar.csv');
 
     expect(res.status).toBe(422);
     expect(res.text).toContain('Baris 1 memiliki lebih dari 200 kolom; pembacaan dihentikan.');

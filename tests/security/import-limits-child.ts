@@ -28,7 +28,9 @@ async function main(): Promise<void> {
       outcome = e instanceof TableReadError ? { code: e.code, row: e.row ?? null } : { error: String(e) };
     }
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    process.stdout.write(`${JSON.stringify({ name, bytes: file.length, ms: Math.round(ms), maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024), ...outcome })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ name, bytes: file.length, ms: Math.round(ms), maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024), ...outcome })}\n`,
+    );
   }
 }
 

@@ -69,11 +69,17 @@ export function normalize(text: string): string {
 
 /** Words that carry no meaning for matching a question ("Bagaimana pendapat Saudara tentang …"). */
 const STOP = new Set(
-  'bagaimana pendapat saudara anda tentang terhadap dalam yang dan di ke dari atau dengan untuk pada ini itu oleh what is your opinion of the and how to in on for a an are was were'.split(' '),
+  'bagaimana pendapat saudara anda tentang terhadap dalam yang dan di ke dari atau dengan untuk pada ini itu oleh what is your opinion of the and how to in on for a an are was were'.split(
+    ' ',
+  ),
 );
 
 function words(text: string): Set<string> {
-  return new Set(normalize(text).split(' ').filter((w) => w.length > 1 && !STOP.has(w) && !/^\d+$/.test(w)));
+  return new Set(
+    normalize(text)
+      .split(' ')
+      .filter((w) => w.length > 1 && !STOP.has(w) && !/^\d+$/.test(w)),
+  );
 }
 
 /** Share of the candidate's words found in the header (0–1). */
@@ -290,9 +296,20 @@ export function parseTimestamp(text: string, order: DateOrder): WrittenTime | nu
   const serial = /^(\d{5})(\.\d+)?$/.exec(s);
   if (serial) {
     const d = new Date(Math.round((Number(s) * 86_400_000 + Date.UTC(1899, 11, 30)) / 1000) * 1000);
-    return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds(), offset: null };
+    return {
+      year: d.getUTCFullYear(),
+      month: d.getUTCMonth() + 1,
+      day: d.getUTCDate(),
+      hour: d.getUTCHours(),
+      minute: d.getUTCMinutes(),
+      second: d.getUTCSeconds(),
+      offset: null,
+    };
   }
-  const m = /^(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4})(?:[ T](\d{1,2})[:.](\d{2})(?:[:.](\d{2})(?:\.\d+)?)?\s*(am|pm|AM|PM)?)?\s*(Z|GMT|UTC|WIB|WITA|WIT)?\s*([+-]\d{1,2}(?::?\d{2})?)?$/.exec(s);
+  const m =
+    /^(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4})(?:[ T](\d{1,2})[:.](\d{2})(?:[:.](\d{2})(?:\.\d+)?)?\s*(am|pm|AM|PM)?)?\s*(Z|GMT|UTC|WIB|WITA|WIT)?\s*([+-]\d{1,2}(?::?\d{2})?)?$/.exec(
+      s,
+    );
   if (!m) return null;
   const [a, b, c] = [Number(m[1]), Number(m[2]), Number(m[3])];
   let year: number, month: number, day: number;
@@ -340,7 +357,15 @@ const WIB_MINUTES = UNIT_UTC_OFFSET_MINUTES;
 export function localTime(t: WrittenTime): WrittenTime {
   if (t.offset === null || t.offset === WIB_MINUTES) return { ...t, offset: WIB_MINUTES };
   const d = new Date(instantOf(t).getTime() + WIB_MINUTES * 60_000);
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds(), offset: WIB_MINUTES };
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+    offset: WIB_MINUTES,
+  };
 }
 
 /** True when the written date falls in the survey's period (year, and semester/quarter/month when set). */
@@ -475,7 +500,14 @@ function labelSignature(el: MappableElement): string {
 }
 
 /** Checks every row against the mapping; nothing is stored. */
-export function checkRows(table: Table, mapping: readonly Target[], decisions: Decisions, survey: MappableSurvey, options: ImportOptions, fingerprints?: readonly (string | null)[]): CheckResult {
+export function checkRows(
+  table: Table,
+  mapping: readonly Target[],
+  decisions: Decisions,
+  survey: MappableSurvey,
+  options: ImportOptions,
+  fingerprints?: readonly (string | null)[],
+): CheckResult {
   const elements = new Map(survey.elements.map((e) => [e.key, e]));
   const profiles = new Map(survey.profile.map((p) => [p.key, p]));
   const unknown = new Map<string, Unknown>();
@@ -514,7 +546,15 @@ export function checkRows(table: Table, mapping: readonly Target[], decisions: D
     const rowErrors: RowError[] = [];
     const err = (col: number, reason: Reason) => rowErrors.push({ row, column: col >= 0 ? (table.header[col] ?? '') : '', reason });
     if (cells.length > width && cells.slice(width).some((c) => c !== '')) err(-1, { key: 'width', n: cells.length, expected: width });
-    const parsed: ParsedRow = { row, answers: [], service: options.defaultService, profile: {}, suggestion: '', time: null as never, fingerprint };
+    const parsed: Omit<ParsedRow, 'time'> & { time: WrittenTime | null } = {
+      row,
+      answers: [],
+      service: options.defaultService,
+      profile: {},
+      suggestion: '',
+      time: null,
+      fingerprint,
+    };
     mapping.forEach((target, col) => {
       const value = (cells[col] ?? '').trim();
       if (target === 'ignore' || target === 'timestamp') return;
@@ -598,16 +638,17 @@ export function checkRows(table: Table, mapping: readonly Target[], decisions: D
     } else {
       err(tsCol, { key: 'noDate' });
     }
-    if (parsed.answers.length === 0 && !rowErrors.some((e) => ['label', 'score', 'conflict', 'prefixOnly'].includes(e.reason.key))) err(-1, { key: 'noAnswer' });
+    if (parsed.answers.length === 0 && !rowErrors.some((e) => ['label', 'score', 'conflict', 'prefixOnly'].includes(e.reason.key)))
+      err(-1, { key: 'noAnswer' });
     if (fingerprint !== null && options.imported?.has(fingerprint) && !options.includeImported) {
       alreadyImported.push(row);
       return;
     }
-    if (rowErrors.length > 0) {
+    if (rowErrors.length > 0 || parsed.time === null) {
       invalidRows++;
       errors.push(...rowErrors);
     } else {
-      valid.push(parsed);
+      valid.push({ ...parsed, time: parsed.time });
     }
   });
   const prefixes = {

@@ -129,7 +129,12 @@ export async function sweepAbandonedBatches(now: Date = new Date()): Promise<num
 }
 
 /** Stores an uploaded file with a suggested mapping. Nothing is imported. */
-export async function createBatch(user: CurrentUser, surveyId: string, file: { buffer: Buffer; originalname: string } | undefined, now: Date = new Date()): Promise<ImportBatchDoc> {
+export async function createBatch(
+  user: CurrentUser,
+  surveyId: string,
+  file: { buffer: Buffer; originalname: string } | undefined,
+  now: Date = new Date(),
+): Promise<ImportBatchDoc> {
   const survey = await manageableSurvey(user, surveyId);
   if (!file || file.buffer.length === 0) throw new UploadInvalid('imp.err.noFile');
   if (file.buffer.length > MAX_FILE_BYTES) throw new UploadInvalid('imp.err.tooLarge');
@@ -252,7 +257,14 @@ export async function saveMapping(user: CurrentUser, surveyId: string, batchId: 
   const { survey, batch } = await loadBatch(user, surveyId, batchId);
   if (batch.status !== 'draft') throw new Conflict('imp.alreadyImported');
   const ms = mappableSurvey(survey);
-  const allowed = new Set<Target>(['ignore', 'timestamp', 'suggestion', ...(ms.services.length ? ['service'] : []), ...ms.elements.map((e) => `el:${e.key}`), ...ms.profile.map((p) => `pf:${p.key}`)]);
+  const allowed = new Set<Target>([
+    'ignore',
+    'timestamp',
+    'suggestion',
+    ...(ms.services.length ? ['service'] : []),
+    ...ms.elements.map((e) => `el:${e.key}`),
+    ...ms.profile.map((p) => `pf:${p.key}`),
+  ]);
   const width = batch.mapping.length;
   const mapping: Target[] = [];
   for (let i = 0; i < width; i++) {
@@ -286,8 +298,14 @@ export async function saveMapping(user: CurrentUser, surveyId: string, batchId: 
   const includeImported = inc === undefined ? (batch.includeImported ?? false) : Array.isArray(inc) ? inc.includes('1') : inc === '1';
   const dateOrder = ['dmy', 'mdy', 'ymd'].includes(String(body.dateOrder)) ? String(body.dateOrder) : batch.dateOrder;
   const defaultDate = typeof body.defaultDate === 'string' && (body.defaultDate === '' || DATE.test(body.defaultDate)) ? body.defaultDate : batch.defaultDate;
-  const defaultService = typeof body.defaultService === 'string' && (body.defaultService === '' || ms.services.some((s) => s.key === body.defaultService)) ? body.defaultService : batch.defaultService;
-  await ImportBatch.updateOne({ _id: batch._id, status: 'draft' }, { $set: { mapping, decisions, prefixRule, includeImported, dateOrder, defaultDate, defaultService, expiresAt: new Date(now.getTime() + BATCH_TTL_MS) } });
+  const defaultService =
+    typeof body.defaultService === 'string' && (body.defaultService === '' || ms.services.some((s) => s.key === body.defaultService))
+      ? body.defaultService
+      : batch.defaultService;
+  await ImportBatch.updateOne(
+    { _id: batch._id, status: 'draft' },
+    { $set: { mapping, decisions, prefixRule, includeImported, dateOrder, defaultDate, defaultService, expiresAt: new Date(now.getTime() + BATCH_TTL_MS) } },
+  );
 }
 
 /** The import refused: some rows are invalid and the admin did not choose to skip them. */
@@ -324,7 +342,13 @@ const CHUNK = 500;
  *      is completed by the next one (after the lease), which rebuilds the counters from the raw
  *      responses instead of adding them twice.
  */
-export async function commitBatch(user: CurrentUser, surveyId: string, batchId: string, skipInvalid: boolean, now: Date = new Date()): Promise<{ imported: number; skipped: number }> {
+export async function commitBatch(
+  user: CurrentUser,
+  surveyId: string,
+  batchId: string,
+  skipInvalid: boolean,
+  now: Date = new Date(),
+): Promise<{ imported: number; skipped: number }> {
   const p = await previewBatch(user, surveyId, batchId);
   const status = p.batch.status;
   if (status === 'imported') throw new Conflict('imp.alreadyImported');
@@ -373,7 +397,10 @@ export async function commitBatch(user: CurrentUser, surveyId: string, batchId: 
         }
       }
     } catch (e) {
-      await rollBack(batch, docs.map((d) => d._id));
+      await rollBack(
+        batch,
+        docs.map((d) => d._id),
+      );
       throw e;
     }
     await ImportBatch.updateOne({ _id: batch }, { $set: { status: 'counting' } });
@@ -387,7 +414,15 @@ export async function commitBatch(user: CurrentUser, surveyId: string, batchId: 
   const skipped = p.check.invalidRows;
   await ImportBatch.updateOne(
     { _id: batch },
-    { $set: { status: 'imported', imported: docs.length, skipped, alreadyImported: p.check.alreadyImported.length, fingerprints: p.check.valid.map((r) => r.fingerprint).filter((f): f is string => f !== null) } },
+    {
+      $set: {
+        status: 'imported',
+        imported: docs.length,
+        skipped,
+        alreadyImported: p.check.alreadyImported.length,
+        fingerprints: p.check.valid.map((r) => r.fingerprint).filter((f): f is string => f !== null),
+      },
+    },
   );
   await ImportFile.deleteOne({ _id: batch });
   await recordAudit({

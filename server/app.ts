@@ -9,6 +9,7 @@ import type { Config } from './config';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths';
 import { assetManifest, assetUrl, staticFiles } from './web/assets';
 import { errorHandler, notFoundHandler } from './web/errors';
+import { formErrorHandler } from './web/form';
 import { languageAndLocals } from './web/locals';
 import { securityHeaders } from './web/security';
 import { sessions } from './web/session';
@@ -65,6 +66,7 @@ export function createApp(deps: AppDeps): Express {
   mountFeatures(app, deps);
 
   app.use(notFoundHandler);
+  app.use(formErrorHandler);
   app.use(errorHandler(logger));
   return app;
 }

@@ -40,7 +40,8 @@ export function wantsJson(req: Request): boolean {
   return req.accepts(['html', 'json']) === 'json';
 }
 
-function fieldMessages(err: AppError, lang: Lang): Record<string, string> | undefined {
+/** Field → message in the user's language, for an Invalid error (undefined for any other). */
+export function fieldMessages(err: AppError, lang: Lang): Record<string, string> | undefined {
   if (!(err instanceof Invalid)) return undefined;
   return Object.fromEntries(
     Object.entries(err.fields).map(([field, v]) => [

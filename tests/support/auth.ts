@@ -1,6 +1,10 @@
 /**
  * Users and logged-in supertest agents for integration tests. Users are written straight to
  * the real database (argon2id hash); logging in goes through the real login form, CSRF and all.
+ * The fixture users share one hash of TEST_PASSWORD, computed once per test file with argon2id at
+ * a low cost: logging in still verifies a real argon2id hash, only faster. Accounts the app
+ * creates itself (user admin, bootstrap, password change) use the app's own cost, and the tests
+ * of those check what it stored.
  */
 import argon2 from 'argon2';
 import type { Express } from 'express';
@@ -12,6 +16,12 @@ let counter = 0;
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 
+let fixtureHash: Promise<string> | undefined;
+function testPasswordHash(): Promise<string> {
+  fixtureHash ??= argon2.hash(TEST_PASSWORD, { type: argon2.argon2id, memoryCost: 1024, timeCost: 1, parallelism: 1 });
+  return fixtureHash;
+}
+
 export async function createUser(role: Role, unitId: Types.ObjectId | null = null, email?: string) {
   counter += 1;
   return User.create({
@@ -19,7 +29,7 @@ export async function createUser(role: Role, unitId: Types.ObjectId | null = nul
     name: `Test ${role} ${counter}`,
     role,
     unitId,
-    passwordHash: await argon2.hash(TEST_PASSWORD, { type: argon2.argon2id }),
+    passwordHash: await testPasswordHash(),
   });
 }
 

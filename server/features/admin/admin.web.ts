@@ -1,10 +1,10 @@
 /**
- * Shared pieces of the admin pages: flash messages, the "choose a new password first" gate,
- * and form errors (an Invalid error → 422 with each message beside its field, input kept).
+ * Shared pieces of the admin pages: flash messages and the "choose a new password first" gate.
+ * Forms come back with their errors through server/web/form.ts.
  */
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { Forbidden, Invalid } from '../../errors';
-import type { MessageKey } from '../../i18n';
+import type { Request, RequestHandler, Response } from 'express';
+import { Forbidden, type Invalid } from '../../errors';
+import { fieldMessages } from '../../web/errors';
 
 export function flash(req: Request, kind: 'ok' | 'error' | 'info', text: string): void {
   req.session.flash = [...(req.session.flash ?? []), { kind, text }];
@@ -35,36 +35,9 @@ export const mustChangePasswordGate: RequestHandler = (req, res, next) => {
   next();
 };
 
-/** Field → translated message, for a form coming back with errors. */
+/** Field → translated message (the import pages; other forms use server/web/form.ts). */
 export function fieldErrors(err: Invalid, res: Response): Record<string, string> {
-  const t = res.locals.t as (k: MessageKey | string, p?: Record<string, string | number>) => string;
-  return Object.fromEntries(
-    Object.entries(err.fields).map(([field, v]) => [field, typeof v === 'string' ? t(v) : t(v.key, v.params)]),
-  );
-}
-
-/**
- * Run `action`; when it throws Invalid, render `view` again with 422, the submitted values and
- * the errors beside their fields (`locals()` supplies whatever else the page needs).
- */
-export async function handleForm(
-  res: Response,
-  next: NextFunction,
-  view: string,
-  locals: () => Promise<Record<string, unknown>> | Record<string, unknown>,
-  values: Record<string, unknown>,
-  action: () => Promise<void>,
-): Promise<void> {
-  try {
-    await action();
-  } catch (e) {
-    if (!(e instanceof Invalid)) {
-      next(e);
-      return;
-    }
-    const t = res.locals.t as (k: string) => string;
-    res.status(422).render(view, { ...(await locals()), values, errors: fieldErrors(e, res), formError: t(e.messageKey) });
-  }
+  return fieldMessages(err, res.locals.lang) ?? {};
 }
 
 /** A same-site path to go back to after login (never another host). */

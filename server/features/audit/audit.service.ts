@@ -52,13 +52,14 @@ export async function recordAudit(entry: AuditEntry): Promise<void> {
  * fields: what an audit entry shows. Compared by their JSON form.
  */
 export function changedFields(
-  before: Record<string, unknown>,
+  before: object,
   after: Record<string, unknown>,
 ): { before: Record<string, unknown>; after: Record<string, unknown> } | null {
   const b: Record<string, unknown> = {};
   const a: Record<string, unknown> = {};
+  const old = new Map(Object.entries(before));
   for (const key of Object.keys(after)) {
-    const x = plain(before[key]);
+    const x = plain(old.get(key));
     const y = plain(after[key]);
     if (JSON.stringify(x) !== JSON.stringify(y)) {
       b[key] = x;

@@ -16,7 +16,10 @@ import { Invalid, TooManyRequests } from '../../errors';
 import { requireUser } from '../../web/auth';
 import { SESSION_COOKIE } from '../../web/session';
 import { parseOrInvalid } from '../../validation';
-import { fieldErrors, flash, handleForm, safeNext } from '../admin/admin.web';
+import { fieldMessages } from '../../web/errors';
+import { form } from '../../web/form';
+import { validate } from '../../web/validate';
+import { flash, safeNext } from '../admin/admin.web';
 import { changePassword, login, logoutEverywhere, unitName } from './auth.service';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './password';
 
@@ -86,7 +89,7 @@ export function authRoutes(deps: AppDeps): Router {
       }
       if (e instanceof Invalid) {
         const bad = e.messageKey === 'auth.badCredentials';
-        renderLogin(res, bad ? 401 : 422, { values, errors: bad ? {} : fieldErrors(e, res), formError: res.locals.t(e.messageKey) });
+        renderLogin(res, bad ? 401 : 422, { values, errors: bad ? {} : fieldMessages(e, req.lang), formError: res.locals.t(e.messageKey) });
         return;
       }
       next(e);
@@ -108,14 +111,10 @@ export function authRoutes(deps: AppDeps): Router {
     res.render('admin/account', await accountLocals(req, res));
   });
 
-  router.post('/account/password', requireUser, async (req, res, next) => {
-    const body = req.body as Record<string, unknown>;
-    await handleForm(res, next, 'admin/account', () => accountLocals(req, res), {}, async () => {
-      const input = parseOrInvalid(passwordSchema, body);
-      req.session.version = await changePassword(req.user!, input);
-      flash(req, 'ok', res.locals.t('account.passwordChanged'));
-      res.redirect(303, '/admin/account');
-    });
+  router.post('/account/password', requireUser, form('admin/account', accountLocals, { keepValues: false }), validate(passwordSchema), async (req, res) => {
+    req.session.version = await changePassword(req.user!, req.body);
+    flash(req, 'ok', res.locals.t('account.passwordChanged'));
+    res.redirect(303, '/admin/account');
   });
 
   router.post('/account/logout-everywhere', requireUser, async (req, res) => {

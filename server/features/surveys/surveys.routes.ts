@@ -17,14 +17,16 @@
  *   GET  /admin/surveys/:id/qr.svg|qr.png   QR code of the public link, as a download    read scope
  *   GET  /admin/surveys/:id/poster          printable A4 poster (title, unit, QR, link)   read scope
  */
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { publicBaseUrl, qrPng, qrSvg } from '../survey-form/qr';
-import { Conflict, NotFound } from '../../errors';
+import { NotFound } from '../../errors';
 import { TEMPLATE_IDS } from '../../ikm';
 import { canManageUnit } from '../../access';
 import { requireRole, requireUser } from '../../web/auth';
-import { flash, handleForm } from '../admin/admin.web';
-import { profileRowValues, serviceRowValues, wibDate, withAddedRow } from './surveys.schema';
+import { form } from '../../web/form';
+import { validate } from '../../web/validate';
+import { flash } from '../admin/admin.web';
+import { createSchema, profileRowValues, serviceRowValues, settingsSchema, wibDate, withAddedRow } from './surveys.schema';
 import {
   copySources,
   createSurvey,
@@ -125,31 +127,33 @@ async function pageLocals(req: Request, res: Response, section: string | null = 
   };
 }
 
-/** A POST that changes one section of the survey page; errors re-render that section (422). */
-function sectionPost(section: string, action: (req: Request) => Promise<void>) {
-  return async (req: Request, res: Response, next: NextFunction) => {
-    await loadSurvey(req.user!, String(req.params.id), 'manage');
-    // "Add a row" (a submit button, so it works without JavaScript): the same section with one more row, nothing saved.
-    const added = withAddedRow(req.body as Body);
-    if (added) {
-      res.render('admin/surveys/show', { ...(await pageLocals(req, res, section)), values: added.values, focus: added.focus });
-      return;
-    }
-    await handleForm(res, next, 'admin/surveys/show', () => pageLocals(req, res, section), req.body as Body, async () => {
-      try {
-        await action(req);
-      } catch (e) {
-        if (e instanceof Conflict) {
-          res.status(409).render('admin/surveys/show', { ...(await pageLocals(req, res, section)), values: req.body as Body, formError: res.locals.t(e.messageKey) });
-          return;
-        }
-        throw e;
-      }
-      flash(req, 'ok', res.locals.t('surveys.saved'));
-      res.redirect(303, `/admin/surveys/${req.params.id}#${section}`);
-    });
-  };
-}
+/** Only managers of the survey's unit may change it: 404/403 before the input is even read. */
+const manageable: RequestHandler = async (req, _res, next) => {
+  await loadSurvey(req.user!, String(req.params.id), 'manage');
+  next();
+};
+
+/** A POST that changes one section of the survey page: errors re-render that section (422, or 409 with the reason). */
+const section = (name: string) => form('admin/surveys/show', (req, res) => pageLocals(req, res, name));
+
+/**
+ * "Add a row" (a submit button, so it works without JavaScript): the same section with one more
+ * row, nothing saved.
+ */
+const addRow = (name: string): RequestHandler => async (req, res, next) => {
+  const added = withAddedRow(req.body as Body);
+  if (!added) {
+    next();
+    return;
+  }
+  res.render('admin/surveys/show', { ...(await pageLocals(req, res, name)), values: added.values, focus: added.focus });
+};
+
+/** After a section is saved: back to it, with a note. */
+const saved = (name: string) => (req: Request, res: Response) => {
+  flash(req, 'ok', res.locals.t('surveys.saved'));
+  res.redirect(303, `/admin/surveys/${req.params.id}#${name}`);
+};
 
 /**
  * A kiosk is a server-side session, never a form field (a respondent could post kiosk=1): the
@@ -177,12 +181,10 @@ export function surveysRoutes(opts: { publicUrl?: string } = {}): Router {
     const copy = typeof req.query.copy === 'string' ? req.query.copy : '';
     res.render('admin/surveys/new', { ...(await newLocals(req, res)), values: { source: copy ? 'copy' : 'permenpanrb-14-2017', copyFrom: copy, year: String(new Date().getUTCFullYear()) } });
   });
-  router.post('/surveys', managers, async (req, res, next) => {
-    await handleForm(res, next, 'admin/surveys/new', () => newLocals(req, res), req.body as Body, async () => {
-      const id = await createSurvey(req.user!, req.body);
-      flash(req, 'ok', res.locals.t('surveys.created'));
-      res.redirect(303, `/admin/surveys/${id}`);
-    });
+  router.post('/surveys', managers, form('admin/surveys/new', newLocals), validate(createSchema), async (req, res) => {
+    const id = await createSurvey(req.user!, req.body);
+    flash(req, 'ok', res.locals.t('surveys.created'));
+    res.redirect(303, `/admin/surveys/${id}`);
   });
   router.get('/surveys/:id', requireUser, async (req, res) => {
     res.render('admin/surveys/show', await pageLocals(req, res));
@@ -201,13 +203,36 @@ export function surveysRoutes(opts: { publicUrl?: string } = {}): Router {
     const share = shareOf(req, res.locals.publicUrl as string | undefined, survey);
     res.render('admin/surveys/poster', { title: survey.title, survey, share, unitName: await unitNameOf(survey), qr: await qrSvg(share.link) });
   });
-  router.post('/surveys/:id/settings', managers, sectionPost('settings', (req) => updateSettings(req.user!, String(req.params.id), req.body)));
-  router.post('/surveys/:id/elements', managers, sectionPost('elements', (req) => updateElements(req.user!, String(req.params.id), req.body as Body)));
-  router.post('/surveys/:id/services', managers, sectionPost('services', (req) => updateServices(req.user!, String(req.params.id), req.body as Body)));
-  router.post('/surveys/:id/profile', managers, sectionPost('profile', (req) => updateProfile(req.user!, String(req.params.id), req.body as Body)));
-  router.post('/surveys/:id/indicator', managers, sectionPost('indicator', (req) => updateIndicator(req.user!, String(req.params.id), req.body as Body)));
-  router.post('/surveys/:id/status', managers, sectionPost('status', (req) => setStatus(req.user!, String(req.params.id), (req.body as Body).status)));
+  const id = (req: Request) => String(req.params.id);
+  const body = (req: Request): Body => req.body;
+  router.post('/surveys/:id/settings', managers, manageable, section('settings'), addRow('settings'), validate(settingsSchema), async (req, res) => {
+    await updateSettings(req.user!, id(req), req.body);
+    saved('settings')(req, res);
+  });
+  router.post('/surveys/:id/elements', managers, manageable, section('elements'), addRow('elements'), async (req, res) => {
+    await updateElements(req.user!, id(req), body(req));
+    saved('elements')(req, res);
+  });
+  router.post('/surveys/:id/services', managers, manageable, section('services'), addRow('services'), async (req, res) => {
+    await updateServices(req.user!, id(req), body(req));
+    saved('services')(req, res);
+  });
+  router.post('/surveys/:id/profile', managers, manageable, section('profile'), addRow('profile'), async (req, res) => {
+    await updateProfile(req.user!, id(req), body(req));
+    saved('profile')(req, res);
+  });
+  router.post('/surveys/:id/indicator', managers, manageable, section('indicator'), addRow('indicator'), async (req, res) => {
+    await updateIndicator(req.user!, id(req), body(req));
+    saved('indicator')(req, res);
+  });
+  router.post('/surveys/:id/status', managers, manageable, section('status'), addRow('status'), async (req, res) => {
+    await setStatus(req.user!, id(req), body(req).status);
+    saved('status')(req, res);
+  });
   router.post('/surveys/:id/kiosk', managers, startKiosk);
-  router.post('/surveys/:id/publish', managers, sectionPost('status', (req) => setPublished(req.user!, String(req.params.id), (req.body as Body).published)));
+  router.post('/surveys/:id/publish', managers, manageable, section('status'), addRow('status'), async (req, res) => {
+    await setPublished(req.user!, id(req), body(req).published);
+    saved('status')(req, res);
+  });
   return router;
 }

@@ -82,6 +82,7 @@ export const settingsSchema = z
     oneResponsePerDevice: checkbox,
   })
   .refine((v) => !v.opensAt || !v.closesAt || v.opensAt < v.closesAt, { path: ['closesAt'], message: 'surveys.err.closesBeforeOpens' });
+export type SettingsInput = z.infer<typeof settingsSchema>;
 
 // The achievement options mirror server/ikm achievement(): agencies differ on cap and rounding.
 export const indicatorSchema = z.object({

@@ -19,14 +19,7 @@ import { parseOrInvalid } from '../../validation';
 import { changedFields, recordAudit } from '../audit/audit.service';
 import { elementsFromTemplate, toStoredElements } from './elements';
 import { availability } from '../survey-form/survey-form.service';
-import {
-  createSchema,
-  indicatorSchema,
-  parseElementTexts,
-  parseProfileRows,
-  parseServiceRows,
-  settingsSchema,
-} from './surveys.schema';
+import { indicatorSchema, parseElementTexts, parseProfileRows, parseServiceRows, type CreateInput, type SettingsInput } from './surveys.schema';
 
 type Actor = CurrentUser;
 type Access = 'read' | 'manage';
@@ -81,8 +74,7 @@ function label(s: { title: string; slug: string }): string {
   return `${s.title} (${s.slug})`;
 }
 
-export async function createSurvey(user: Actor, body: unknown): Promise<string> {
-  const input = parseOrInvalid(createSchema, body);
+export async function createSurvey(user: Actor, input: CreateInput): Promise<string> {
   const unit = await Unit.findById(input.unitId, { path: 1 }).lean();
   if (!unit) throw new Invalid({ unitId: 'surveys.err.unit' });
   // The form lists only the user's own units: another unit here is a forged request.
@@ -137,7 +129,7 @@ export async function createSurvey(user: Actor, body: unknown): Promise<string> 
 
 /** Apply `changes` to the survey (only where `guard` still matches) and audit the difference. */
 async function change(user: Actor, survey: SurveyDoc, action: string, changes: Record<string, unknown>, guard: Record<string, unknown> = {}): Promise<boolean> {
-  const diff = changedFields(survey as unknown as Record<string, unknown>, changes);
+  const diff = changedFields(survey, changes);
   if (!diff) return false;
   const r = await Survey.updateOne({ _id: survey._id, ...guard }, { $set: changes });
   if (r.matchedCount === 0) return false;
@@ -147,9 +139,8 @@ async function change(user: Actor, survey: SurveyDoc, action: string, changes: R
 
 const plain = (s: InstanceType<typeof Survey>) => s.toObject() as SurveyDoc;
 
-export async function updateSettings(user: Actor, id: string, body: unknown): Promise<void> {
+export async function updateSettings(user: Actor, id: string, v: SettingsInput): Promise<void> {
   const s = await loadSurvey(user, id, 'manage');
-  const v = parseOrInvalid(settingsSchema, body);
   await change(user, plain(s), 'survey.settings', {
     title: v.title,
     description: v.description,

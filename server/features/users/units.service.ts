@@ -4,21 +4,11 @@
  * units are renamed but not moved (moving would rewrite every survey's unit path).
  */
 import { Types } from 'mongoose';
-import { z } from 'zod';
 import { Unit } from '../../../models/unit';
 import { Invalid, NotFound, isDuplicateKey } from '../../errors';
 import type { Actor } from '../../access';
-import { parseOrInvalid } from '../../validation';
 import { changedFields, recordAudit } from '../audit/audit.service';
-
-const nameField = z.string().trim().min(1, 'admin.required').max(200, 'admin.tooLong');
-
-// Why the slug rule: it appears in API URLs (/api/v1/units/<slug>/indicators) and imports.
-const createSchema = z.object({
-  name: nameField,
-  slug: z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9-]{1,79}$/, 'surveys.err.slug'),
-  parentId: z.union([z.literal(''), z.string().regex(/^[0-9a-f]{24}$/i, 'units.err.parent')]).optional(),
-});
+import type { CreateUnitInput, RenameUnitInput } from './users.schema';
 
 /** Every unit in tree order (parents before children), with its depth. */
 export async function listUnits() {
@@ -28,8 +18,7 @@ export async function listUnits() {
   return units.map((u) => ({ ...u, depth: Math.max(0, u.path.length - 1), sortKey: key(u) })).sort((a, b) => a.sortKey.localeCompare(b.sortKey, 'id'));
 }
 
-export async function createUnit(actor: Actor, body: unknown): Promise<void> {
-  const input = parseOrInvalid(createSchema, body);
+export async function createUnit(actor: Actor, input: CreateUnitInput): Promise<void> {
   const parent = input.parentId ? await Unit.findById(input.parentId, { path: 1 }).lean() : null;
   if (input.parentId && !parent) throw new Invalid({ parentId: 'units.err.parent' });
   const unit = new Unit({ name: input.name, slug: input.slug, parentId: parent?._id ?? null });
@@ -43,11 +32,10 @@ export async function createUnit(actor: Actor, body: unknown): Promise<void> {
   await recordAudit({ actor, action: 'unit.create', target: { kind: 'unit', id: unit._id, label: unit.name }, after: { name: unit.name, slug: unit.slug, parentId: unit.parentId } });
 }
 
-export async function renameUnit(actor: Actor, id: string, body: unknown): Promise<void> {
-  const { name } = parseOrInvalid(z.object({ name: nameField }), body);
+export async function renameUnit(actor: Actor, id: string, { name }: RenameUnitInput): Promise<void> {
   const unit = Types.ObjectId.isValid(id) ? await Unit.findById(id).lean() : null;
   if (!unit) throw new NotFound();
-  const diff = changedFields(unit as unknown as Record<string, unknown>, { name });
+  const diff = changedFields(unit, { name });
   if (!diff) return;
   await Unit.updateOne({ _id: unit._id }, { $set: { name } });
   await recordAudit({ actor, action: 'unit.rename', target: { kind: 'unit', id: unit._id, label: name }, ...diff });

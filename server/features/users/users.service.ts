@@ -4,32 +4,13 @@
  * admin; the user chooses their own at first login. Every change is audited.
  */
 import { Types } from 'mongoose';
-import { z } from 'zod';
-import { ROLES, User, type Role } from '../../../models/user';
+import { User } from '../../../models/user';
 import { Unit } from '../../../models/unit';
 import { Invalid, NotFound, isDuplicateKey } from '../../errors';
 import type { Actor } from '../../access';
-import { parseOrInvalid } from '../../validation';
 import { changedFields, recordAudit } from '../audit/audit.service';
 import { hashPassword, oneTimePassword } from '../auth/password';
-
-const objectId = z.string().regex(/^[0-9a-f]{24}$/i, 'users.unitRequired');
-
-// Why the refine: unit managers and viewers are scoped by their unit; without one they see nothing.
-const userFields = {
-  name: z.string().trim().min(1, 'admin.required').max(200, 'admin.tooLong'),
-  role: z.enum(ROLES, { message: 'users.roleInvalid' }),
-  unitId: z.union([z.literal(''), objectId]).optional().transform((v) => (v ? v : null)),
-};
-const needsUnit = (v: { role: Role; unitId: string | null }) => v.role === 'admin' || v.unitId !== null;
-
-export const createUserSchema = z
-  .object({ email: z.string().trim().toLowerCase().email('users.emailInvalid').max(254, 'users.emailInvalid'), ...userFields })
-  .refine(needsUnit, { path: ['unitId'], message: 'users.unitRequired' });
-
-export const updateUserSchema = z
-  .object({ ...userFields, disabled: z.literal('on').optional().transform((v) => v === 'on') })
-  .refine(needsUnit, { path: ['unitId'], message: 'users.unitRequired' });
+import type { CreateUserInput, UpdateUserInput } from './users.schema';
 
 async function checkUnit(unitId: string | null): Promise<Types.ObjectId | null> {
   if (!unitId) return null;
@@ -53,8 +34,7 @@ export async function getUser(id: string) {
 }
 
 /** Returns the new user's id and one-time password (shown once). */
-export async function createUser(actor: Actor, body: unknown): Promise<{ id: string; email: string; password: string }> {
-  const input = parseOrInvalid(createUserSchema, body);
+export async function createUser(actor: Actor, input: CreateUserInput): Promise<{ id: string; email: string; password: string }> {
   const unitId = await checkUnit(input.unitId);
   const password = oneTimePassword();
   try {
@@ -74,14 +54,13 @@ export async function createUser(actor: Actor, body: unknown): Promise<{ id: str
   }
 }
 
-export async function updateUser(actor: Actor, id: string, body: unknown): Promise<void> {
-  const input = parseOrInvalid(updateUserSchema, body);
+export async function updateUser(actor: Actor, id: string, input: UpdateUserInput): Promise<void> {
   const before = await getUser(id);
   // An admin cannot lock themselves out: their own role and status stay.
   if (String(before._id) === actor.id && (input.role !== 'admin' || input.disabled)) throw new Invalid({ role: 'users.notYourself' });
   const unitId = await checkUnit(input.unitId);
   const next = { name: input.name, role: input.role, unitId, disabled: input.disabled };
-  const diff = changedFields(before as unknown as Record<string, unknown>, next);
+  const diff = changedFields(before, next);
   if (!diff) return;
   // Disabling or changing the role ends the user's sessions.
   const endSessions = 'role' in diff.after || 'disabled' in diff.after || 'unitId' in diff.after;

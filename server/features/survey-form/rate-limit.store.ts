@@ -4,37 +4,45 @@
  * hits are added with an atomic `$inc` upsert. Expired windows are deleted by a periodic sweep
  * (FerretDB has no TTL indexes).
  *
- * Write-behind: a hit is counted in memory at once and merged into the database every `syncMs`
- * (one write per window and sync, never two at once: FerretDB 1.x loses concurrent $inc on a
- * document). Each sync returns the window's total across all instances, so a decision uses
- * this instance's exact count plus the others' hits as of the last sync (at most `syncMs` old).
- * The submit path therefore waits for no extra database round trip.
+ * Write-behind through the one coalescer (server/lib/coalescer.ts): a hit is counted in memory
+ * at once and written with the hits that arrive meanwhile (one write per window in flight, never
+ * two at once: FerretDB 1.x loses concurrent $inc on a document). A decision uses the database's
+ * total as of the last acknowledged write (all instances) plus every hit of this instance that no
+ * acknowledged write holds yet, in flight included, so no hit is ever counted nowhere.
+ * The submit path waits for no database round trip.
  */
 import type { ClientRateLimitInfo, Options, Store } from 'express-rate-limit';
 import mongoose from 'mongoose';
 import { RateLimit } from '../../../models/rate-limit';
 import { isDuplicateKey } from '../../errors';
+import { Coalescer } from '../../lib/coalescer';
 
 interface Window {
-  /** The database's total at the last sync (all instances). */
+  /** The database's total at the last acknowledged write (all instances). */
   synced: number;
-  /** Hits counted here and not yet written. */
-  pending: number;
   end: Date;
 }
 
 export class DatabaseRateLimitStore implements Store {
   windowMs = 60_000;
   readonly prefix: string;
-  private readonly syncMs: number;
+  private readonly now: () => number;
   private readonly windows = new Map<string, Window>();
-  private syncTimer: NodeJS.Timeout | undefined;
-  private syncing: Promise<void> | undefined;
+  private readonly writes: Coalescer<number, number>;
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(opts: { prefix: string; syncMs?: number; sweepEveryMs?: number }) {
+  constructor(opts: { prefix: string; now?: () => number; retryMs?: number; sweepEveryMs?: number }) {
     this.prefix = opts.prefix;
-    this.syncMs = opts.syncMs ?? 100;
+    this.now = opts.now ?? Date.now;
+    this.writes = new Coalescer<number, number>({
+      write: (id, n) => this.inc(id, n, this.windows.get(id)?.end ?? new Date(this.now() + this.windowMs)),
+      merge: (a, b) => a + b,
+      retryMs: opts.retryMs ?? 1_000,
+      onWritten: (id, total) => {
+        const w = this.windows.get(id);
+        if (w) w.synced = total;
+      },
+    });
     this.sweeper = setInterval(() => void this.sweep().catch(() => undefined), opts.sweepEveryMs ?? 5 * 60_000);
     this.sweeper.unref();
   }
@@ -43,34 +51,42 @@ export class DatabaseRateLimitStore implements Store {
     this.windowMs = options.windowMs;
   }
 
-  private current(key: string, now = Date.now()): { id: string; end: Date } {
-    const start = Math.floor(now / this.windowMs) * this.windowMs;
+  private current(key: string): { id: string; end: Date } {
+    const start = Math.floor(this.now() / this.windowMs) * this.windowMs;
     return { id: `${this.prefix}:${this.windowMs}:${key}:${start}`, end: new Date(start + this.windowMs) };
   }
 
-  async increment(key: string): Promise<ClientRateLimitInfo> {
+  private total(id: string, w: Window): number {
+    return w.synced + (this.writes.unacknowledged(id) ?? 0);
+  }
+
+  private add(key: string, n: number): { id: string; w: Window } {
     const { id, end } = this.current(key);
     let w = this.windows.get(id);
-    if (!w) this.windows.set(id, (w = { synced: 0, pending: 0, end }));
-    w.pending += 1;
-    this.scheduleSync();
-    return { totalHits: w.synced + w.pending, resetTime: end };
+    if (!w) {
+      this.forgetEnded();
+      this.windows.set(id, (w = { synced: 0, end }));
+    }
+    // A failure is retried by the coalescer; the hits stay counted here meanwhile.
+    this.writes.add(id, n).catch(() => undefined);
+    return { id, w };
+  }
+
+  async increment(key: string): Promise<ClientRateLimitInfo> {
+    const { id, w } = this.add(key, 1);
+    return { totalHits: this.total(id, w), resetTime: w.end };
   }
 
   async get(key: string): Promise<ClientRateLimitInfo | undefined> {
     const { id, end } = this.current(key);
     const w = this.windows.get(id);
-    if (w) return { totalHits: w.synced + w.pending, resetTime: end };
+    if (w) return { totalHits: this.total(id, w), resetTime: end };
     const doc = await RateLimit.findById(id).lean();
     return doc ? { totalHits: doc.hits, resetTime: end } : undefined;
   }
 
   async decrement(key: string): Promise<void> {
-    const { id, end } = this.current(key);
-    let w = this.windows.get(id);
-    if (!w) this.windows.set(id, (w = { synced: 0, pending: 0, end }));
-    w.pending -= 1;
-    this.scheduleSync();
+    this.add(key, -1);
   }
 
   async resetKey(key: string): Promise<void> {
@@ -79,40 +95,14 @@ export class DatabaseRateLimitStore implements Store {
     await RateLimit.deleteOne({ _id: id });
   }
 
-  private scheduleSync(): void {
-    if (this.syncTimer) return;
-    this.syncTimer = setTimeout(() => {
-      this.syncTimer = undefined;
-      void this.sync();
-    }, this.syncMs);
-    this.syncTimer.unref();
-  }
-
-  /** Write the pending hits and learn every window's total. Never two syncs at once. */
+  /** Resolves when every hit counted so far is written (and each window's total learnt). */
   async sync(): Promise<void> {
-    while (this.syncing) await this.syncing;
-    this.syncing = this.syncOnce().finally(() => (this.syncing = undefined));
-    await this.syncing;
+    await this.writes.idle();
   }
 
-  private async syncOnce(): Promise<void> {
-    const now = Date.now();
-    await Promise.all(
-      [...this.windows].map(async ([id, w]) => {
-        if (w.pending === 0) {
-          if (w.end.getTime() <= now) this.windows.delete(id);
-          return;
-        }
-        const n = w.pending;
-        w.pending = 0;
-        try {
-          w.synced = await this.inc(id, n, w.end);
-        } catch {
-          w.pending += n; // the database is unreachable: keep counting here, write later
-          this.scheduleSync();
-        }
-      }),
-    );
+  private forgetEnded(): void {
+    const now = this.now();
+    for (const [id, w] of this.windows) if (w.end.getTime() <= now && this.writes.unacknowledged(id) === undefined) this.windows.delete(id);
   }
 
   private async inc(id: string, n: number, expiresAt: Date): Promise<number> {
@@ -135,6 +125,5 @@ export class DatabaseRateLimitStore implements Store {
 
   shutdown(): void {
     clearInterval(this.sweeper);
-    clearTimeout(this.syncTimer);
   }
 }

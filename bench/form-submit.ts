@@ -1,6 +1,6 @@
 /**
  * Benchmark: accepted survey submissions per second through the real app (HTTP, validation,
- * rate limit in the database, idempotent insert, response counter) at 50 concurrent clients,
+ * rate limit in the database, the response pipeline: outbox + idempotent insert; counting follows) at 50 concurrent clients,
  * as a ratio to raw driver insertOne calls into the same database, same collection, same write
  * concern, same concurrency, in the same run. Also prints the form page's transferred size.
  *
@@ -25,6 +25,8 @@ import { syncAllIndexes } from '../server/db/indexes';
 import '../server/models';
 import { Unit } from '../models/unit';
 import { Survey } from '../models/survey';
+import { countersIdle } from '../server/responses';
+import { responseCounts, verifyStats } from '../server/features/dashboard/stats.service';
 import { Response } from '../models/response';
 import { RateLimit } from '../models/rate-limit';
 import { elementsFromTemplate } from '../server/features/surveys/elements';
@@ -179,12 +181,14 @@ async function main(): Promise<void> {
   const appRate = accepted / appSeconds;
 
   await new Promise((r) => setTimeout(r, 500)); // the rate-limit store's last sync
+  await countersIdle();
   const limitHits = (await RateLimit.find({}).lean()).reduce((sum, w) => sum + w.hits, 0);
   const stored = await Response.countDocuments({ surveyId: survey._id });
-  const counted = (await Survey.findById(survey._id).lean())!.responseCount;
+  const counted = (await responseCounts([survey._id])).get(String(survey._id)) ?? 0;
+  const verified = await verifyStats(survey._id);
   say(`raw driver insertOne:  ${TOTAL} in ${rawSeconds.toFixed(2)} s = ${rawRate.toFixed(0)}/s (concurrency ${CONCURRENCY})`);
   say(`app POST /s/:slug:     ${accepted} accepted (${refused} refused) in ${appSeconds.toFixed(2)} s = ${appRate.toFixed(0)}/s (concurrency ${CONCURRENCY})`);
-  say(`stored responses: ${stored}, survey.responseCount: ${counted} (expected ${TOTAL + WARMUP} each)`);
+  say(`stored responses: ${stored}, counted responses: ${counted} (expected ${TOTAL + WARMUP} each); counters ${verified.ok ? 'equal' : 'DIFFER FROM'} a recount`);
   say(`rate-limit hits counted in the database: ${limitHits} (every POST)`);
   say(`ratio app/raw: ${(appRate / rawRate).toFixed(2)} (target ≥ 0.60; per round ${ratios.map((x) => x.toFixed(2)).join(', ')})`);
 
@@ -194,7 +198,7 @@ async function main(): Promise<void> {
   await mongoose.disconnect();
   await embedded?.stop();
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  process.exit(stored === TOTAL + WARMUP && counted === stored && refused === 0 ? 0 : 1);
+  process.exit(stored === TOTAL + WARMUP && counted === stored && verified.ok && refused === 0 ? 0 : 1);
 }
 
 main().catch((e: unknown) => {

@@ -1,13 +1,14 @@
 /**
  * One-response-per-device claims: a survey in that mode records, for each device cookie (hashed
  * with the server secret), which idempotency key answered. Kept in a collection of its own with
- * a unique (surveyId, deviceHash) index whose fields are always present: a unique index on an
- * optional field of Response would treat every missing value as equal on FerretDB.
+ * its _id made of (surveyId, deviceHash), so the claim and its check are primary-key operations.
  */
 import { Schema, model, type InferSchemaType } from 'mongoose';
 
 const deviceResponseSchema = new Schema(
   {
+    /** "<surveyId>:<deviceHash>": the claim is found by primary key on every engine. */
+    _id: { type: String, required: true },
     surveyId: { type: Schema.Types.ObjectId, ref: 'Survey', required: true },
     /** HMAC of the device cookie; the cookie value itself is never stored. */
     deviceHash: { type: String, required: true },
@@ -18,7 +19,6 @@ const deviceResponseSchema = new Schema(
   { strict: 'throw', versionKey: false },
 );
 
-deviceResponseSchema.index({ surveyId: 1, deviceHash: 1 }, { unique: true });
 
 export type DeviceResponseDoc = InferSchemaType<typeof deviceResponseSchema>;
 export const DeviceResponse = model('DeviceResponse', deviceResponseSchema);

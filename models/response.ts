@@ -33,15 +33,20 @@ const responseSchema = new Schema(
     submittedAt: { type: Date, required: true },
     /** web | kiosk | import */
     source: { type: String, enum: ['web', 'kiosk', 'import'], default: 'web' },
-    /** Rendered into the form; unique, so a resubmission can never store a second response. */
+    /**
+     * The key the client (or the import, the demo) sent. Uniqueness comes from the _id, which is
+     * derived from (survey, scope, key) by server/responses (responseId): a resubmission can never
+     * store a second response, and a client key can never take an import's place.
+     */
     idempotencyKey: { type: String, required: true },
+    /** The counting-outbox batch that stored it (models/counting-outbox.ts): counted exactly once. */
+    batch: { type: String },
     /** Hash of the submitted content: a reused key with other answers is refused. */
     contentHash: { type: String, required: true },
   },
   { strict: 'throw', versionKey: false },
 );
 
-responseSchema.index({ idempotencyKey: 1 }, { unique: true });
 responseSchema.index({ surveyId: 1, submittedAt: -1 });
 responseSchema.index({ unitId: 1, year: 1, month: 1 });
 

@@ -2,7 +2,13 @@
  * Per-element score counts of a survey, kept up to date as responses arrive, so the headline
  * and the per-unsur views cost O(k) whatever the number of responses (issue 5).
  *
- * One document per (survey, bucket):
+ * Sharded by writer: the _id is "<surveyId>:<bucket>:<writer>", and only the app process named
+ * `writer` ever writes its shard (one write in flight at a time), so no two processes update one
+ * document (FerretDB 1.x loses concurrent updates). A bucket's count is the sum of its shards
+ * (server/features/dashboard/stats.service.ts `loadCounters`). Writers: a process's random id, "base"
+ * (a rebuild) or "r:<outbox id>" (a batch recovered after a crash, written whole: idempotent).
+ *
+ * Buckets of a survey:
  *   bucket "all"                       the whole survey
  *   bucket "cell:<year>-<month>:<svc>" one month × one service; a period range, a service or
  *                                      both are the sum of a few cells (≤ months × services)
@@ -15,6 +21,11 @@ import { Schema, model, type Types } from 'mongoose';
 
 const surveyStatsSchema = new Schema(
   {
+    _id: { type: String, required: true },
+    /** Which process owns this shard. */
+    writer: { type: String, required: true },
+    /** Outbox batches (models/counting-outbox.ts) already added here whose outbox entry may still exist. */
+    applied: { type: [String], default: [] },
     surveyId: { type: Schema.Types.ObjectId, ref: 'Survey', required: true },
     /** "all" or "cell:<year>-<month>:<service>". */
     bucket: { type: String, required: true },
@@ -22,6 +33,8 @@ const surveyStatsSchema = new Schema(
     year: { type: Number, default: null },
     month: { type: Number, default: null },
     service: { type: String, default: null },
+    /** Every stored response, respondent or not ("all" bucket only; replaces Survey.responseCount). */
+    responses: { type: Number, default: 0 },
     respondents: { type: Number, default: 0 },
     complete: { type: Number, default: 0 },
     /** { [elementKey]: { s1, s2, s3, s4 } } */
@@ -32,7 +45,7 @@ const surveyStatsSchema = new Schema(
   { versionKey: false, minimize: false },
 );
 
-surveyStatsSchema.index({ surveyId: 1, bucket: 1 }, { unique: true });
+surveyStatsSchema.index({ surveyId: 1 });
 
 /** Score counts of one element, as stored. */
 export interface StoredCounts {
@@ -44,7 +57,10 @@ export interface StoredCounts {
 
 /** A stats document as read (lean). */
 export interface SurveyStatsDoc {
-  _id: Types.ObjectId;
+  _id: string;
+  writer?: string;
+  applied?: string[];
+  responses?: number;
   surveyId: Types.ObjectId;
   bucket: string;
   year: number | null;

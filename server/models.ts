@@ -8,3 +8,6 @@ import '../models/device-response';
 import '../models/survey-stats';
 import '../models/import-batch';
 import '../models/follow-up-plan';
+import '../models/counting-outbox';
+import '../models/app-instance';
+import '../models/lease';

@@ -1,8 +1,14 @@
 /**
- * The period fields copied onto a response at write time (so results aggregate by period with
- * plain $match/$group, no date operators). The month is the submission's month in Indonesian
- * western time (WIB, UTC+7) when it lies inside the survey's period; an answer given before or
- * after the period counts towards its first or last month, so it is never filed outside it.
+ * A survey's period in time, and the period fields copied onto a response at write time (so
+ * results aggregate by period with plain $match/$group, no date operators).
+ *
+ * Decision (issue 13, item 2): a survey accepts answers only within its period. An answer given
+ * in Nov 2026 to a 2022 survey is refused with a clear notice ("the 2022 period has ended"),
+ * never filed under Dec 2022; before the period starts the form says when it opens. The form
+ * page and the submission use the same check (`periodPosition`, through `availability`), so a
+ * respondent never fills in a form that will then be refused for its period. Months are read in
+ * Indonesian western time (WIB, UTC+7), the earliest of the three zones, so an answer given on
+ * the last evening of the period anywhere in Indonesia is still inside it.
  */
 export interface SurveyPeriod {
   year: number;
@@ -28,6 +34,26 @@ function monthRange(p: SurveyPeriod): [number, number] {
   return [1, 12];
 }
 
+/** Where a moment lies relative to the period (months read in WIB). */
+export function periodPosition(period: SurveyPeriod, at: Date): 'before' | 'within' | 'after' {
+  const wib = new Date(at.getTime() + WIB_OFFSET_MS);
+  const [first, last] = monthRange(period);
+  const month = wib.getUTCFullYear() * 12 + wib.getUTCMonth();
+  if (month < period.year * 12 + (first - 1)) return 'before';
+  if (month > period.year * 12 + (last - 1)) return 'after';
+  return 'within';
+}
+
+/** The first moment of the period and the first moment after it (both at 00:00 WIB). */
+export function periodBounds(period: SurveyPeriod): { start: Date; end: Date } {
+  const [first, last] = monthRange(period);
+  return {
+    start: new Date(Date.UTC(period.year, first - 1, 1) - WIB_OFFSET_MS),
+    end: new Date(Date.UTC(period.year, last, 1) - WIB_OFFSET_MS),
+  };
+}
+
+/** The response's period fields; a moment outside the period (refused before this, see above) is clamped into it. */
 export function periodFields(period: SurveyPeriod, submittedAt: Date): PeriodFields {
   const wib = new Date(submittedAt.getTime() + WIB_OFFSET_MS);
   const [first, last] = monthRange(period);

@@ -2,6 +2,7 @@
  * Import over HTTP on the real app and database: upload → dry-run preview (row errors, nothing
  * stored) → explicit skip → import; a Google Forms export mapped from its question texts.
  */
+import { responseCount } from '../../server/features/surveys/surveys.service';
 import request from 'supertest';
 import { useTestDatabase } from '../support/db';
 import { testApp } from '../support/app';
@@ -9,7 +10,6 @@ import { createUser, csrfFrom, loginAs } from '../support/auth';
 import { Response } from '../../models/response';
 import { ImportBatch } from '../../models/import-batch';
 import { AuditLog } from '../../models/audit-log';
-import { Survey } from '../../models/survey';
 import { computeFromAnswers, type Answer } from '../../server/ikm';
 import { elementSetOf, elementsFromTemplate } from '../../server/features/surveys/elements';
 import { computeSurveyResults } from '../../server/features/results/results.service';
@@ -83,7 +83,7 @@ describe('import: U1…Uk layout', () => {
     ] as Answer[][]);
     expect((await computeSurveyResults(survey._id)).result).toEqual(expected);
     expect((await verifyStats(survey._id)).ok).toBe(true);
-    expect((await Survey.findById(survey._id).lean())!.responseCount).toBe(2);
+    expect(await responseCount(survey._id)).toBe(2);
     const audit = await AuditLog.findOne({ action: 'survey.import', 'target.id': String(survey._id) }).lean();
     expect(audit!.actorEmail).toBe(manager.email);
     expect(audit!.after).toMatchObject({ imported: 2, skipped: 3 });

@@ -6,9 +6,10 @@ import { Response } from '../../models/response';
 import { Survey } from '../../models/survey';
 import { RateLimit } from '../../models/rate-limit';
 import { DeviceResponse } from '../../models/device-response';
-import { SurveyStats } from '../../models/survey-stats';
 import { signStartToken } from '../../server/features/survey-form/form-token';
-import { periodFields } from '../../server/features/survey-form/period';
+import { countersIdle, periodFields, responseId } from '../../server/responses';
+import { loadCounters } from '../../server/features/dashboard/stats.service';
+import { CountingOutbox } from '../../models/counting-outbox';
 import { qrSvg } from '../../server/features/survey-form/qr';
 import { DatabaseRateLimitStore } from '../../server/features/survey-form/rate-limit.store';
 import { SECRET, formApp, hiddenFields, makeSurvey, validAnswers } from './survey-form.helpers';
@@ -28,6 +29,13 @@ async function submit(slug: string, answers: Record<string, string>, opts: { app
 }
 
 const countFor = (surveyId: unknown) => Response.countDocuments({ surveyId });
+
+/** The survey's counters once this process has counted everything it stored. */
+async function countersOf(surveyId: mongoose.Types.ObjectId) {
+  await countersIdle();
+  const [all] = await loadCounters(surveyId, { bucket: 'all' });
+  return all ?? { responses: 0, respondents: 0, complete: 0, c: {} as Record<string, Record<string, number>> };
+}
 
 describe('survey form: GET /s/:slug renders an accessible form', () => {
   test('an open survey: every element is a fieldset with a legend and four labelled radios, in Bahasa Indonesia', async () => {
@@ -154,13 +162,18 @@ describe('survey form: POST /s/:slug stores a valid response exactly once', () =
     const text = JSON.stringify(doc);
     expect(text).not.toMatch(/127\.0\.0\.1|::1|::ffff/);
     expect(Object.keys(doc).sort()).toEqual(
-      ['_id', 'surveyId', 'unitId', 'year', 'semester', 'quarter', 'month', 'service', 'answers', 'profile', 'suggestion', 'suggestionHidden', 'submittedAt', 'source', 'idempotencyKey', 'contentHash'].sort(),
+      ['_id', 'surveyId', 'unitId', 'year', 'semester', 'quarter', 'month', 'service', 'answers', 'profile', 'suggestion', 'suggestionHidden', 'submittedAt', 'source', 'idempotencyKey', 'contentHash', 'batch'].sort(),
     );
+    // Idempotency by primary key: the _id is derived from (survey, "form", key).
+    expect(String(doc._id)).toBe(String(responseId(survey._id, 'form', hidden._key!)));
+    // The submission path never writes the survey document (an admin's close cannot be overwritten).
     const after = await Survey.findById(survey._id).lean();
-    expect(after!.responseCount).toBe(1);
-    // The dashboard's per-element counters were updated before the thank-you.
-    const stats = await SurveyStats.findOne({ surveyId: survey._id, bucket: 'all' }).lean();
-    expect(stats).toMatchObject({ respondents: 1, complete: 1 });
+    expect(after!.responseCount).toBe(0);
+    expect(after!.updatedAt).toEqual(survey.updatedAt);
+    // The counters: counted right after the thank-you, and the outbox entry is cleared.
+    const stats = await countersOf(survey._id);
+    expect(stats).toMatchObject({ responses: 1, respondents: 1, complete: 1 });
+    expect(await CountingOutbox.countDocuments({})).toBe(0);
     const firstKey = survey.elements[0]!.key;
     expect((stats!.c as Record<string, Record<string, number>>)[firstKey]![`s${answers[`a_${firstKey}`]}`]).toBe(1);
     const thanks = await request(app).get(res.headers.location!);
@@ -188,8 +201,7 @@ describe('survey form: POST /s/:slug stores a valid response exactly once', () =
     expect(again.status).toBe(303);
     expect(again.headers.location).toBe(`/s/${survey.slug}/terima-kasih`);
     expect(await countFor(survey._id)).toBe(1);
-    expect((await Survey.findById(survey._id).lean())!.responseCount).toBe(1);
-    expect((await SurveyStats.findOne({ surveyId: survey._id, bucket: 'all' }).lean())!.respondents).toBe(1);
+    expect(await countersOf(survey._id)).toMatchObject({ responses: 1, respondents: 1 });
   });
 
   test('concurrent double submit with one key: exactly one stored', async () => {
@@ -225,7 +237,7 @@ describe('survey form: POST /s/:slug stores a valid response exactly once', () =
     await submit(survey.slug, validAnswers(survey, 1));
     await submit(survey.slug, validAnswers(survey, 2));
     expect(await countFor(survey._id)).toBe(2);
-    expect((await Survey.findById(survey._id).lean())!.responseCount).toBe(2);
+    expect((await countersOf(survey._id)).responses).toBe(2);
   });
 
   test('a JSON client gets 201 and then 200 for the retry', async () => {
@@ -257,7 +269,7 @@ describe('survey form: each invalid field is refused with its message, the answe
     const other = survey.elements[survey.elements.length - 1]!.key;
     if (answers[`a_${other}`]) expect(res.text).toMatch(new RegExp(`id="a_${other}-${answers[`a_${other}`]}" name="a_${other}" value="${answers[`a_${other}`]}" required checked`));
     expect(await countFor(survey._id)).toBe(0);
-    expect((await Survey.findById(survey._id).lean())!.responseCount).toBe(0);
+    expect((await countersOf(survey._id)).responses).toBe(0);
     return res;
   }
 
@@ -554,7 +566,7 @@ describe('survey form: period fields', () => {
 
 describe('rate-limit store: counters in the database', () => {
   test('hits are counted at once, merged into one shared database counter, and ended windows are swept', async () => {
-    const store = new DatabaseRateLimitStore({ prefix: `t${Date.now()}`, syncMs: 10_000 });
+    const store = new DatabaseRateLimitStore({ prefix: `t${Date.now()}` });
     store.windowMs = 60_000;
     const totals = await Promise.all(Array.from({ length: 20 }, () => store.increment('client-a')));
     expect(totals.map((t) => t.totalHits).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
@@ -563,7 +575,7 @@ describe('rate-limit store: counters in the database', () => {
     expect(doc!.hits).toBe(20);
     expect(doc!.expiresAt.getTime()).toBe(totals[0]!.resetTime!.getTime());
     // A second instance (another app server) adds to the same counter and learns the total.
-    const other = new DatabaseRateLimitStore({ prefix: store.prefix, syncMs: 10_000 });
+    const other = new DatabaseRateLimitStore({ prefix: store.prefix });
     other.windowMs = 60_000;
     expect((await other.increment('client-a')).totalHits).toBe(1);
     await other.sync();

@@ -12,11 +12,13 @@
  *  - profile counts for the standard questions (gender, age, education, occupation) and the
  *    survey's own choice questions; a free age in years is put in the standard age group.
  */
+import crypto from 'node:crypto';
 import { Types } from 'mongoose';
+import { Coalescer } from '../../lib/coalescer';
 import { Response } from '../../../models/response';
 import { Survey } from '../../../models/survey';
 import { SurveyStats, type SurveyStatsDoc } from '../../../models/survey-stats';
-import { isDuplicateKey, NotFound } from '../../errors';
+import { NotFound } from '../../errors';
 
 /** The standard profile questions of the questionnaire (reference 2.4). */
 export const STANDARD_PROFILE_KEYS = ['gender', 'age', 'education', 'occupation'] as const;
@@ -115,6 +117,7 @@ export class StatsDelta {
 
   /** Adds one response. Returns false (and adds nothing) when it is no respondent. */
   add(r: StatsResponse): boolean {
+    this.bump(ALL_BUCKET, null, null, null, ['responses']);
     const seen = new Set<string>();
     const paths: string[] = [];
     for (const a of r.answers) {
@@ -145,75 +148,110 @@ export class StatsDelta {
     for (const p of paths) b.inc.set(p, (b.inc.get(p) ?? 0) + 1);
   }
 
-  /** Applies the increments with $inc (upserting buckets that do not exist yet). */
-  async apply(): Promise<void> {
-    await Promise.all([...this.buckets.entries()].map(([bucket, b]) => bucketWriter.add(this.survey._id, bucket, b)));
+  /** Adds the increments to this process's counter shards; `batch` is the outbox batch they come from. */
+  async apply(batch?: string): Promise<void> {
+    await Promise.all([...this.buckets.entries()].map(([bucket, b]) => shardWriter.add(this.survey._id, bucket, b, batch)));
   }
 }
 
-interface Queue {
+/** What one shard write adds: the merged increments and the outbox batches they come from. */
+interface ShardDelta {
+  surveyId: Types.ObjectId;
+  bucket: string;
   meta: Pick<BucketDelta, 'year' | 'month' | 'service'>;
-  pending: Map<string, number>;
-  waiters: { resolve: () => void; reject: (e: unknown) => void }[];
-  running: boolean;
+  inc: Map<string, number>;
+  batches: Set<string>;
+}
+
+function mergeShardDelta(a: ShardDelta, b: ShardDelta): ShardDelta {
+  const inc = new Map(a.inc);
+  for (const [p, n] of b.inc) inc.set(p, (inc.get(p) ?? 0) + n);
+  return { ...a, inc, batches: new Set([...a.batches, ...b.batches]) };
+}
+
+export function shardId(surveyId: Types.ObjectId | string, bucket: string, writer: string): string {
+  return `${String(surveyId)}:${bucket}:${writer}`;
 }
 
 /**
- * One write in flight per bucket; increments that arrive meanwhile are merged into the next
- * write. FerretDB 1.x applies concurrent $inc on one document as read-modify-write and loses
- * some of them (20 concurrent responses counted as 5 in a test), so this process never sends
- * two writes of one bucket at once. Each caller still waits for the write holding its own
- * increment. On MongoDB $inc is atomic anyway; with several app instances on FerretDB run
- * `npm run stats -- verify` (and `rebuild`) after busy periods.
+ * This process's counter shards. Every shard is written only by this process, one write in
+ * flight at a time (the coalescer merges what arrives meanwhile; a failed write is retried), so
+ * the counters are right on an engine whose updates are read-modify-write (FerretDB 1.x) and with
+ * several app processes. Each shard also lists the outbox batches it already holds whose outbox
+ * entry may still exist: whoever resolves an orphaned batch skips the shards that hold it.
  */
-class BucketWriter {
-  private readonly queues = new Map<string, Queue>();
+class ShardWriter {
+  id = newWriterId();
+  /** Shard id → outbox batches acknowledged in it and not yet cleared from the outbox. */
+  private applied = new Map<string, Set<string>>();
+  private shardsOfBatch = new Map<string, Set<string>>();
+  private coalescer = this.newCoalescer();
 
-  add(surveyId: Types.ObjectId, bucket: string, delta: BucketDelta): Promise<void> {
-    const key = `${String(surveyId)}|${bucket}`;
-    let q = this.queues.get(key);
-    if (!q) {
-      q = { meta: { year: delta.year, month: delta.month, service: delta.service }, pending: new Map(), waiters: [], running: false };
-      this.queues.set(key, q);
-    }
-    for (const [path, n] of delta.inc) q.pending.set(path, (q.pending.get(path) ?? 0) + n);
-    const done = new Promise<void>((resolve, reject) => q.waiters.push({ resolve, reject }));
-    if (!q.running) void this.run(key, surveyId, bucket, q);
-    return done;
+  private newCoalescer(): Coalescer<ShardDelta, void> {
+    return new Coalescer<ShardDelta, void>({
+      write: (key, d) => this.write(key, d),
+      merge: mergeShardDelta,
+      retryMs: 500,
+      onWritten: (key, _r, d) => {
+        const set = this.applied.get(key) ?? new Set<string>();
+        for (const b of d.batches) {
+          set.add(b);
+          const shards = this.shardsOfBatch.get(b) ?? new Set<string>();
+          shards.add(key);
+          this.shardsOfBatch.set(b, shards);
+        }
+        if (set.size > 0) this.applied.set(key, set);
+      },
+    });
   }
 
-  private async run(key: string, surveyId: Types.ObjectId, bucket: string, q: Queue): Promise<void> {
-    q.running = true;
-    while (q.waiters.length > 0) {
-      const inc = q.pending;
-      const waiters = q.waiters;
-      q.pending = new Map();
-      q.waiters = [];
-      try {
-        await writeBucket(surveyId, bucket, q.meta, inc);
-        waiters.forEach((w) => w.resolve());
-      } catch (e) {
-        waiters.forEach((w) => w.reject(e));
-      }
-    }
-    q.running = false;
-    this.queues.delete(key);
+  add(surveyId: Types.ObjectId, bucket: string, delta: BucketDelta, batch?: string): Promise<void> {
+    const key = shardId(surveyId, bucket, this.id);
+    const meta = { year: delta.year, month: delta.month, service: delta.service };
+    return this.coalescer.add(key, { surveyId, bucket, meta, inc: new Map(delta.inc), batches: new Set(batch ? [batch] : []) });
+  }
+
+  private async write(key: string, d: ShardDelta): Promise<void> {
+    const applied = [...new Set([...(this.applied.get(key) ?? []), ...d.batches])];
+    const update = {
+      $inc: Object.fromEntries(d.inc),
+      $set: { applied },
+      $setOnInsert: { surveyId: d.surveyId, bucket: d.bucket, writer: this.id, year: d.meta.year, month: d.meta.month, service: d.meta.service },
+    };
+    await SurveyStats.updateOne({ _id: key }, update, { upsert: true });
+  }
+
+  /** The batch's outbox entry is gone: the shards need not list it any more. */
+  cleared(batch: string): void {
+    for (const key of this.shardsOfBatch.get(batch) ?? []) this.applied.get(key)?.delete(batch);
+    this.shardsOfBatch.delete(batch);
+  }
+
+  /** Resolves when every increment added so far is acknowledged. */
+  idle(): Promise<void> {
+    return this.coalescer.idle();
+  }
+
+  /**
+   * Stop writing under this id (this process lost touch with the database for too long, and
+   * another instance may now resolve its outbox): pending increments are dropped (their outbox
+   * entries stay, so they are counted by whoever resolves them) and a new id is taken.
+   */
+  rotate(reason: Error): string {
+    this.coalescer.abandon(reason);
+    this.coalescer = this.newCoalescer();
+    this.applied.clear();
+    this.shardsOfBatch.clear();
+    this.id = newWriterId();
+    return this.id;
   }
 }
 
-const bucketWriter = new BucketWriter();
-
-async function writeBucket(surveyId: Types.ObjectId, bucket: string, meta: Queue['meta'], inc: Map<string, number>): Promise<void> {
-  const update = { $inc: Object.fromEntries(inc), $setOnInsert: { year: meta.year, month: meta.month, service: meta.service } };
-  const write = () => SurveyStats.collection.updateOne({ surveyId, bucket }, update, { upsert: true });
-  try {
-    await write();
-  } catch (e) {
-    // Two first responses of a bucket (from two app instances) raced to create it: it exists now.
-    if (!isDuplicateKey(e)) throw e;
-    await write();
-  }
+export function newWriterId(): string {
+  return crypto.randomBytes(6).toString('base64url');
 }
+
+export const shardWriter = new ShardWriter();
 
 async function statsSurvey(surveyId: Types.ObjectId | string): Promise<StatsSurvey> {
   const survey = await Survey.findById(surveyId, { elements: 1, profileQuestions: 1 }).lean();
@@ -230,7 +268,7 @@ export async function recordResponseStats(response: StatsResponse, survey?: Stat
 }
 
 /** Adds many stored responses of one survey (an import): one $inc per bucket touched. */
-export async function recordResponsesStats(responses: readonly StatsResponse[], survey?: StatsSurvey): Promise<void> {
+export async function recordResponsesStats(responses: readonly StatsResponse[], survey?: StatsSurvey, batch?: string): Promise<void> {
   if (responses.length === 0) return;
   const s = survey ?? (await statsSurvey(responses[0]!.surveyId));
   const delta = new StatsDelta(s);
@@ -238,11 +276,12 @@ export async function recordResponsesStats(responses: readonly StatsResponse[], 
     if (!r.surveyId.equals(s._id)) throw new Error('recordResponsesStats: responses of more than one survey');
     delta.add(r);
   }
-  await delta.apply();
+  await delta.apply(batch);
 }
 
 /** One expected stats document, as the recount gives it (a stored one without its ids). */
-export type ExpectedBucket = Omit<SurveyStatsDoc, '_id' | 'surveyId' | 'c'> & {
+export type ExpectedBucket = Omit<SurveyStatsDoc, '_id' | 'surveyId' | 'c' | 'writer' | 'applied' | 'responses'> & {
+  responses: number;
   c: Record<string, Record<string, number>>;
 };
 
@@ -302,11 +341,17 @@ export async function countResponses(survey: StatsSurvey, extraMatch: Record<str
     .find({ ...extraMatch, surveyId: survey._id }, { projection: { surveyId: 1, year: 1, month: 1, service: 1, answers: 1, profile: 1 } })
     .batchSize(5000);
   for await (const doc of cursor) delta.add(doc as unknown as StatsResponse);
+  return bucketsOf(delta);
+}
+
+/** The buckets a StatsDelta holds, as counter documents without ids. */
+function bucketsOf(delta: StatsDelta): ExpectedBucket[] {
   const out: ExpectedBucket[] = [];
   for (const [bucket, b] of delta.buckets) {
-    const e: ExpectedBucket = { bucket, year: b.year, month: b.month, service: b.service, respondents: 0, complete: 0, c: {}, p: {} };
+    const e: ExpectedBucket = { bucket, year: b.year, month: b.month, service: b.service, responses: 0, respondents: 0, complete: 0, c: {}, p: {} };
     for (const [path, n] of b.inc) {
-      if (path === 'respondents') e.respondents = n;
+      if (path === 'responses') e.responses = n;
+      else if (path === 'respondents') e.respondents = n;
       else if (path === 'complete') e.complete = n;
       else {
         const [root, a, x] = path.split('.') as ['c' | 'p', string, string];
@@ -316,6 +361,68 @@ export async function countResponses(survey: StatsSurvey, extraMatch: Record<str
     out.push(e);
   }
   return out.sort((a, b) => a.bucket.localeCompare(b.bucket));
+}
+
+/**
+ * Counts the responses of an outbox batch whose writer died before clearing it. Each bucket's
+ * share is written whole, as the shard "r:<batch>" (writing it twice writes the same numbers:
+ * idempotent), except in buckets whose writer's shard already lists the batch as applied.
+ */
+export async function writeRecoveredBatch(survey: StatsSurvey, responses: readonly StatsResponse[], batch: string, writer: string): Promise<number> {
+  const delta = new StatsDelta(survey);
+  for (const r of responses) delta.add(r);
+  let written = 0;
+  for (const e of bucketsOf(delta)) {
+    const own = await SurveyStats.findById(shardId(survey._id, e.bucket, writer), { applied: 1 }).lean();
+    if (own?.applied?.includes(batch)) continue;
+    const id = shardId(survey._id, e.bucket, `r:${batch}`);
+    await SurveyStats.replaceOne({ _id: id }, { _id: id, writer: `r:${batch}`, applied: [], surveyId: survey._id, ...e }, { upsert: true });
+    written++;
+  }
+  return written;
+}
+
+/** The writer name of the shards a rebuild writes. */
+export const BASE_WRITER = 'base';
+
+/** Adds one stored shard (or recount) into a bucket's running sum. */
+function addShard(into: ExpectedBucket, d: Partial<Pick<SurveyStatsDoc, 'responses' | 'respondents' | 'complete' | 'c' | 'p'>>): void {
+  into.responses += d.responses ?? 0;
+  into.respondents += d.respondents ?? 0;
+  into.complete += d.complete ?? 0;
+  for (const [root, obj] of [['c', d.c], ['p', d.p]] as const) {
+    for (const [a, inner] of Object.entries(obj ?? {})) {
+      for (const [b, n] of Object.entries((inner ?? {}) as Record<string, number>)) if (n) addTo(into[root], a, b, n);
+    }
+  }
+}
+
+/**
+ * A survey's counters: every bucket, its shards summed (one shard per writer). This is how every
+ * reader (results, dashboard, verify) reads the counters. O(buckets × writers).
+ */
+export async function loadCounters(surveyId: Types.ObjectId | string, only?: { bucket: string }): Promise<ExpectedBucket[]> {
+  const filter: Record<string, unknown> = { surveyId: new Types.ObjectId(String(surveyId)) };
+  if (only) filter.bucket = only.bucket;
+  const docs = (await SurveyStats.collection.find(filter).toArray()) as unknown as SurveyStatsDoc[];
+  const by = new Map<string, ExpectedBucket>();
+  for (const d of docs) {
+    let e = by.get(d.bucket);
+    if (!e) by.set(d.bucket, (e = { bucket: d.bucket, year: d.year ?? null, month: d.month ?? null, service: d.service ?? null, responses: 0, respondents: 0, complete: 0, c: {}, p: {} }));
+    addShard(e, d);
+  }
+  return [...by.values()].sort((a, b) => a.bucket.localeCompare(b.bucket));
+}
+
+/** Stored responses per survey (the "all" buckets' `responses`), for lists and the element freeze. */
+export async function responseCounts(surveyIds: readonly Types.ObjectId[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>(surveyIds.map((id) => [String(id), 0]));
+  if (surveyIds.length === 0) return out;
+  const docs = await SurveyStats.collection
+    .find({ surveyId: { $in: [...surveyIds] }, bucket: ALL_BUCKET }, { projection: { surveyId: 1, responses: 1 } })
+    .toArray();
+  for (const d of docs) out.set(String(d.surveyId), (out.get(String(d.surveyId)) ?? 0) + ((d.responses as number | undefined) ?? 0));
+  return out;
 }
 
 /** One counter that differs from the recount. */
@@ -333,8 +440,9 @@ export interface VerifyReport {
   differences: StatsDifference[];
 }
 
-function flatten(doc: Pick<ExpectedBucket, 'respondents' | 'complete' | 'c' | 'p'>): Map<string, number> {
+function flatten(doc: Pick<ExpectedBucket, 'responses' | 'respondents' | 'complete' | 'c' | 'p'>): Map<string, number> {
   const out = new Map<string, number>();
+  if (doc.responses) out.set('responses', doc.responses);
   if (doc.respondents) out.set('respondents', doc.respondents);
   if (doc.complete) out.set('complete', doc.complete);
   for (const [root, obj] of [['c', doc.c], ['p', doc.p]] as const) {
@@ -349,15 +457,15 @@ function flatten(doc: Pick<ExpectedBucket, 'respondents' | 'complete' | 'c' | 'p
 export async function verifyStats(surveyId: Types.ObjectId | string): Promise<VerifyReport> {
   const expected = await recountStats(surveyId);
   const id = new Types.ObjectId(String(surveyId));
-  const stored = await SurveyStats.find({ surveyId: id }).lean<SurveyStatsDoc[]>();
+  const stored = await loadCounters(id);
   const storedBy = new Map(stored.map((d) => [d.bucket, d]));
   const differences: StatsDifference[] = [];
   const names = new Set([...expected.map((e) => e.bucket), ...stored.map((d) => d.bucket)]);
   const expectedBy = new Map(expected.map((e) => [e.bucket, e]));
-  const empty = { respondents: 0, complete: 0, c: {}, p: {} };
+  const empty = { responses: 0, respondents: 0, complete: 0, c: {}, p: {} };
   for (const bucket of [...names].sort()) {
     const e = flatten(expectedBy.get(bucket) ?? empty);
-    const a = flatten((storedBy.get(bucket) as unknown as ExpectedBucket | undefined) ?? empty);
+    const a = flatten(storedBy.get(bucket) ?? empty);
     for (const field of new Set([...e.keys(), ...a.keys()])) {
       const x = e.get(field) ?? 0;
       const y = a.get(field) ?? 0;
@@ -377,7 +485,7 @@ export async function rebuildStats(surveyId: Types.ObjectId | string): Promise<{
   const id = new Types.ObjectId(String(surveyId));
   await SurveyStats.collection.deleteMany({ surveyId: id });
   if (expected.length > 0) {
-    await SurveyStats.collection.insertMany(expected.map((e) => ({ surveyId: id, ...e })));
+    await SurveyStats.insertMany(expected.map((e) => ({ _id: shardId(id, e.bucket, BASE_WRITER), writer: BASE_WRITER, applied: [], surveyId: id, ...e })));
   }
   const all = expected.find((e) => e.bucket === ALL_BUCKET);
   return { buckets: expected.length, respondents: all?.respondents ?? 0 };

@@ -112,12 +112,8 @@ export const DEMO_SUGGESTIONS: readonly string[] = [
   'Mohon hasil pengaduan diinformasikan kembali kepada pelapor.',
 ];
 
-/** One generated response (without ids; the seed adds survey, unit and keys). */
+/** One generated response (the seed adds keys; the pipeline files it under its month in WIB). */
 export interface DemoResponse {
-  year: number;
-  month: number;
-  quarter: number;
-  semester: number;
   service: string;
   answers: { k: string; v: number }[];
   profile: Record<string, string>;
@@ -150,10 +146,6 @@ export function demoResponses(period: DemoPeriod, keys: readonly string[]): Demo
     };
     const suggestion = rnd() < 0.12 ? DEMO_SUGGESTIONS[Math.floor(rnd() * DEMO_SUGGESTIONS.length)]! : '';
     out.push({
-      year: period.year,
-      month,
-      quarter: Math.ceil(month / 3),
-      semester: month <= 6 ? 1 : 2,
       service: weighted(rnd, SERVICES),
       answers: keys.map((k, j) => ({ k, v: columns[j]![i]! })),
       profile,

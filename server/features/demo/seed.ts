@@ -5,20 +5,17 @@
  * profiles, services and months, and its 2021 survey (1,000 responses, target 88) gives the
  * trend. The figures — 92,26 (A, Sangat Baik), capaian 102,51% in 2022; 88,90 in 2021 — are
  * computed by server/ikm from the stored responses; demo-data.ts explains how the answers were
- * chosen. Responses are stored like any others, as an import stores them: inserted (source
- * "import"), then added to the counters with recordResponsesStats. Both are closed: a survey
- * takes answers only within its period. The survey open to respondents, `skm-dit-pkr`, is the
- * same questionnaire for the current year (from the clock passed in), without responses yet.
- * Deterministic for a given clock; runs only when no unit exists.
+ * chosen. Responses are stored like any others, through the response pipeline (server/responses,
+ * source "import", key scope "demo"). Both are closed: a survey takes answers only within its
+ * period. The survey open to respondents, `skm-dit-pkr`, is the same questionnaire for the
+ * current year (from the clock passed in), without responses yet. Deterministic for a given
+ * clock; runs only when no unit exists.
  */
-import crypto from 'node:crypto';
-import type { Types } from 'mongoose';
 import type { Config } from '../../config';
 import { Unit } from '../../../models/unit';
 import { Survey } from '../../../models/survey';
-import { Response } from '../../../models/response';
 import { elementsFromTemplate } from '../surveys/elements';
-import { recordResponsesStats } from '../dashboard/stats.service';
+import { storeResponses, type PipelineSurvey } from '../../responses';
 import { DEMO_2021, DEMO_2022, demoResponses, type DemoPeriod } from './demo-data';
 
 export interface SeedContext {
@@ -40,24 +37,14 @@ const SERVICES = [
   { key: 'bimtek', name: { id: 'Bimbingan teknis', en: 'Technical guidance' } },
 ];
 
-async function storeDemoResponses(survey: { _id: Types.ObjectId; unitId: Types.ObjectId; elements: { key: string }[] }, period: DemoPeriod): Promise<number> {
+async function storeDemoResponses(survey: PipelineSurvey, period: DemoPeriod): Promise<number> {
   const rows = demoResponses(period, survey.elements.map((e) => e.key));
-  const docs = rows.map((r, i) => {
-    const key = `demo-${period.year}-${String(i + 1).padStart(5, '0')}`;
-    return {
-      ...r,
-      surveyId: survey._id,
-      unitId: survey.unitId,
-      source: 'import' as const,
-      idempotencyKey: key,
-      contentHash: crypto.createHash('sha256').update(JSON.stringify([r.answers, r.profile, r.service])).digest('hex'),
-    };
-  });
-  for (let i = 0; i < docs.length; i += 1000) await Response.insertMany(docs.slice(i, i + 1000), { ordered: true });
-  // One $inc per counter bucket for all of them (≈ 37 writes), as an import does.
-  await recordResponsesStats(docs, survey);
-  await Survey.updateOne({ _id: survey._id }, { $set: { responseCount: docs.length } });
-  return docs.length;
+  const outcomes = await storeResponses(
+    survey,
+    'demo',
+    rows.map((r, i) => ({ ...r, key: `demo-${period.year}-${String(i + 1).padStart(5, '0')}`, source: 'import' as const })),
+  );
+  return outcomes.filter((o) => o === 'stored').length;
 }
 
 /** Returns true when it created the demo, false when the database already had data. */

@@ -11,7 +11,7 @@
  */
 import { Types } from 'mongoose';
 import { Survey, type SurveyDoc } from '../../../models/survey';
-import { SurveyStats, type StoredCounts, type SurveyStatsDoc } from '../../../models/survey-stats';
+import type { StoredCounts, SurveyStatsDoc } from '../../../models/survey-stats';
 import {
   achievement,
   computeFromCounts,
@@ -26,7 +26,7 @@ import {
 } from '../../ikm';
 import { NotFound } from '../../errors';
 import { elementSetOf } from '../surveys/elements';
-import { ALL_BUCKET, countResponses, decodeValueKey, type ExpectedBucket } from '../dashboard/stats.service';
+import { ALL_BUCKET, countResponses, decodeValueKey, loadCounters, type ExpectedBucket } from '../dashboard/stats.service';
 
 /** A month of a year, for period ranges. */
 export interface YearMonth {
@@ -228,7 +228,7 @@ export async function loadCells(survey: SurveyDoc, filter: ResultsFilter = {}): 
       .map((b): Cell => ({ year: b.year!, month: b.month!, service: b.service ?? '', ...toCounts(b) }));
     return { cells, source: 'responses' };
   }
-  const docs = (await SurveyStats.collection.find({ surveyId: survey._id, bucket: { $ne: ALL_BUCKET } }).toArray()) as unknown as SurveyStatsDoc[];
+  const docs = (await loadCounters(survey._id)).filter((d) => d.bucket !== ALL_BUCKET);
   const cells = docs.map((d): Cell => ({ year: d.year!, month: d.month!, service: d.service ?? '', ...toCounts(d) }));
   return { cells, source: 'counters' };
 }
@@ -253,7 +253,7 @@ export async function computeSurveyResults(surveyId: Types.ObjectId | string | S
   const selected = cells.filter((c) => cellMatches(c, filter));
   let counts: Counts;
   if (unfiltered) {
-    const all = await SurveyStats.findOne({ surveyId: survey._id, bucket: ALL_BUCKET }).lean<SurveyStatsDoc>();
+    const [all] = await loadCounters(survey._id, { bucket: ALL_BUCKET });
     counts = all ? toCounts(all) : emptyCounts();
   } else {
     counts = sumCounts(selected);

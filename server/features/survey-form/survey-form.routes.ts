@@ -131,7 +131,6 @@ export function surveyFormRoutes(deps: SurveyFormDeps): Router {
         deviceHash: survey.oneResponsePerDevice ? deviceHash(req, res) : undefined,
         secret,
         minFillMs: opts.minFillMs,
-        onCounterError: (e) => logger.error({ err: e, surveyId: String(survey._id) }, 'response stored, but its counters were not updated (rebuild the stats)'),
       });
       if (wantsJson(req)) {
         res.status(outcome === 'stored' ? 201 : 200).json({ status: outcome });

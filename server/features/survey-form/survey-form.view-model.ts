@@ -6,7 +6,7 @@ import type { Lang, Translator } from '../../i18n';
 import { translate } from '../../i18n';
 import type { FieldErrors } from '../../errors';
 import { field } from './survey-form.schema';
-import { periodBounds, periodPosition } from './period';
+import { periodBounds, periodPosition } from '../../responses';
 import type { FormSurvey, FormValues } from './survey-form.types';
 
 export interface Problem {

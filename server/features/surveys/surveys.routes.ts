@@ -34,6 +34,7 @@ import {
   listSurveys,
   loadSurvey,
   manageableUnits,
+  responseCount,
   setPublished,
   setStatus,
   updateElements,
@@ -75,6 +76,7 @@ function shareOf(req: Request, publicUrl: string | undefined, survey: { _id: unk
 /** Everything the survey page shows; `section` and `values` refill the form that failed. */
 async function pageLocals(req: Request, res: Response, section: string | null = null) {
   const survey = (await loadSurvey(req.user!, String(req.params.id), 'read')).toObject();
+  survey.responseCount = await responseCount(survey._id);
   const share = shareOf(req, res.locals.publicUrl as string | undefined, survey);
   const lock = await elementLock(survey);
   const s = survey;

@@ -11,6 +11,7 @@
 import mongoose, { Types } from 'mongoose';
 import { Survey, type SurveyDoc } from '../../../models/survey';
 import { Response } from '../../../models/response';
+import { responseCounts } from '../dashboard/stats.service';
 import { Unit } from '../../../models/unit';
 import { Conflict, Forbidden, Invalid, NotFound, isDuplicateKey } from '../../errors';
 import { genericElementSet, isTemplateId } from '../../ikm';
@@ -31,7 +32,8 @@ export async function listSurveys(user: CurrentUser) {
     .lean();
   const units = await Unit.find({ _id: mongoose.trusted({ $in: [...new Set(surveys.map((s) => String(s.unitId)))] }) }, { name: 1 }).lean();
   const names = new Map(units.map((u) => [String(u._id), u.name]));
-  return surveys.map((s) => ({ ...s, unitName: names.get(String(s.unitId)) ?? '' }));
+  const counts = await responseCounts(surveys.map((s) => s._id));
+  return surveys.map((s) => ({ ...s, responseCount: counts.get(String(s._id)) ?? 0, unitName: names.get(String(s.unitId)) ?? '' }));
 }
 
 /** Units the user may create surveys in: every unit for admins, their subtree for unit managers. */
@@ -54,9 +56,14 @@ export async function unitNameOf(survey: { unitId: Types.ObjectId }): Promise<st
   return (await Unit.findById(survey.unitId, { name: 1 }).lean())?.name ?? '';
 }
 
+/** Stored responses of a survey, from the counters (the survey document is not written on the submission path). */
+export async function responseCount(surveyId: Types.ObjectId): Promise<number> {
+  return (await responseCounts([surveyId])).get(String(surveyId)) ?? 0;
+}
+
 /** True when responses exist: the element set is then frozen. Checks the stored answers too. */
-export async function hasResponses(survey: { _id: Types.ObjectId; responseCount: number }): Promise<boolean> {
-  return survey.responseCount > 0 || (await Response.exists({ surveyId: survey._id })) !== null;
+export async function hasResponses(survey: { _id: Types.ObjectId; responseCount?: number | null }): Promise<boolean> {
+  return (survey.responseCount ?? 0) > 0 || (await responseCount(survey._id)) > 0 || (await Response.exists({ surveyId: survey._id })) !== null;
 }
 
 export type ElementLock = 'editable' | 'responses' | 'notDraft';

@@ -2,7 +2,7 @@
  * A survey takes answers only within its period (issue 13, item 2): the pure check, its WIB
  * month boundaries, and availability built on it. Dates are fixed; no clock is read.
  */
-import { periodBounds, periodPosition } from '../../../server/features/survey-form/period';
+import { periodBounds, periodPosition } from '../../../server/responses';
 import { availability } from '../../../server/features/survey-form/survey-form.service';
 import { noticePage } from '../../../server/features/survey-form/survey-form.view-model';
 import type { FormSurvey } from '../../../server/features/survey-form/survey-form.types';

@@ -64,13 +64,13 @@ export async function loadBatchResponses(batch: string): Promise<{ survey: Pipel
   const bySurvey = new Map<string, StatsResponse[]>();
   for (const d of found) {
     const list = bySurvey.get(String(d.surveyId)) ?? [];
-    list.push(d as unknown as StatsResponse);
+    list.push({ surveyId: d.surveyId, year: d.year, month: d.month, service: d.service, answers: d.answers, profile: d.profile });
     bySurvey.set(String(d.surveyId), list);
   }
   const out: { survey: PipelineSurvey; responses: StatsResponse[] }[] = [];
   for (const [surveyId, responses] of bySurvey) {
     const survey = await Survey.findById(surveyId, { unitId: 1, period: 1, elements: 1, profileQuestions: 1 }).lean();
-    if (survey) out.push({ survey: survey as unknown as PipelineSurvey, responses });
+    if (survey) out.push({ survey, responses });
   }
   return out;
 }

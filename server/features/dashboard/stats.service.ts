@@ -404,7 +404,7 @@ function addShard(into: ExpectedBucket, d: Partial<Pick<SurveyStatsDoc, 'respons
 export async function loadCounters(surveyId: Types.ObjectId | string, only?: { bucket: string }): Promise<ExpectedBucket[]> {
   const filter: Record<string, unknown> = { surveyId: new Types.ObjectId(String(surveyId)) };
   if (only) filter.bucket = only.bucket;
-  const docs = (await SurveyStats.collection.find(filter).toArray()) as unknown as SurveyStatsDoc[];
+  const docs = await SurveyStats.find(filter).lean<SurveyStatsDoc[]>();
   const by = new Map<string, ExpectedBucket>();
   for (const d of docs) {
     let e = by.get(d.bucket);

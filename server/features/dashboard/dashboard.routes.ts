@@ -11,6 +11,7 @@ import { requireRole, requireUser } from '../../web/auth';
 import { flash } from '../admin/admin.web';
 import { listSuggestions, setSuggestionHidden, surveyDashboard, unitDashboard } from './dashboard.service';
 import { viewHelpers } from './dashboard.view';
+import { lastPeriodPlan } from '../reports/follow-up.service';
 
 const managers = requireRole('admin', 'unit-manager');
 const SCRIPTS = ['/vendor/chart.umd.min.js', '/js/charts.js'];
@@ -27,6 +28,7 @@ export function dashboardRoutes(): Router {
     res.render('dashboard/survey', {
       title: res.locals.t('dash.surveyTitle', { title: d.survey.title }),
       d,
+      lastPlan: await lastPeriodPlan(d.survey),
       query: req.query,
       scripts: SCRIPTS,
       extraCss: CSS,

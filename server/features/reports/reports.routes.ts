@@ -4,12 +4,18 @@
  *   GET /admin/surveys/:id/report                 choose period, format, language   read scope of the survey
  *   GET /admin/surveys/:id/report.pdf|docx        the annual report (BAB I–V, Lampiran)
  *   GET /admin/surveys/:id/report.xlsx|csv        figures and raw answers, streamed
+ *   GET  /admin/surveys/:id/follow-up             the follow-up plan (RTL)           read scope
+ *   POST /admin/surveys/:id/follow-up             add an action                      admin, unit manager of the unit
+ *   POST /admin/surveys/:id/follow-up/:item       change an action                   admin, unit manager of the unit
+ *   POST /admin/surveys/:id/follow-up/:item/delete remove an action                  admin, unit manager of the unit
  *
  * Query: from, to (YYYY-MM, optional), lang (id|en). Another unit's survey: 403; unknown: 404.
  */
 import { Router, type Request, type Response } from 'express';
-import { requireUser } from '../../web/auth';
-import { isLang, type Lang } from '../../i18n';
+import { requireRole, requireUser } from '../../web/auth';
+import { flash, handleForm } from '../admin/admin.web';
+import { addPlanItem, deletePlanItem, planPage, updatePlanItem } from './follow-up.service';
+import { isLang, translate, type Lang } from '../../i18n';
 import { NotFound } from '../../errors';
 import { readableSurvey } from '../dashboard/dashboard.service';
 import { viewHelpers } from '../dashboard/dashboard.view';
@@ -69,6 +75,58 @@ export function reportRoutes(opts: { now?: () => Date } = {}): Router {
     else if (format === 'docx') res.send(await renderDocx(ctx.report));
     else if (format === 'xlsx') await writeXlsx(ctx, res);
     else await writeCsv(ctx, res);
+  });
+  const managers = requireRole('admin', 'unit-manager');
+  const planView = async (req: Request, editId?: string) => {
+    const page = await planPage(req.user!, String(req.params.id));
+    const editing = editId ? page.items.find((x) => x.id === editId) : undefined;
+    return { title: translate(req.lang, 'rtl.title', { title: page.survey.title }), page, editing, h: viewHelpers(req.lang), extraCss: ['/css/dashboard.css'] };
+  };
+  const defaults = (page: Awaited<ReturnType<typeof planPage>>) => ({
+    year: page.survey.period.year + 1,
+    quarter: 1,
+    status: 'planned',
+    elementKey: page.priorities[0] ?? '',
+  });
+  router.get('/surveys/:id/follow-up', requireUser, async (req, res) => {
+    const editId = typeof req.query.edit === 'string' ? req.query.edit : undefined;
+    const locals = await planView(req, editId);
+    res.render('reports/follow-up', { ...locals, values: locals.editing ?? defaults(locals.page), errors: {} });
+  });
+  const back = (req: Request) => `/admin/surveys/${encodeURIComponent(String(req.params.id))}/follow-up`;
+  router.post('/surveys/:id/follow-up', managers, async (req, res, next) => {
+    await handleForm(
+      res,
+      next,
+      'reports/follow-up',
+      () => planView(req),
+      req.body as Record<string, unknown>,
+      async () => {
+        await addPlanItem(req.user!, String(req.params.id), req.body);
+        flash(req, 'ok', translate(req.lang, 'rtl.saved'));
+        res.redirect(303, back(req));
+      },
+    );
+  });
+  router.post('/surveys/:id/follow-up/:item', managers, async (req, res, next) => {
+    const item = String(req.params.item);
+    await handleForm(
+      res,
+      next,
+      'reports/follow-up',
+      () => planView(req, item),
+      { ...(req.body as Record<string, unknown>), id: item },
+      async () => {
+        await updatePlanItem(req.user!, String(req.params.id), item, req.body);
+        flash(req, 'ok', translate(req.lang, 'rtl.saved'));
+        res.redirect(303, back(req));
+      },
+    );
+  });
+  router.post('/surveys/:id/follow-up/:item/delete', managers, async (req, res) => {
+    await deletePlanItem(req.user!, String(req.params.id), String(req.params.item));
+    flash(req, 'ok', translate(req.lang, 'rtl.deleted'));
+    res.redirect(303, back(req));
   });
   return router;
 }

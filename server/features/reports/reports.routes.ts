@@ -13,7 +13,8 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { requireRole, requireUser } from '../../web/auth';
-import { flash, handleForm } from '../admin/admin.web';
+import { flash } from '../admin/admin.web';
+import { form } from '../../web/form';
 import { addPlanItem, deletePlanItem, planPage, updatePlanItem } from './follow-up.service';
 import { isLang, translate, type Lang } from '../../i18n';
 import { NotFound } from '../../errors';
@@ -94,34 +95,15 @@ export function reportRoutes(opts: { now?: () => Date } = {}): Router {
     res.render('reports/follow-up', { ...locals, values: locals.editing ?? defaults(locals.page), errors: {} });
   });
   const back = (req: Request) => `/admin/surveys/${encodeURIComponent(String(req.params.id))}/follow-up`;
-  router.post('/surveys/:id/follow-up', managers, async (req, res, next) => {
-    await handleForm(
-      res,
-      next,
-      'reports/follow-up',
-      () => planView(req),
-      req.body as Record<string, unknown>,
-      async () => {
-        await addPlanItem(req.user!, String(req.params.id), req.body);
-        flash(req, 'ok', translate(req.lang, 'rtl.saved'));
-        res.redirect(303, back(req));
-      },
-    );
+  router.post('/surveys/:id/follow-up', managers, form('reports/follow-up', (req) => planView(req)), async (req, res) => {
+    await addPlanItem(req.user!, String(req.params.id), req.body);
+    flash(req, 'ok', translate(req.lang, 'rtl.saved'));
+    res.redirect(303, back(req));
   });
-  router.post('/surveys/:id/follow-up/:item', managers, async (req, res, next) => {
-    const item = String(req.params.item);
-    await handleForm(
-      res,
-      next,
-      'reports/follow-up',
-      () => planView(req, item),
-      { ...(req.body as Record<string, unknown>), id: item },
-      async () => {
-        await updatePlanItem(req.user!, String(req.params.id), item, req.body);
-        flash(req, 'ok', translate(req.lang, 'rtl.saved'));
-        res.redirect(303, back(req));
-      },
-    );
+  router.post('/surveys/:id/follow-up/:item', managers, form('reports/follow-up', (req) => planView(req, String(req.params.item))), async (req, res) => {
+    await updatePlanItem(req.user!, String(req.params.id), String(req.params.item), req.body);
+    flash(req, 'ok', translate(req.lang, 'rtl.saved'));
+    res.redirect(303, back(req));
   });
   router.post('/surveys/:id/follow-up/:item/delete', managers, async (req, res) => {
     await deletePlanItem(req.user!, String(req.params.id), String(req.params.item));

@@ -1,6 +1,8 @@
 /**
  * Sessions stored in MongoDB, so several app instances share them. Expired sessions are
- * removed by a periodic sweep (autoRemove: 'interval'), not a TTL index: FerretDB has none.
+ * removed by our own periodic sweep in small batches (server/db/sweep.ts), not a TTL index
+ * (FerretDB has none) and not connect-mongo's interval sweep, which deletes them all in one
+ * unacknowledged (w: 0) command.
  * Cookies: HttpOnly, SameSite=Lax, Secure when served over HTTPS; 8 hours idle timeout, and an
  * absolute lifetime of 7 days from login however active the session is (a stolen cookie does not
  * live for ever). Nothing is stored for a visitor until the session has something to keep (a
@@ -11,6 +13,7 @@ import MongoStore from 'connect-mongo';
 import mongoose from 'mongoose';
 import type { RequestHandler } from 'express';
 import type { Config } from '../config';
+import { sweepExpired } from '../db/sweep';
 
 export const SESSION_COOKIE = 'skm.sid';
 export const SESSION_IDLE_MS = 8 * 3600 * 1000;
@@ -43,6 +46,16 @@ function sharedClient(): Promise<{ db: () => unknown; close: () => Promise<void>
   return new Promise((resolve) => conn.once('open', () => resolve(adapter)));
 }
 
+/** How often expired sessions are swept. */
+export const SESSION_SWEEP_MS = 10 * 60 * 1000;
+
+/** Delete sessions whose expiry has passed, in small batches. Returns how many were deleted. */
+export async function sweepExpiredSessions(now: Date): Promise<number> {
+  const db = mongoose.connection.db;
+  if (mongoose.connection.readyState !== 1 || !db) return 0;
+  return sweepExpired(db.collection<{ _id: string; expires: Date }>('sessions'), { expires: { $lt: now } });
+}
+
 export function sessions(config: Config, opts: { idleMs?: number; maxMs?: number; now?: () => Date } = {}): RequestHandler[] {
   const idleMs = opts.idleMs ?? SESSION_IDLE_MS;
   const maxMs = opts.maxMs ?? SESSION_MAX_MS;
@@ -59,8 +72,7 @@ export function sessions(config: Config, opts: { idleMs?: number; maxMs?: number
       clientPromise: sharedClient() as never,
       collectionName: 'sessions',
       ttl: Math.ceil(idleMs / 1000),
-      autoRemove: 'interval',
-      autoRemoveInterval: 10,
+      autoRemove: 'disabled',
       touchAfter: 60,
     }),
   });
@@ -69,7 +81,8 @@ export function sessions(config: Config, opts: { idleMs?: number; maxMs?: number
     const s = req.session;
     if (s?.userId !== undefined) {
       const t = now().getTime();
-      if (s.startedAt === undefined) s.startedAt = t; // a session from before this rule: counts from now
+      if (s.startedAt === undefined)
+        s.startedAt = t; // a session from before this rule: counts from now
       else if (t - s.startedAt > maxMs) {
         delete s.userId;
         delete s.version;
@@ -78,5 +91,7 @@ export function sessions(config: Config, opts: { idleMs?: number; maxMs?: number
     }
     next();
   };
+  const sweeper = setInterval(() => void sweepExpiredSessions(now()).catch(() => undefined), SESSION_SWEEP_MS);
+  sweeper.unref();
   return [store, absoluteLifetime];
 }

@@ -20,7 +20,7 @@
  * E-mail addresses and client addresses are stored only as keyed hashes (HMAC with the server
  * secret, as the survey form does): a plain hash of an IPv4 address can be reversed.
  */
-import mongoose from 'mongoose';
+import { sweepExpired } from '../../db/sweep';
 import { LoginAttempt } from '../../../models/login-attempt';
 import { isDuplicateKey } from '../../errors';
 import { keyedHash } from '../../lib/keyed-hash';
@@ -109,8 +109,7 @@ let lastSweep = 0;
 /** Delete the slots of windows that have ended. Returns how many were removed. */
 export async function sweepLoginAttempts(now: number): Promise<number> {
   lastSweep = now;
-  const r = await LoginAttempt.deleteMany({ expiresAt: mongoose.trusted({ $lt: new Date(now) }) });
-  return r.deletedCount;
+  return sweepExpired(LoginAttempt.collection, { expiresAt: { $lt: new Date(now) } });
 }
 
 /** A reserved attempt: report how it ended. */

@@ -8,7 +8,8 @@
  *             dashboard's counters, the survey's response count, and the audit log.
  */
 import crypto from 'node:crypto';
-import mongoose, { Types } from 'mongoose';
+import { Types } from 'mongoose';
+import { sweepExpired } from '../../db/sweep';
 import { ImportBatch, ImportFile, type ImportBatchDoc } from '../../../models/import-batch';
 import { Response } from '../../../models/response';
 import { Survey, type SurveyDoc } from '../../../models/survey';
@@ -118,14 +119,11 @@ let lastSweep = 0;
  */
 export async function sweepAbandonedBatches(now: Date = new Date()): Promise<number> {
   lastSweep = now.getTime();
-  const old = await ImportBatch.find({ status: 'draft', expiresAt: mongoose.trusted({ $lt: now }) }, { _id: 1 })
-    .limit(SWEEP_BATCH)
-    .lean();
-  for (const b of old) {
-    await ImportBatch.deleteOne({ _id: b._id, status: 'draft' });
-    await ImportFile.deleteOne({ _id: b._id });
-  }
-  return old.length;
+  return sweepExpired(
+    ImportBatch.collection,
+    { status: 'draft', expiresAt: { $lt: now } },
+    { batch: SWEEP_BATCH, maxBatches: 1, onBatch: async (ids) => void (await ImportFile.collection.deleteMany({ _id: { $in: ids } })) },
+  );
 }
 
 /** Stores an uploaded file with a suggested mapping. Nothing is imported. */

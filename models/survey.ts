@@ -72,6 +72,9 @@ const surveySchema = new Schema(
     unitPath: { type: [Schema.Types.ObjectId], default: [] },
     title: { type: String, required: true, trim: true, maxlength: 200 },
     description: { type: String, trim: true, maxlength: 2000, default: '' },
+    /** English title and description for the form's English version; blank = the Indonesian text is shown. */
+    titleEn: { type: String, trim: true, maxlength: 200, default: '' },
+    descriptionEn: { type: String, trim: true, maxlength: 2000, default: '' },
     /** Public URL: /s/<slug> */
     slug: { type: String, required: true, lowercase: true, trim: true, match: /^[a-z0-9][a-z0-9-]{1,79}$/ },
     period: { type: periodSchema, required: true },

@@ -2,6 +2,7 @@
    - keeps the answers in sessionStorage (per form key) so a network failure loses nothing;
    - moves focus to the error summary after a refused submit;
    - guards against double submits (the server stores one response anyway);
+   - keeps the progress line ("5 dari 9 terjawab") live;
    - kiosk: a form left idle for 3 minutes is replaced by a fresh one. */
 (function () {
   'use strict';
@@ -40,9 +41,25 @@
     });
   }
 
+  // "5 dari 9 terjawab", live: the server wrote it as plain text; this keeps it current.
+  var progress = document.getElementById('progress');
+  function updateProgress() {
+    if (!progress) return;
+    var names = {};
+    Array.prototype.forEach.call(form.querySelectorAll('.sf-q input[type=radio]'), function (el) {
+      names[el.name] = names[el.name] || el.checked;
+    });
+    var total = Object.keys(names).length;
+    var answered = Object.keys(names).filter(function (n) { return names[n]; }).length;
+    var text = progress.getAttribute('data-template').replace('{answered}', answered).replace('{total}', total);
+    if (progress.textContent !== text) progress.textContent = text;
+  }
+
   restore();
+  updateProgress();
   form.addEventListener('change', save);
   form.addEventListener('input', save);
+  form.addEventListener('change', updateProgress);
 
   var sending = false;
   form.addEventListener('submit', function (ev) {

@@ -2,7 +2,7 @@
  * Per-request view helpers: the language (query ?lang= remembered in a cookie, default
  * Bahasa Indonesia), the translator, number formatting and asset URLs.
  */
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { parse as parseCookie } from 'cookie';
 import { isLang, translator, type Lang } from '../i18n';
 import type { AssetUrl } from './assets';
@@ -15,28 +15,27 @@ declare module 'express-serve-static-core' {
 
 export const LANG_COOKIE = 'lang';
 
+/**
+ * Switches the request's language: remembered in a cookie (when `remember`), and the view
+ * locals (lang, t, the switch link) follow. Also used by the survey form's in-form switch,
+ * which posts the answers so none is lost.
+ */
+export function useLanguage(req: Request, res: Response, lang: Lang, remember: { secure: boolean } | null): void {
+  if (remember) res.cookie(LANG_COOKIE, lang, { httpOnly: true, sameSite: 'lax', secure: remember.secure, maxAge: 365 * 24 * 3600 * 1000 });
+  req.lang = lang;
+  const other: Lang = lang === 'id' ? 'en' : 'id';
+  const url = new URL(req.originalUrl, 'http://x');
+  url.searchParams.set('lang', other);
+  Object.assign(res.locals, { lang, t: translator(lang), switchLangUrl: `${url.pathname}${url.search}` });
+}
+
 export function languageAndLocals(asset: AssetUrl, secureCookies: boolean): RequestHandler {
   return (req, res, next) => {
     const fromQuery = req.query.lang;
-    let lang: Lang = 'id';
-    if (isLang(fromQuery)) {
-      lang = fromQuery;
-      res.cookie(LANG_COOKIE, lang, { httpOnly: true, sameSite: 'lax', secure: secureCookies, maxAge: 365 * 24 * 3600 * 1000 });
-    } else {
-      const fromCookie = parseCookie(req.headers.cookie ?? '')[LANG_COOKIE];
-      if (isLang(fromCookie)) lang = fromCookie;
-    }
-    req.lang = lang;
-    const other: Lang = lang === 'id' ? 'en' : 'id';
-    const url = new URL(req.originalUrl, 'http://x');
-    url.searchParams.set('lang', other);
-    Object.assign(res.locals, {
-      lang,
-      t: translator(lang),
-      asset,
-      switchLangUrl: `${url.pathname}${url.search}`,
-      currentPath: req.path,
-    });
+    const fromCookie = parseCookie(req.headers.cookie ?? '')[LANG_COOKIE];
+    const lang: Lang = isLang(fromQuery) ? fromQuery : isLang(fromCookie) ? fromCookie : 'id';
+    useLanguage(req, res, lang, isLang(fromQuery) ? { secure: secureCookies } : null);
+    Object.assign(res.locals, { asset, currentPath: req.path });
     next();
   };
 }

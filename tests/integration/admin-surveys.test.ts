@@ -209,6 +209,15 @@ describe('editing a survey', () => {
     expect(noSuchDay.text).toContain('id="e-closesAt"');
   });
 
+  test('settings: English title and description saved; blank ones stay blank (the form falls back to Indonesian)', async () => {
+    const survey = await createSurvey(unit);
+    const res = await postForm(asManager, `/admin/surveys/${survey._id}/settings`, { title: 'SKM Loket', titleEn: 'Counter Survey', description: 'Deskripsi', descriptionEn: '', year: '2024' });
+    expect(res.status).toBe(303);
+    expect(await Survey.findById(survey._id).lean()).toMatchObject({ title: 'SKM Loket', titleEn: 'Counter Survey', description: 'Deskripsi', descriptionEn: '' });
+    const page = await asManager.agent.get(`/admin/surveys/${survey._id}`);
+    expect(page.text).toContain('id="f-titleEn" name="titleEn" value="Counter Survey"');
+  });
+
   test('services as rows: the key is derived from the name, the English name falls back, an empty row is dropped', async () => {
     const survey = await createSurvey(unit);
     const res = await postForm(asManager, `/admin/surveys/${survey._id}/services`, {

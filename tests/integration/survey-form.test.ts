@@ -276,7 +276,7 @@ describe('survey form: each invalid field is refused with its message, the answe
   test('an unanswered element: "pilih salah satu jawaban", linked from the summary, aria-invalid', async () => {
     let key = '';
     const res = await expectRefused((a, s) => { key = s.elements[0]!.key; delete a[`a_${key}`]; }, 'a_persyaratan', 'Pilih salah satu jawaban untuk pertanyaan ini.');
-    expect(res.text).toContain(`href="#a_${key}-1"`);
+    expect(res.text).toContain(`href="#q-a_${key}"`); // the question's fieldset, so its text is in view
     expect(res.text).toContain(`aria-describedby="err-a_${key}"`);
     expect(res.text).toMatch(new RegExp(`id="a_${key}-1" name="a_${key}" value="1" required aria-invalid="true"`));
   });

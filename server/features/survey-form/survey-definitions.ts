@@ -61,6 +61,8 @@ function toFormSurvey(s: SurveyDoc): FormSurvey {
     slug: s.slug,
     title: s.title,
     description: s.description ?? '',
+    titleEn: s.titleEn ?? '',
+    descriptionEn: s.descriptionEn ?? '',
     period: { year: s.period.year, semester: s.period.semester, quarter: s.period.quarter, month: s.period.month },
     elements: s.elements.map((e) => ({
       key: e.key,

@@ -18,10 +18,12 @@ import { keyedHash, newIdempotencyKey, signStartToken, KEY_PATTERN } from './for
 import { publicBaseUrl, qrPng, qrSvg } from './qr';
 import { DatabaseRateLimitStore } from './rate-limit.store';
 import { SurveyDefinitions } from './survey-definitions';
-import { echoValues, field } from './survey-form.schema';
+import { echoValues, field, LANG_FIELD } from './survey-form.schema';
+import { isLang } from '../../i18n';
+import { useLanguage } from '../../web/locals';
 import { availability, submitResponse } from './survey-form.service';
 import { FormExpired } from './survey-form.errors';
-import { formPage, noticePage, type Problem } from './survey-form.view-model';
+import { formPage, noticePage, surveyTexts, type Problem } from './survey-form.view-model';
 import type { FormSurvey, FormValues } from './survey-form.types';
 
 export interface SurveyFormOptions {
@@ -97,14 +99,14 @@ export function surveyFormRoutes(deps: SurveyFormDeps): Router {
     res.set('Cache-Control', 'private, no-cache');
     res.status(status).render('survey-form/form', {
       form: formPage({ survey, lang: res.locals.lang, t: res.locals.t, values, hidden: { key, startToken }, kiosk: extra.kiosk, fieldErrors: extra.fieldErrors, problem: extra.problem }),
-      title: survey.title,
+      title: surveyTexts(survey, res.locals.lang).title,
       extraCss: ['/css/form.css'],
       scripts: ['/js/form.js'],
     });
   };
 
   const renderNotice = (res: Response, status: number, survey: FormSurvey, state: 'closed' | 'not-yet'): void => {
-    res.status(status).render('survey-form/notice', { notice: noticePage(survey, state, res.locals.lang, new Date()), title: survey.title, extraCss: ['/css/form.css'] });
+    res.status(status).render('survey-form/notice', { notice: noticePage(survey, state, res.locals.lang, now()), title: surveyTexts(survey, res.locals.lang).title, kiosk: false, extraCss: ['/css/form.css'] });
   };
 
   // ── handlers ─────────────────────────────────────────────────────────────
@@ -114,6 +116,23 @@ export function surveyFormRoutes(deps: SurveyFormDeps): Router {
     if (state === 'closed' || state === 'not-yet') return renderNotice(res, 200, survey, state);
     if (survey.oneResponsePerDevice) deviceHash(req, res);
     renderForm(res, 200, survey, {}, { kiosk: req.query.kiosk === '1' });
+  };
+
+  /**
+   * The in-form language switch is a submit button (`_lang`): a GET link cannot carry the
+   * answers, so the form posts them and comes back in the other language with every answer
+   * kept. Nothing is stored, and it does not count against the submission rate limit.
+   */
+  const switchLanguage: RequestHandler = (req, res, next) => {
+    const values = echoValues(req.body ?? {});
+    const to = values[LANG_FIELD];
+    if (!isLang(to)) return next();
+    delete values[LANG_FIELD];
+    useLanguage(req, res, to, { secure: config.https });
+    const survey = surveyOf(res);
+    const state = availability(survey, now());
+    if (state === 'closed' || state === 'not-yet') return renderNotice(res, 200, survey, state);
+    renderForm(res, 200, survey, values, { kiosk: values[field.kiosk] === '1' });
   };
 
   const submit: RequestHandler = async (req, res, next) => {
@@ -195,7 +214,7 @@ export function surveyFormRoutes(deps: SurveyFormDeps): Router {
     // Kiosk: back to a fresh form without JavaScript (the Refresh header is the HTTP form of <meta http-equiv="refresh">).
     if (kiosk) res.set('Refresh', `${seconds}; url=${next}`);
     res.set('Cache-Control', 'no-store');
-    res.render('survey-form/thanks', { title: survey.title, survey, kiosk, seconds, next, extraCss: ['/css/form.css'], scripts: kiosk ? ['/js/form.js'] : [] });
+    res.render('survey-form/thanks', { title: surveyTexts(survey, res.locals.lang).title, survey, kiosk, seconds, next, extraCss: ['/css/form.css'], scripts: kiosk ? ['/js/form.js'] : [] });
   };
 
   const qr = (kind: 'svg' | 'png'): RequestHandler => async (req, res) => {
@@ -208,7 +227,7 @@ export function surveyFormRoutes(deps: SurveyFormDeps): Router {
 
   // ── the table ────────────────────────────────────────────────────────────
   router.get('/s/:slug', loadSurvey, showForm);
-  router.post('/s/:slug', loadSurvey, submitLimit, submit);
+  router.post('/s/:slug', loadSurvey, switchLanguage, submitLimit, submit);
   router.get('/s/:slug/terima-kasih', loadSurvey, thanks);
   router.get('/s/:slug/qr.svg', loadSurvey, qr('svg'));
   router.get('/s/:slug/qr.png', loadSurvey, qr('png'));

@@ -21,6 +21,9 @@ export const field = {
   suggestion: 'suggestion',
 } as const;
 
+/** The in-form language switch button (posts the answers; see survey-form.routes). */
+export const LANG_FIELD = '_lang';
+
 export const SUGGESTION_MAX = 2000;
 export const PROFILE_TEXT_MAX = 200;
 

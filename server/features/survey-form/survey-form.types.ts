@@ -33,6 +33,9 @@ export interface FormSurvey {
   slug: string;
   title: string;
   description: string;
+  /** English title and description; blank = the Indonesian text is shown in English too. */
+  titleEn: string;
+  descriptionEn: string;
   period: { year: number; semester?: number | null; quarter?: number | null; month?: number | null };
   elements: FormElement[];
   services: FormChoice[];

@@ -5,7 +5,7 @@
 import type { Lang, Translator } from '../../i18n';
 import { translate } from '../../i18n';
 import type { FieldErrors } from '../../errors';
-import { field } from './survey-form.schema';
+import { field, LANG_FIELD } from './survey-form.schema';
 import { periodBounds, periodPosition } from '../../responses';
 import type { FormSurvey, FormValues } from './survey-form.types';
 
@@ -34,6 +34,11 @@ interface Option {
 }
 
 const pick = (lang: Lang, text: { id: string; en: string }) => (lang === 'en' && text.en ? text.en : text.id);
+
+/** The survey's title and description in the respondent's language (Indonesian when the English one is blank). */
+export function surveyTexts(survey: Pick<FormSurvey, 'title' | 'description' | 'titleEn' | 'descriptionEn'>, lang: Lang) {
+  return { title: pick(lang, { id: survey.title, en: survey.titleEn ?? '' }), description: pick(lang, { id: survey.description, en: survey.descriptionEn ?? '' }) };
+}
 
 export function formPage(input: FormPageInput) {
   const { survey, lang, t, values } = input;
@@ -64,9 +69,10 @@ export function formPage(input: FormPageInput) {
   const elements = survey.elements.map((e, i) => {
     const name = field.answer(e.key);
     const labels = lang === 'en' && e.labels.en.length === 4 ? e.labels.en : e.labels.id;
+    // The summary links to the question's fieldset (focusable), so the question text lands in view, not just its first radio.
     return withError(`${i + 1}. ${pick(lang, e.name)}`, {
       name,
-      focusId: `${name}-1`,
+      focusId: `q-${name}`,
       code: e.code,
       label: pick(lang, e.question),
       options: labels.map((label, i): Option => ({ id: `${name}-${i + 1}`, value: String(i + 1), label, checked: values[name] === String(i + 1) })),
@@ -93,9 +99,14 @@ export function formPage(input: FormPageInput) {
   const unknown = message('_');
   if (unknown) summary.unshift({ href: '#survey-form', text: unknown });
 
+  const answered = elements.filter((e) => e.options.some((o) => o.checked)).length;
+  const other: Lang = lang === 'id' ? 'en' : 'id';
   return {
-    title: survey.title,
-    description: survey.description,
+    ...surveyTexts(survey, lang),
+    /** "5 dari 9 terjawab": plain text without JavaScript, kept live by form.js. */
+    progress: { answered, total: elements.length, text: t('form.progress', { answered, total: elements.length }), template: t('form.progress', { answered: '{answered}', total: '{total}' }) },
+    /** The in-form language switch: a submit button, so the answers travel with it. */
+    langSwitch: { name: LANG_FIELD, value: other, label: t('nav.switchLanguage') },
     action: `/s/${survey.slug}`,
     kiosk: input.kiosk,
     hidden: { [field.key]: input.hidden.key, [field.startToken]: input.hidden.startToken, ...(input.kiosk ? { [field.kiosk]: '1' } : {}) },
@@ -111,7 +122,6 @@ export function formPage(input: FormPageInput) {
 
 export type FormPage = ReturnType<typeof formPage>;
 
-/** A date as the respondent reads it, in WIB. */
 /** "2022", "Semester 1 2022", "Triwulan III 2022", "Mei 2022". */
 export function periodLabel(p: FormSurvey['period'], lang: Lang): string {
   if (p.month) return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'id-ID', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(p.year, p.month - 1, 1)));
@@ -120,6 +130,7 @@ export function periodLabel(p: FormSurvey['period'], lang: Lang): string {
   return String(p.year);
 }
 
+/** A date as the respondent reads it, in WIB. */
 export function formatDate(lang: Lang, d: Date): string {
   const text = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'id-ID', {
     day: 'numeric',
@@ -140,7 +151,7 @@ export function noticePage(survey: FormSurvey, state: 'closed' | 'not-yet', lang
   if (state === 'closed') {
     const closedByDate = survey.closesAt && survey.closesAt <= now;
     return {
-      title: survey.title,
+      title: surveyTexts(survey, lang).title,
       heading: tr('form.closedTitle'),
       message:
         survey.status !== 'closed' && !closedByDate && position === 'after'
@@ -154,7 +165,7 @@ export function noticePage(survey: FormSurvey, state: 'closed' | 'not-yet', lang
   const periodStart = position === 'before' ? periodBounds(survey.period).start : null;
   const opens = opensAt && periodStart ? (opensAt > periodStart ? opensAt : periodStart) : (opensAt ?? periodStart);
   return {
-    title: survey.title,
+    title: surveyTexts(survey, lang).title,
     heading: tr('form.notYetTitle'),
     message: opens ? tr('form.notYet', { date: formatDate(lang, opens) }) : tr('form.notYetNoDate'),
   };

@@ -83,6 +83,8 @@ async function pageLocals(req: Request, res: Response, section: string | null = 
   const defaults: Record<string, unknown> = {
     title: s.title,
     description: s.description,
+    titleEn: s.titleEn ?? '',
+    descriptionEn: s.descriptionEn ?? '',
     year: String(s.period.year),
     semester: s.period.semester ? String(s.period.semester) : '',
     quarter: s.period.quarter ? String(s.period.quarter) : '',

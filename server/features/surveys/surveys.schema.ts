@@ -74,6 +74,8 @@ export const settingsSchema = z
   .object({
     title: titleField,
     description: z.string().trim().max(2000, 'admin.tooLong').optional().default(''),
+    titleEn: z.string().trim().max(200, 'admin.tooLong').optional().default(''),
+    descriptionEn: z.string().trim().max(2000, 'admin.tooLong').optional().default(''),
     ...periodFields,
     population: optionalInt(1, 100_000_000, 'surveys.err.population'),
     opensAt: date('start'),

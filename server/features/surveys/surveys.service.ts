@@ -151,6 +151,8 @@ export async function updateSettings(user: Actor, id: string, v: SettingsInput):
   await change(user, plain(s), 'survey.settings', {
     title: v.title,
     description: v.description,
+    titleEn: v.titleEn,
+    descriptionEn: v.descriptionEn,
     period: periodOf(v),
     population: v.population,
     opensAt: v.opensAt,

@@ -13,6 +13,7 @@ import { surveyFormRoutes } from './survey-form/survey-form.routes';
 import { dashboardRoutes } from './dashboard/dashboard.routes';
 import { importRoutes, importUpload } from './import/import.routes';
 import { reportRoutes } from './reports/reports.routes';
+import { publicResultsRoutes } from './reports/public-results.routes';
 
 export function mountFeatures(app: Express, deps: AppDeps): void {
   // Every page under /admin works with a session: each state change must carry the CSRF token.
@@ -30,5 +31,6 @@ export function mountFeatures(app: Express, deps: AppDeps): void {
   app.use('/admin', reportRoutes());
   app.use('/api', apiRoutes());
   app.use(homeRoutes());
+  app.use(publicResultsRoutes({ publicUrl: deps.config.PUBLIC_URL }));
   app.use(surveyFormRoutes(deps));
 }

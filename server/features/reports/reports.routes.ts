@@ -95,16 +95,26 @@ export function reportRoutes(opts: { now?: () => Date } = {}): Router {
     res.render('reports/follow-up', { ...locals, values: locals.editing ?? defaults(locals.page), errors: {} });
   });
   const back = (req: Request) => `/admin/surveys/${encodeURIComponent(String(req.params.id))}/follow-up`;
-  router.post('/surveys/:id/follow-up', managers, form('reports/follow-up', (req) => planView(req)), async (req, res) => {
-    await addPlanItem(req.user!, String(req.params.id), req.body);
-    flash(req, 'ok', translate(req.lang, 'rtl.saved'));
-    res.redirect(303, back(req));
-  });
-  router.post('/surveys/:id/follow-up/:item', managers, form('reports/follow-up', (req) => planView(req, String(req.params.item))), async (req, res) => {
-    await updatePlanItem(req.user!, String(req.params.id), String(req.params.item), req.body);
-    flash(req, 'ok', translate(req.lang, 'rtl.saved'));
-    res.redirect(303, back(req));
-  });
+  router.post(
+    '/surveys/:id/follow-up',
+    managers,
+    form('reports/follow-up', (req) => planView(req)),
+    async (req, res) => {
+      await addPlanItem(req.user!, String(req.params.id), req.body);
+      flash(req, 'ok', translate(req.lang, 'rtl.saved'));
+      res.redirect(303, back(req));
+    },
+  );
+  router.post(
+    '/surveys/:id/follow-up/:item',
+    managers,
+    form('reports/follow-up', (req) => planView(req, String(req.params.item))),
+    async (req, res) => {
+      await updatePlanItem(req.user!, String(req.params.id), String(req.params.item), req.body);
+      flash(req, 'ok', translate(req.lang, 'rtl.saved'));
+      res.redirect(303, back(req));
+    },
+  );
   router.post('/surveys/:id/follow-up/:item/delete', managers, async (req, res) => {
     await deletePlanItem(req.user!, String(req.params.id), String(req.params.item));
     flash(req, 'ok', translate(req.lang, 'rtl.deleted'));

@@ -24,7 +24,7 @@ export function mountFeatures(app: Express, deps: AppDeps): void {
   app.use('/admin', sameSite);
   app.post('/s/:slug', sameSite);
   app.post('/admin/surveys/:id/import', ...importUpload);
-  app.use('/admin', csrfProtection);
+  app.use('/admin', csrfProtection({ secret: deps.config.SESSION_SECRET, secure: deps.config.https }));
   app.use('/admin', adminRoutes(deps));
   app.use('/admin', dashboardRoutes());
   app.use('/admin', importRoutes());

@@ -8,7 +8,7 @@ import mongoose from 'mongoose';
 import request from 'supertest';
 import { useTestDatabase } from '../support/db';
 import { testConfig } from '../support/app';
-import { createUser, csrfFrom, loginAs } from '../support/auth';
+import { createUser, csrfFrom, loginAs, TEST_PASSWORD } from '../support/auth';
 import { createApp } from '../../server/app';
 import { createLogger } from '../../server/logger';
 import { Response } from '../../models/response';
@@ -37,11 +37,36 @@ describe('security: anonymous visitors do not create sessions (item 11)', () => 
     expect(await sessionCount()).toBe(before);
   });
 
-  test('the login form, which needs a CSRF token, is what starts a session', async () => {
+  test('the login page stores no session either (a signed cookie token); the session starts at login', async () => {
     const before = await sessionCount();
-    const res = await request(app).get('/admin/login');
-    expect(sessionCookie(res)).toBeDefined();
+    const agent = request.agent(app);
+    const page = await agent.get('/admin/login');
+    expect(page.status).toBe(200);
+    expect(sessionCookie(page)).toBeUndefined();
+    expect(await sessionCount()).toBe(before);
+    // A wrong password re-renders the form: still nothing stored.
+    const user = await createUser('admin');
+    const wrong = await agent.post('/admin/login').type('form').send({ email: user.email, password: 'not it', _csrf: csrfFrom(page.text) });
+    expect(wrong.status).toBe(401);
+    expect(await sessionCount()).toBe(before);
+    const ok = await agent.post('/admin/login').type('form').send({ email: user.email, password: TEST_PASSWORD, _csrf: csrfFrom(wrong.text) });
+    expect(ok.status).toBe(303);
+    expect(sessionCookie(ok)).toBeDefined();
     expect(await sessionCount()).toBe(before + 1);
+  });
+
+  test('the session-less login token is bound to its cookie: without the cookie, or from another browser, 403', async () => {
+    const page = await request(app).get('/admin/login');
+    const token = csrfFrom(page.text);
+    const user = await createUser('admin');
+    const noCookie = await request(app).post('/admin/login').type('form').send({ email: user.email, password: TEST_PASSWORD, _csrf: token });
+    expect(noCookie.status).toBe(403);
+    const other = request.agent(app);
+    await other.get('/admin/login');
+    expect((await other.post('/admin/login').type('form').send({ email: user.email, password: TEST_PASSWORD, _csrf: token })).status).toBe(403);
+    const forged = `${token.split('.')[0]}.${'A'.repeat(32)}`;
+    const cookie = ((page.headers['set-cookie'] as unknown as string[]) ?? []).map((c) => c.split(';')[0]).join('; ');
+    expect((await request(app).post('/admin/login').set('Cookie', cookie).type('form').send({ email: user.email, password: TEST_PASSWORD, _csrf: forged })).status).toBe(403);
   });
 });
 

@@ -11,6 +11,7 @@
 import session from 'express-session';
 import MongoStore from 'connect-mongo';
 import mongoose from 'mongoose';
+import type { MongoClient } from 'mongodb';
 import type { RequestHandler } from 'express';
 import type { Config } from '../config';
 import { sweepExpired } from '../db/sweep';
@@ -18,6 +19,8 @@ import { sweepExpired } from '../db/sweep';
 export const SESSION_COOKIE = 'skm.sid';
 export const SESSION_IDLE_MS = 8 * 3600 * 1000;
 export const SESSION_MAX_MS = 7 * 24 * 3600 * 1000;
+/** The last-use time is written at most this often (each write is a session store update). */
+const SEEN_PRECISION_MS = 60_000;
 
 declare module 'express-session' {
   interface SessionData {
@@ -26,6 +29,8 @@ declare module 'express-session' {
     version?: number;
     /** When the user logged in (ms): the absolute lifetime counts from here. */
     startedAt?: number;
+    /** When the session was last used (ms, updated at most once a minute): idle expiry counts from here. */
+    seenAt?: number;
     csrf?: string;
     /** This device is the kiosk of that survey: its responses are stored as kiosk responses. */
     kioskSurveyId?: string;
@@ -37,13 +42,21 @@ declare module 'express-session' {
 /**
  * The store uses the app's own mongoose connection and database (not the client's default
  * database), resolved lazily: the app may be built before the connection opens (tests do).
- * Closing the store must not close the shared client.
+ * Closing the store must not close the shared client: the store gets a view of the client whose
+ * `db()` is the app's database and whose `close()` does nothing.
  */
-function sharedClient(): Promise<{ db: () => unknown; close: () => Promise<void> }> {
+function sharedClient(): Promise<MongoClient> {
   const conn = mongoose.connection;
-  const adapter = { db: () => conn.db, close: async () => undefined };
-  if (conn.readyState === 1) return Promise.resolve(adapter);
-  return new Promise((resolve) => conn.once('open', () => resolve(adapter)));
+  const view = (): MongoClient =>
+    new Proxy(conn.getClient(), {
+      get(client, prop, receiver) {
+        if (prop === 'db') return (name?: string) => (name ? client.db(name) : (conn.db ?? client.db()));
+        if (prop === 'close') return async () => undefined;
+        return Reflect.get(client, prop, receiver);
+      },
+    });
+  if (conn.readyState === 1) return Promise.resolve(view());
+  return new Promise((resolve) => conn.once('open', () => resolve(view())));
 }
 
 /** How often expired sessions are swept. */
@@ -69,24 +82,31 @@ export function sessions(config: Config, opts: { idleMs?: number; maxMs?: number
     proxy: config.TRUST_PROXY > 0,
     cookie: { httpOnly: true, sameSite: 'lax', secure: config.https, maxAge: idleMs },
     store: MongoStore.create({
-      clientPromise: sharedClient() as never,
+      clientPromise: sharedClient(),
       collectionName: 'sessions',
       ttl: Math.ceil(idleMs / 1000),
       autoRemove: 'disabled',
       touchAfter: 60,
     }),
   });
-  /** A login older than the absolute lifetime ends: the user logs in again. */
+  /**
+   * A login idle for longer than the idle timeout, or older than the absolute lifetime, ends: the
+   * user logs in again. Both are measured on the app's clock (the store also drops idle sessions
+   * by the wall clock, as a backstop).
+   */
   const absoluteLifetime: RequestHandler = (req, _res, next) => {
     const s = req.session;
     if (s?.userId !== undefined) {
       const t = now().getTime();
-      if (s.startedAt === undefined)
-        s.startedAt = t; // a session from before this rule: counts from now
-      else if (t - s.startedAt > maxMs) {
+      if (s.startedAt === undefined) s.startedAt = t; // a session from before this rule: counts from now
+      const idle = s.seenAt !== undefined && t - s.seenAt > idleMs;
+      if (idle || t - s.startedAt > maxMs) {
         delete s.userId;
         delete s.version;
         delete s.startedAt;
+        delete s.seenAt;
+      } else if (s.seenAt === undefined || t - s.seenAt > SEEN_PRECISION_MS) {
+        s.seenAt = t;
       }
     }
     next();

@@ -14,7 +14,8 @@ import { LoginAttempt } from '../../models/login-attempt';
 import { AuditLog } from '../../models/audit-log';
 import { ensureFirstAdmin, DEFAULT_ADMIN_EMAIL } from '../../server/features/auth/bootstrap';
 import { reserveLoginAttempt, sweepLoginAttempts, THROTTLE } from '../../server/features/auth/throttle.service';
-import { postForm, sleep } from './admin-helpers';
+import { postForm } from './admin-helpers';
+import { SESSION_IDLE_MS } from '../../server/web/session';
 
 useTestDatabase();
 
@@ -167,8 +168,8 @@ describe('login throttling', () => {
 
 describe('sessions', () => {
   test('session expiry: an idle session stops working after the idle time, even with its cookie', async () => {
-    const config = testConfig();
-    const shortApp = createApp({ config, logger: createLogger('silent'), sessionIdleMs: 1500 });
+    let clock = Date.now();
+    const shortApp = createApp({ config: testConfig(), logger: createLogger('silent'), now: () => new Date(clock) });
     const user = await createUser('admin');
     const who = await loginAs(shortApp, user.email);
     const first = await who.agent.get('/admin');
@@ -176,7 +177,9 @@ describe('sessions', () => {
     const cookie = (first.headers['set-cookie'] as unknown as string[] | undefined)?.find((c) => c.startsWith('skm.sid=')) ?? '';
     const sid = cookie.split(';')[0]!;
     expect(sid).toMatch(/^skm\.sid=/);
-    await sleep(2200);
+    clock += SESSION_IDLE_MS - 1000;
+    expect((await request(shortApp).get('/admin').set('Cookie', sid)).status).toBe(200); // still within the idle time
+    clock += SESSION_IDLE_MS + 1000;
     const later = await request(shortApp).get('/admin').set('Cookie', sid);
     expect(later.status).toBe(303);
     expect(later.headers.location).toMatch(/^\/admin\/login/);

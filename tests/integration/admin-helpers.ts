@@ -35,8 +35,4 @@ export async function postForm(who: LoggedInAgent, path: string, fields: Record<
   return who.agent.post(path).type('form').send({ ...fields, _csrf: await who.csrf() });
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
 export type { Express };

@@ -5,7 +5,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import mongoose from 'mongoose';
 import ts from 'typescript';
+import '../../server/models';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -90,5 +92,13 @@ describe('architecture: who may import whom', () => {
   test.each(RULES.map((r) => [r.name, r] as const))('%s', (_name, rule) => {
     const violations = IMPORTS.filter((i) => rule.files(i.from) && rule.forbidden(i.target, i.from)).map((i) => `${i.from} → ${i.target}`);
     expect(violations).toEqual([]);
+  });
+});
+
+describe('architecture: models', () => {
+  test('server/models.ts registers every model defined in models/', () => {
+    const defined = walk('models').flatMap((f) => [...fs.readFileSync(path.join(ROOT, f), 'utf8').matchAll(/\bmodel\(\s*'(\w+)'/g)].map((m) => m[1]!));
+    expect(defined.length).toBeGreaterThan(10);
+    expect([...mongoose.modelNames()].sort()).toEqual(defined.sort());
   });
 });

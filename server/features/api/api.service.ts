@@ -67,7 +67,7 @@ function surveyInfo(s: SurveyResults['survey'], unit: { slug: string; name: stri
 export async function surveyResults(slug: string, caller: ApiCaller) {
   const survey = await Survey.findOne({ slug: slug.toLowerCase() }).lean();
   if (!survey || !(survey.published || inScope(caller, survey.unitPath))) throw new NotFound();
-  const r = await computeSurveyResults(survey as never);
+  const r = await computeSurveyResults(survey);
   const unit = await Unit.findById(survey.unitId, { slug: 1, name: 1 }).lean();
   const x = r.result;
   return {
@@ -103,7 +103,7 @@ export async function unitIndicators(slug: string, year: number, caller: ApiCall
   const indicators = [];
   for (const s of surveys) {
     if (!s.indicator) continue;
-    const r = await computeSurveyResults(s as never);
+    const r = await computeSurveyResults(s);
     const ind = indicatorOf(r);
     indicators.push({
       code: s.indicator.code,

@@ -134,7 +134,7 @@ function groupCells<K>(cells: readonly Cell[], keyOf: (c: Cell) => K): Map<K, Co
 /** A survey's dashboard. */
 export async function surveyDashboard(user: CurrentUser, surveyId: string, q: DashboardQuery): Promise<SurveyDashboard> {
   const survey = await readableSurvey(user, surveyId);
-  const set = elementSetOf(survey as never);
+  const set = elementSetOf(survey);
   const profileKeys = profileFilterKeys([survey]);
   const filter = parseFilter(q, profileKeys);
   const results = await computeSurveyResults(survey, filter);

@@ -20,7 +20,7 @@ export interface RawTable {
 
 /** Profile keys shown: the standard ones, the survey's own questions (choice or text). */
 function profileKeys(survey: SurveyDoc): string[] {
-  const keys = countedProfileKeys(survey as never);
+  const keys = countedProfileKeys(survey);
   for (const q of survey.profileQuestions ?? []) if (!keys.includes(q.key)) keys.push(q.key);
   return keys;
 }

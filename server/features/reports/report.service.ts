@@ -125,7 +125,7 @@ export async function previousPlanOf(survey: SurveyDoc): Promise<{ survey: Surve
 
 function sameQuestionnaire(a: SurveyDoc, b: SurveyDoc): boolean {
   return (
-    elementSetOf(a as never).gradeTable === elementSetOf(b as never).gradeTable &&
+    elementSetOf(a).gradeTable === elementSetOf(b).gradeTable &&
     a.elements.map((e) => e.key).join(',') === b.elements.map((e) => e.key).join(',')
   );
 }
@@ -178,7 +178,7 @@ export async function buildSurveyReport(survey: SurveyDoc, period: ReportPeriod,
 
   // Profiles in the questionnaire's order: standard keys first, then the survey's own.
   const profiles = new Map<string, Map<string, number>>();
-  for (const key of countedProfileKeys(survey as never)) {
+  for (const key of countedProfileKeys(survey)) {
     const m = results.profiles.get(key);
     if (m && m.size) profiles.set(key, m);
   }

@@ -222,7 +222,7 @@ function profileMatch(filter: ResultsFilter): Record<string, unknown> {
  */
 export async function loadCells(survey: SurveyDoc, filter: ResultsFilter = {}): Promise<{ cells: Cell[]; source: SurveyResults['source'] }> {
   if (hasProfileFilter(filter)) {
-    const buckets = await countResponses(survey as never, profileMatch(filter));
+    const buckets = await countResponses(survey, profileMatch(filter));
     const cells = buckets
       .filter((b) => b.bucket !== ALL_BUCKET)
       .map((b): Cell => ({ year: b.year!, month: b.month!, service: b.service ?? '', ...toCounts(b) }));
@@ -247,7 +247,7 @@ async function loadSurvey(surveyId: Types.ObjectId | string | SurveyDoc): Promis
  */
 export async function computeSurveyResults(surveyId: Types.ObjectId | string | SurveyDoc, filter: ResultsFilter = {}): Promise<SurveyResults> {
   const survey = await loadSurvey(surveyId);
-  const set = elementSetOf(survey as never);
+  const set = elementSetOf(survey);
   const unfiltered = !filter.from && !filter.to && filter.service === undefined && !hasProfileFilter(filter);
   const { cells, source } = await loadCells(survey, filter);
   const selected = cells.filter((c) => cellMatches(c, filter));

@@ -3,6 +3,7 @@
  * keeps its own copy (names, questions and labels may be edited while it is a draft), and the
  * method computes from the stored copy.
  */
+import type { SurveyElement } from '../../../models/survey';
 import { customElementSet, elementCode, getTemplate, isTemplateId, type ElementSet, type TemplateId } from '../../ikm';
 
 export interface StoredElement {
@@ -29,14 +30,15 @@ export function toStoredElements(set: ElementSet): StoredElement[] {
 }
 
 /** The method's element set for a stored survey (its template's grade table, its own texts). */
-export function elementSetOf(survey: { template: string; elements: readonly StoredElement[] }): ElementSet {
+export function elementSetOf(survey: { template: string; elements: readonly SurveyElement[] }): ElementSet {
   const base = isTemplateId(survey.template) ? getTemplate(survey.template) : undefined;
+  const text = (t: { id: string; en: string } | null | undefined) => ({ id: t?.id ?? '', en: t?.en ?? '' });
   const custom = customElementSet(
     survey.elements.map((e) => ({
       key: e.key,
-      name: e.name,
-      question: e.question,
-      labels: [0, 1, 2, 3].map((i) => ({ id: e.labels.id[i] ?? '', en: e.labels.en[i] ?? '' })),
+      name: text(e.name),
+      question: text(e.question),
+      labels: [0, 1, 2, 3].map((i) => ({ id: e.labels?.id[i] ?? '', en: e.labels?.en[i] ?? '' })),
     })),
     base ? { gradeTable: base.gradeTable } : undefined,
   );

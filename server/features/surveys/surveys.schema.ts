@@ -55,7 +55,7 @@ export const createSchema = z
     slug: z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9-]{1,79}$/, 'surveys.err.slug'),
     unitId: z.string().regex(/^[0-9a-f]{24}$/i, 'surveys.err.unit'),
     ...periodFields,
-    source: z.enum([...TEMPLATE_IDS, 'custom', 'copy'] as unknown as [string, ...string[]], { message: 'surveys.err.template' }),
+    source: z.enum([...TEMPLATE_IDS, 'custom', 'copy'], { message: 'surveys.err.template' }),
     customCount: z.string().trim().optional(),
     copyFrom: z.string().trim().optional(),
   })

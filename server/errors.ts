@@ -89,10 +89,29 @@ const UNAVAILABLE_ERROR_NAMES = new Set([
   'MongoPoolClearedError',
 ]);
 
-/** True for driver errors that mean "the database is not reachable right now". */
+/** Server error codes meaning "not now": shutting down, stepped down, timed out, interrupted. */
+const UNAVAILABLE_CODES = new Set([6, 7, 50, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
+
+/**
+ * What the store says when it cannot write or answer now: a read-only or full data store, a lost
+ * connection seen through a bulk write, a reply the driver could not read (FerretDB's "BSON
+ * element cursor is missing" during a restart).
+ */
+const UNAVAILABLE_MESSAGES =
+  /readonly database|read-only|disk is full|no space left|disk I\/O error|database is locked|connection (?:\d+ to .* )?(?:closed|reset)|ECONNRESET|ECONNREFUSED|EPIPE|socket hang up|server is closed|BSON element cursor is missing|Topology is closed|pool (?:was )?cleared/i;
+
+/** True for driver errors that mean "the database is not reachable (or cannot write) right now": answer 503 with Retry-After. */
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   if (UNAVAILABLE_ERROR_NAMES.has(err.name)) return true;
+  const labels = (err as { errorLabelSet?: Set<string> }).errorLabelSet;
+  if (labels && (labels.has('RetryableWriteError') || labels.has('ResetPool') || labels.has('TransientTransactionError'))) return true;
+  const code = (err as { code?: unknown }).code;
+  if (err.name.startsWith('Mongo') && typeof code === 'number' && UNAVAILABLE_CODES.has(code)) return true;
+  // A bulk write (insertMany) whose connection was lost fails as a whole with the network error inside.
+  if (err.name.startsWith('Mongo') && UNAVAILABLE_MESSAGES.test(err.message)) return true;
+  const inner = (err as { writeErrors?: unknown; errorResponse?: { errmsg?: unknown } }).errorResponse?.errmsg;
+  if (typeof inner === 'string' && UNAVAILABLE_MESSAGES.test(inner)) return true;
   // Mongoose wraps buffering timeouts ("Operation `x.find()` buffering timed out") in a MongooseError.
   if (err.name === 'MongooseError' && /buffering timed out|before initial connection|Client must be connected/.test(err.message)) {
     return true;

@@ -95,3 +95,11 @@ export async function pingDatabase(timeoutMs = 1500): Promise<{ ok: boolean; rea
 export async function disconnectDatabase(): Promise<void> {
   await mongoose.disconnect();
 }
+
+/** Which engine answers: FerretDB says so in buildInfo (its updates are read-modify-write, not atomic). */
+export async function databaseEngine(): Promise<'ferretdb' | 'mongodb'> {
+  const db = mongoose.connection.db;
+  if (!db) throw new Error('not connected');
+  const info = await db.admin().command({ buildInfo: 1 });
+  return 'ferretdbVersion' in info || 'ferretdbFeatures' in info ? 'ferretdb' : 'mongodb';
+}

@@ -9,6 +9,7 @@ import { useTestDatabase } from '../support/db';
 import { connectDatabase } from '../../server/db/connection';
 import { Response } from '../../models/response';
 import { formApp, hiddenFields, makeSurvey, validAnswers } from './survey-form.helpers';
+import { field } from '../../server/features/survey-form/survey-form.schema';
 
 const { uri, dbName } = useTestDatabase();
 
@@ -42,6 +43,29 @@ describe('survey form: database outage during submit', () => {
     expect(retry.status).toBe(303);
     const again = await request(app).post(`/s/${survey.slug}`).type('form').send({ ...hiddenFields(res.text), ...answers });
     expect(again.status).toBe(303);
+    expect(await Response.countDocuments({ surveyId: survey._id })).toBe(1);
+  });
+
+  test('POST to an app that cannot load the survey (database down, nothing cached): 503 with Retry-After and a page that sends the same answers again', async () => {
+    const survey = await makeSurvey();
+    const page = await request(formApp()).get(`/s/${survey.slug}`);
+    const hidden = hiddenFields(page.text);
+    const answers: Record<string, string> = { ...validAnswers(survey, 3), suggestion: 'Ruang tunggu <panas> & sempit', website: '' };
+    const fresh = formApp(); // another instance: it never loaded this survey
+    await mongoose.disconnect();
+    const res = await request(fresh).post(`/s/${survey.slug}`).type('form').send({ ...hidden, ...answers });
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.text).toContain('Jawaban Anda belum tersimpan');
+    expect(res.text).toContain(`<form method="post" action="/s/${survey.slug}">`);
+    expect(res.text).toContain('name="suggestion" value="Ruang tunggu &lt;panas&gt; &amp; sempit"');
+    const resend = Object.fromEntries([...res.text.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')]));
+    const { website, ...kept } = answers;
+    expect(resend).toMatchObject({ ...kept, _key: hidden._key });
+    expect(resend).not.toHaveProperty(field.honeypot, website); // the honeypot is never echoed
+    await connectDatabase({ uri, dbName });
+    const retry = await request(fresh).post(`/s/${survey.slug}`).type('form').send(resend);
+    expect(retry.status).toBe(303);
     expect(await Response.countDocuments({ surveyId: survey._id })).toBe(1);
   });
 

@@ -67,7 +67,19 @@ export function surveyFormRoutes(deps: SurveyFormDeps): Router {
 
   const loadSurvey: RequestHandler = async (req, res, next) => {
     // Submissions see a status at most a second old; pages may use the longer cache.
-    const survey = await surveys.bySlug(String(req.params.slug), req.method === 'POST' ? SUBMIT_MAX_AGE_MS : undefined);
+    const slug = String(req.params.slug);
+    let survey: FormSurvey | null;
+    try {
+      survey = await surveys.bySlug(slug, req.method === 'POST' ? SUBMIT_MAX_AGE_MS : undefined);
+    } catch (err) {
+      // The database is unavailable while loading the survey: a submission keeps its answers.
+      if (req.method !== 'POST' || toAppError(err)?.status !== 503 || wantsJson(req)) throw err;
+      logger.warn({ url: req.originalUrl, reason: (err as Error).message }, 'survey response: database unavailable while loading the survey');
+      const values = echoValues(req.body);
+      const cached = surveys.cached(slug);
+      if (cached) return submitFailed(err, req, res, next, cached, values, values[field.kiosk] === '1');
+      return renderRetry(res, slug, values);
+    }
     if (!survey || survey.status === 'draft') throw new NotFound('form.notFound');
     res.locals.survey = survey;
     next();
@@ -103,6 +115,14 @@ export function surveyFormRoutes(deps: SurveyFormDeps): Router {
       extraCss: ['/css/form.css'],
       scripts: ['/js/form.js'],
     });
+  };
+
+  /** No definition at hand (database down, nothing cached): a page that sends the same answers again. */
+  const renderRetry = (res: Response, slug: string, values: FormValues): void => {
+    res.set('Retry-After', '5');
+    res.set('Cache-Control', 'no-store');
+    const fields = Object.entries(values).filter(([name]) => name !== field.honeypot);
+    res.status(503).render('survey-form/retry', { title: res.locals.t('error.unavailableTitle'), action: `/s/${slug}`, fields, extraCss: ['/css/form.css'] });
   };
 
   const renderNotice = (res: Response, status: number, survey: FormSurvey, state: 'closed' | 'not-yet'): void => {

@@ -15,6 +15,7 @@ import { securityHeaders } from './web/security';
 import { sessions } from './web/session';
 import { loadUser } from './web/auth';
 import { healthRoutes } from './features/health/health.routes';
+import type { Lifecycle } from './features/health/readiness';
 import { mountFeatures } from './features';
 
 export interface AppDeps {
@@ -26,6 +27,8 @@ export interface AppDeps {
   sessionMaxMs?: number;
   /** The clock (default: the system's). Tests pass one they can move instead of sleeping. */
   now?: () => Date;
+  /** Set `draining` on SIGTERM: /readyz turns 503 and every response closes its connection. */
+  lifecycle?: Lifecycle;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -40,7 +43,7 @@ export function createApp(deps: AppDeps): Express {
 
   // Security headers first: the health endpoints carry them too.
   app.use(securityHeaders(config.https));
-  app.use(healthRoutes());
+  app.use(healthRoutes(deps.lifecycle));
   app.use(
     pinoHttp({
       logger,

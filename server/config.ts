@@ -48,6 +48,10 @@ const schema = z.object({
   SEED_DEMO: bool.default(true),
   /** How long shutdown waits for in-flight requests, in milliseconds. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120000).default(10000),
+  /** After how long without a heartbeat another instance counts a stopped process's outbox (ms). */
+  COUNTER_RECOVERY_MS: z.coerce.number().int().min(3000).max(3600000).default(60000),
+  /** One app process per database on an engine without atomic updates (FerretDB): refuse a second. */
+  SINGLE_INSTANCE: z.enum(['auto', 'off']).default('auto'),
   /** First admin account, created at first start. Without a password a one-time one is printed. */
   ADMIN_EMAIL: z.string().email('must be an e-mail address').optional(),
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters long').optional(),

@@ -1,19 +1,35 @@
 /**
- * The only file with side effects: config → database → demo data → createApp → listen,
- * and a graceful shutdown on SIGTERM/SIGINT.
+ * The only file with side effects: config → database → one-instance check → counting → demo
+ * data → createApp → listen, and a graceful drain on SIGTERM/SIGINT: /readyz turns 503 at once,
+ * the listener closes, idle keep-alive sockets close, responses say `Connection: close`, requests
+ * in flight finish (up to SHUTDOWN_TIMEOUT_MS), counting in flight is written, and only then does
+ * the database connection close.
  */
 import http from 'node:http';
+import os from 'node:os';
 import { ConfigError, loadConfig, startupWarnings, type Config } from './config';
 import { createLogger } from './logger';
 import { openDatabase, type Database } from './start';
 import { createApp } from './app';
-import { disconnectDatabase, DatabaseConnectError } from './db/connection';
+import { databaseEngine, disconnectDatabase, DatabaseConnectError } from './db/connection';
+import { Lifecycle } from './features/health/readiness';
+import { otherLiveInstance, startCounting, type Counting } from './responses';
 import { EmbeddedDatabaseError } from './db/embedded';
 import { seedDemo } from './features/demo/seed';
 import { ensureFirstAdmin } from './features/auth/bootstrap';
 
 function say(line: string): void {
   process.stdout.write(`skm: ${line}\n`);
+}
+
+/** Whether a process of this host is still running (signal 0 checks without signalling). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function fail(message: string): never {
@@ -46,14 +62,20 @@ async function main(): Promise<void> {
   // Signals are handled from here on, so a stop during start-up also stops the database.
   let db: Database | undefined;
   let server: http.Server | undefined;
+  let counting: Counting | undefined;
+  const lifecycle = new Lifecycle();
   let shuttingDown = false;
   const shutdown = async (signal: string): Promise<void> => {
     if (shuttingDown) return;
     shuttingDown = true;
-    say(`${signal}: shutting down (waiting up to ${config.SHUTDOWN_TIMEOUT_MS} ms for open requests)`);
+    lifecycle.draining = true;
+    say(`${signal}: draining (waiting up to ${config.SHUTDOWN_TIMEOUT_MS} ms for open requests)`);
     const s = server;
     if (s?.listening) {
-      const force = setTimeout(() => s.closeAllConnections(), config.SHUTDOWN_TIMEOUT_MS);
+      const force = setTimeout(() => {
+        say('shutdown timeout: closing the connections still open');
+        s.closeAllConnections();
+      }, config.SHUTDOWN_TIMEOUT_MS);
       force.unref();
       await new Promise<void>((resolve) => {
         s.close(() => resolve());
@@ -61,6 +83,8 @@ async function main(): Promise<void> {
       });
       clearTimeout(force);
     }
+    // Every response is written; the counts of the last responses are written before the connection closes.
+    await counting?.stop(5_000).catch((e: Error) => logger.warn({ err: e }, 'counting did not finish'));
     await disconnectDatabase().catch((e: Error) => logger.warn({ err: e }, 'database disconnect failed'));
     await db?.embedded?.stop();
     say('stopped');
@@ -78,6 +102,28 @@ async function main(): Promise<void> {
   if (shuttingDown) return;
   say(`database: ${db.description}, database name "${db.dbName}"`);
 
+  // One instance per database on FerretDB: shared documents (rate limit, login throttle) are
+  // updated read-modify-write there. Counters are per-process shards, right with several.
+  if (config.SINGLE_INSTANCE === 'auto' && (await databaseEngine()) === 'ferretdb') {
+    const other = await otherLiveInstance(new Date(), 10_000, (pid, host) => host === os.hostname() && !processAlive(pid));
+    if (other) {
+      await disconnectDatabase().catch(() => undefined);
+      await db.embedded?.stop();
+      fail(
+        `another SKM instance (pid ${other.pid} on ${other.host || 'unknown host'}, seen ${Math.round(other.seenAgoMs / 1000)} s ago) is using database "${db.dbName}". ` +
+          'On the embedded FerretDB engine one instance serves a database: stop the other one, or use MongoDB (MONGODB_URI) to run several.',
+      );
+    }
+  }
+  const recoveryMs = config.COUNTER_RECOVERY_MS;
+  counting = startCounting({
+    logger,
+    deadAfterMs: recoveryMs,
+    fenceAfterMs: Math.floor(recoveryMs / 2),
+    heartbeatMs: Math.min(5_000, Math.floor(recoveryMs / 6)),
+    orphanCheckMs: Math.min(30_000, Math.floor(recoveryMs / 2)),
+  });
+
   if (config.SEED_DEMO) {
     const seeded = await seedDemo({ config, log: say });
     if (seeded) say('demo data created');
@@ -85,7 +131,7 @@ async function main(): Promise<void> {
   await ensureFirstAdmin({ config, log: say });
   if (shuttingDown) return;
 
-  const app = createApp({ config, logger });
+  const app = createApp({ config, logger, lifecycle });
   server = http.createServer(app);
   server.keepAliveTimeout = 5_000;
   try {

@@ -220,11 +220,18 @@ export function startCounting(opts: CountingOptions = {}): Counting {
  * rate limit and the login throttle share documents between processes. Returns the other live
  * instance, if any (the caller refuses to start).
  */
-export async function otherLiveInstance(now = new Date(), withinMs = 15_000): Promise<{ host: string; pid: number; seenAgoMs: number } | null> {
-  const docs = await AppInstance.find({ stoppedAt: null }).lean();
+export async function otherLiveInstance(
+  now = new Date(),
+  withinMs = 15_000,
+  /** True when the instance is known to be gone (e.g. its pid no longer runs on this host). */
+  isGone: (pid: number, host: string) => boolean = () => false,
+): Promise<{ host: string; pid: number; seenAgoMs: number } | null> {
+  // A handful of documents (one per process that ever ran): reading all is cheap on every engine.
+  const docs = await AppInstance.find({}).lean();
   for (const d of docs) {
+    if (d.stoppedAt || d._id === shardWriter.id) continue;
     const ago = now.getTime() - new Date(d.seenAt).getTime();
-    if (ago < withinMs) return { host: d.host ?? '', pid: d.pid ?? 0, seenAgoMs: ago };
+    if (ago < withinMs && !isGone(d.pid ?? 0, d.host ?? '')) return { host: d.host ?? '', pid: d.pid ?? 0, seenAgoMs: ago };
   }
   return null;
 }

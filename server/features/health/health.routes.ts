@@ -1,17 +1,28 @@
-/** Liveness (process alive) and readiness (database reachable) for load balancers and compose. */
+/**
+ * Liveness (the process answers) and readiness (it can serve: not draining, the database answers
+ * and accepts a write; see readiness.ts) for load balancers and compose. While the app drains
+ * (SIGTERM), every response also says `Connection: close`, so keep-alive clients move on.
+ */
 import { Router } from 'express';
-import { pingDatabase } from '../../db/connection';
+import { Lifecycle, ReadinessProbe, type ProbeOptions } from './readiness';
 
-export function healthRoutes(): Router {
+export function healthRoutes(lifecycle: Lifecycle = new Lifecycle(), probe: ProbeOptions = {}): Router {
   const router = Router();
+  const readiness = new ReadinessProbe(lifecycle, probe);
+  router.use((req, res, next) => {
+    if (lifecycle.draining) res.set('Connection', 'close');
+    // A request that began before the drain: its keep-alive connection ends after its response.
+    else res.on('finish', () => lifecycle.draining && req.socket.end());
+    next();
+  });
   router.get('/healthz', (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ status: 'ok' });
   });
   router.get('/readyz', async (_req, res) => {
-    const db = await pingDatabase();
+    const s = await readiness.state();
     res.set('Cache-Control', 'no-store');
-    if (db.ok) res.json({ status: 'ready', database: 'ok' });
-    else res.status(503).json({ status: 'unavailable', database: 'unreachable', reason: db.reason });
+    if (s.ready) res.json({ status: 'ready', database: s.database });
+    else res.status(503).json({ status: s.draining ? 'draining' : 'unavailable', database: s.database, reason: s.reason });
   });
   return router;
 }

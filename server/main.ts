@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
     lifecycle.draining = true;
-    say(`${signal}: draining (waiting up to ${config.SHUTDOWN_TIMEOUT_MS} ms for open requests)`);
+    say(`${signal}: shutting down, draining (waiting up to ${config.SHUTDOWN_TIMEOUT_MS} ms for open requests)`);
     const s = server;
     if (s?.listening) {
       const force = setTimeout(() => {

@@ -74,7 +74,7 @@ test('an unwritable data directory: one clear message, exit 1', async () => {
 test('with good settings it starts, says which database it uses, and stops cleanly on SIGTERM', async () => {
   const { code, out } = await run({ MONGODB_URI: `${testDatabaseUri()}skm_startup_ok`, PORT: '0' }, /ready at/);
   expect(out).toMatch(/database: MongoDB at .* \(MONGODB_URI\)/);
-  expect(out).toContain('SIGTERM: shutting down');
+  expect(out).toContain('SIGTERM: shutting down, draining');
   expect(out).toContain('stopped');
   expect(code).toBe(0);
 });

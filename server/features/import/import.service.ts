@@ -321,8 +321,40 @@ function responseIdOf(batchId: string, row: number): Types.ObjectId {
   return new Types.ObjectId(crypto.createHash('sha256').update(`${batchId}:${row}`).digest().subarray(0, 12));
 }
 
+/** The stored form of the valid rows of a batch (deterministic: the same for every attempt). */
+export function batchResponses(batch: string, survey: SurveyDoc, rows: CheckResult['valid']) {
+  return rows.map((r) => {
+    const content = { answers: r.answers, profile: r.profile, service: r.service, suggestion: r.suggestion, time: r.time };
+    return {
+      _id: responseIdOf(batch, r.row),
+      surveyId: survey._id,
+      unitId: survey.unitId,
+      year: r.time.year,
+      month: r.time.month,
+      quarter: Math.ceil(r.time.month / 3),
+      semester: r.time.month <= 6 ? 1 : 2,
+      service: r.service,
+      answers: r.answers,
+      profile: r.profile,
+      suggestion: r.suggestion,
+      submittedAt: instantOf(r.time),
+      source: 'import' as const,
+      idempotencyKey: `import-${batch}-${r.row}`,
+      contentHash: crypto.createHash('sha256').update(JSON.stringify(content)).digest('hex'),
+    };
+  });
+}
+
+type WriteErrors = { writeErrors?: { index?: number; code?: number; err?: { index?: number; code?: number } }[] };
+
+function duplicateIndexes(e: unknown): number[] {
+  const errs = (e as WriteErrors).writeErrors;
+  if (!Array.isArray(errs)) return [];
+  return errs.map((w) => w.index ?? w.err?.index ?? -1).filter((i) => i >= 0);
+}
+
 function isDuplicateOnly(e: unknown): boolean {
-  const errs = (e as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors;
+  const errs = (e as WriteErrors).writeErrors;
   if (Array.isArray(errs) && errs.length > 0) return errs.every((w) => (w.code ?? w.err?.code) === 11000);
   return (e as { code?: number }).code === 11000;
 }
@@ -364,34 +396,20 @@ export async function commitBatch(
 
   const survey = p.survey;
   const batch = String(p.batch._id);
-  const docs = p.check.valid.map((r) => {
-    const content = { answers: r.answers, profile: r.profile, service: r.service, suggestion: r.suggestion, time: r.time };
-    return {
-      _id: responseIdOf(batch, r.row),
-      surveyId: survey._id,
-      unitId: survey.unitId,
-      year: r.time.year,
-      month: r.time.month,
-      quarter: Math.ceil(r.time.month / 3),
-      semester: r.time.month <= 6 ? 1 : 2,
-      service: r.service,
-      answers: r.answers,
-      profile: r.profile,
-      suggestion: r.suggestion,
-      submittedAt: instantOf(r.time),
-      source: 'import' as const,
-      idempotencyKey: `import-${batch}-${r.row}`,
-      contentHash: crypto.createHash('sha256').update(JSON.stringify(content)).digest('hex'),
-    };
-  });
+  const docs = batchResponses(batch, survey, p.check.valid);
 
   if (status !== 'counting') {
     try {
       for (let i = 0; i < docs.length; i += CHUNK) {
+        const chunk = docs.slice(i, i + CHUNK);
         try {
-          await Response.insertMany(docs.slice(i, i + CHUNK), { ordered: false });
+          await Response.insertMany(chunk, { ordered: false });
         } catch (e) {
-          if (!isDuplicateOnly(e)) throw e; // stored by an earlier attempt
+          if (!isDuplicateOnly(e)) throw e;
+          // Stored by an earlier attempt of this batch, or a key someone else holds: look by _id.
+          for (const index of duplicateIndexes(e)) {
+            if (!(await Response.exists({ _id: chunk[index]!._id }))) throw new Conflict('imp.keyTaken');
+          }
         }
       }
     } catch (e) {

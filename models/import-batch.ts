@@ -34,7 +34,7 @@ const importBatchSchema = new Schema(
     dateOrder: { type: String, enum: ['dmy', 'mdy', 'ymd'], default: 'dmy' },
     defaultDate: { type: String, default: '' },
     defaultService: { type: String, default: '' },
-    status: { type: String, enum: ['draft', 'importing', 'counting', 'imported'], default: 'draft' },
+    status: { type: String, enum: ['draft', 'importing', 'imported'], default: 'draft' },
     /** A draft not changed by then is removed by the sweep (set from the caller's clock). */
     expiresAt: { type: Date, required: true },
     /** When the current import attempt started (an attempt older than the lease may be resumed). */

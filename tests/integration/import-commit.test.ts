@@ -1,25 +1,26 @@
 /**
- * Issue 10, item 3 (the import half): the import commit either completes or rolls back.
- * - A row whose key is already held by another response (a squatted key) stops the import:
- *   every row this batch stored is removed again, no counter moves, the batch returns to draft.
- * - An attempt that died while inserting is resumed by the next one (after the lease): each row
- *   is stored exactly once and counted exactly once.
- * - An attempt that died while counting is completed from the raw responses.
- * The dead attempts are reproduced by writing exactly what the first attempt had written.
+ * Issue 10, item 3 (the import half): the import commit either completes or rolls back, and no
+ * client can break it.
+ * - A form response whose client key equals an import row's key takes nothing from the import:
+ *   keys are scoped per survey and source by the response pipeline.
+ * - An attempt that died half-way through storing is taken over after the lease, and a commit
+ *   retried after a failure completes the batch: each row is stored and counted exactly once.
+ * The dead attempt is reproduced by storing exactly what the first attempt had stored.
  */
 import { useTestDatabase } from '../support/db';
 import { testApp } from '../support/app';
 import { createUser, csrfFrom, loginAs, type LoggedInAgent } from '../support/auth';
 import { Response } from '../../models/response';
 import { ImportBatch } from '../../models/import-batch';
-import { Survey } from '../../models/survey';
 import type { CurrentUser } from '../../server/access';
 import { computeFromAnswers, type Answer } from '../../server/ikm';
 import { prng } from '../../server/lib/prng';
+import { storeResponse, storeResponses } from '../../server/responses';
 import { elementSetOf } from '../../server/features/surveys/elements';
+import { responseCount } from '../../server/features/surveys/surveys.service';
 import { computeSurveyResults } from '../../server/features/results/results.service';
 import { verifyStats } from '../../server/features/dashboard/stats.service';
-import { batchResponses, commitBatch, IMPORT_LEASE_MS, previewBatch } from '../../server/features/import/import.service';
+import { commitBatch, IMPORT_LEASE_MS, importResponses, previewBatch } from '../../server/features/import/import.service';
 import { makeSurvey, makeUnit } from './dashboard-fixtures';
 
 useTestDatabase();
@@ -52,55 +53,48 @@ async function expectExactly(survey: Awaited<ReturnType<typeof makeSurvey>>, ans
   expect(await Response.countDocuments({ surveyId: survey._id })).toBe(answers.length);
   expect((await computeSurveyResults(survey._id)).result).toEqual(computeFromAnswers(elementSetOf(survey as never), answers));
   expect((await verifyStats(survey._id)).ok).toBe(true);
-  expect((await Survey.findById(survey._id).lean())!.responseCount).toBe(answers.length);
+  expect(await responseCount(survey._id)).toBe(answers.length);
 }
 
 describe('import commit: completes or rolls back (issue 10, item 3)', () => {
-  test('a row key already held by another response: the import is rolled back, nothing counted; after that it can be imported', async () => {
+  test('a form response sent with the same key as an import row takes nothing from the import', async () => {
     const answers = rows(12, 21);
-    const { survey, session, batchId, url } = await setup(answers);
-    // Someone else's response holds the key of row 5 (the file's 4th data row).
-    const squatter = await Response.create({
-      surveyId: survey._id,
-      unitId: survey.unitId,
-      year: 2022,
-      semester: 1,
-      quarter: 1,
-      month: 1,
-      answers: [],
-      submittedAt: new Date(),
-      idempotencyKey: `import-${batchId}-5`,
-      contentHash: 'x',
+    const { survey, session, user, batchId, url } = await setup(answers);
+    const p = await previewBatch(user, String(survey._id), batchId);
+    const key = importResponses(batchId, p.check.valid)[3]!.key;
+    const squat = await storeResponse(survey, 'form', {
+      key,
+      submittedAt: new Date(Date.UTC(2022, 0, 5)),
+      service: '',
+      answers: [{ k: 'persyaratan', v: 1 }],
+      profile: {},
+      suggestion: '',
+      source: 'web',
     });
+    expect(squat.outcome).toBe('stored');
+    await squat.counted;
 
     const res = await session.agent
       .post(`${url}/commit`)
       .type('form')
       .send({ _csrf: await session.csrf() });
 
-    expect(res.status).toBe(409);
-    expect(res.text).toContain('Tidak ada yang diimpor');
-    expect(await Response.countDocuments({ surveyId: survey._id })).toBe(1); // only the other response
-    expect((await ImportBatch.findById(batchId).lean())!.status).toBe('draft');
+    expect(res.status).toBe(303);
+    expect(await Response.countDocuments({ surveyId: survey._id, source: 'import' })).toBe(12);
+    expect(await Response.countDocuments({ surveyId: survey._id })).toBe(13);
     expect((await verifyStats(survey._id)).ok).toBe(true);
-    expect((await Survey.findById(survey._id).lean())!.responseCount ?? 0).toBe(0);
-
-    await Response.deleteOne({ _id: squatter._id });
-    const again = await session.agent
-      .post(`${url}/commit`)
-      .type('form')
-      .send({ _csrf: await session.csrf() });
-    expect(again.status).toBe(303);
-    await expectExactly(survey, answers);
+    expect((await computeSurveyResults(survey._id)).result).toEqual(
+      computeFromAnswers(elementSetOf(survey as never), [...answers, [1, null, null, null, null, null, null, null, null]]),
+    );
   });
 
-  test('an attempt that died half-way through the inserts is resumed after the lease: every row once, counted once', async () => {
+  test('an attempt that died half-way is taken over after the lease: every row stored once, counted once', async () => {
     const answers = rows(30, 22);
     const { survey, user, batchId } = await setup(answers);
     const t0 = new Date('2030-01-01T00:00:00Z');
     // What the first attempt had done before dying: claimed the batch, stored 13 rows.
     const p = await previewBatch(user, String(survey._id), batchId);
-    await Response.insertMany(batchResponses(batchId, survey, p.check.valid).slice(0, 13));
+    await storeResponses(survey, 'import', importResponses(batchId, p.check.valid).slice(0, 13));
     await ImportBatch.updateOne({ _id: batchId }, { $set: { status: 'importing', importingSince: t0 } });
 
     await expect(commitBatch(user, String(survey._id), batchId, false, new Date(t0.getTime() + 60_000))).rejects.toMatchObject({
@@ -117,17 +111,18 @@ describe('import commit: completes or rolls back (issue 10, item 3)', () => {
     await expect(commitBatch(user, String(survey._id), batchId, false, new Date(t0.getTime() + 2 * IMPORT_LEASE_MS))).rejects.toMatchObject({ status: 409 });
   });
 
-  test('an attempt that died while counting is completed from the raw responses, without counting twice', async () => {
+  test('a commit retried after a failure (batch back in draft, some rows stored) completes the batch without doubling', async () => {
     const answers = rows(17, 23);
-    const { survey, user, batchId } = await setup(answers);
-    const t0 = new Date('2030-01-01T00:00:00Z');
+    const { survey, session, user, batchId, url } = await setup(answers);
     const p = await previewBatch(user, String(survey._id), batchId);
-    await Response.insertMany(batchResponses(batchId, survey, p.check.valid));
-    await ImportBatch.updateOne({ _id: batchId }, { $set: { status: 'counting', importingSince: t0 } });
+    await storeResponses(survey, 'import', importResponses(batchId, p.check.valid).slice(0, 9));
 
-    await commitBatch(user, String(survey._id), batchId, false, new Date(t0.getTime() + IMPORT_LEASE_MS + 1));
+    const res = await session.agent
+      .post(`${url}/commit`)
+      .type('form')
+      .send({ _csrf: await session.csrf() });
 
-    expect((await ImportBatch.findById(batchId).lean())!.status).toBe('imported');
+    expect(res.status).toBe(303);
     await expectExactly(survey, answers);
   });
 

@@ -424,6 +424,8 @@ export interface ParsedRow {
   time: WrittenTime;
   /** Identifies the row across downloads of the same export (null when it has no timestamp). */
   fingerprint: string | null;
+  /** Already imported into this survey, taken again because the admin asked to. */
+  alreadyImported?: boolean;
 }
 
 /**
@@ -640,10 +642,12 @@ export function checkRows(
     }
     if (parsed.answers.length === 0 && !rowErrors.some((e) => ['label', 'score', 'conflict', 'prefixOnly'].includes(e.reason.key)))
       err(-1, { key: 'noAnswer' });
-    if (fingerprint !== null && options.imported?.has(fingerprint) && !options.includeImported) {
+    const again = fingerprint !== null && (options.imported?.has(fingerprint) ?? false);
+    if (again && !options.includeImported) {
       alreadyImported.push(row);
       return;
     }
+    if (again) parsed.alreadyImported = true;
     if (rowErrors.length > 0 || parsed.time === null) {
       invalidRows++;
       errors.push(...rowErrors);

@@ -4,21 +4,21 @@
  *   preview → every row checked (a dry run): row-level errors, unknown answer texts
  *   mapping → the admin corrects the mapping and decides on unknown texts
  *   commit  → only when every row is valid, or the admin explicitly skips the invalid ones:
- *             the valid rows are stored as responses (source "import"), then counted into the
- *             dashboard's counters, the survey's response count, and the audit log.
+ *             the valid rows go through the response pipeline (server/responses: stored and
+ *             counted exactly once, source "import"); rows already imported from an earlier
+ *             download are left out; the audit log records it.
  */
 import crypto from 'node:crypto';
 import { Types } from 'mongoose';
 import { sweepExpired } from '../../db/sweep';
 import { ImportBatch, ImportFile, type ImportBatchDoc } from '../../../models/import-batch';
-import { Response } from '../../../models/response';
-import { Survey, type SurveyDoc } from '../../../models/survey';
+import type { SurveyDoc } from '../../../models/survey';
 import { AppError, BadRequest, Conflict, Invalid, NotFound } from '../../errors';
 import type { CurrentUser } from '../../access';
 import { TableReadError } from '../../lib/read-table';
+import { periodOfMonth, storeResponses, type NewResponse, type StoreOutcome } from '../../responses';
 import { recordAudit } from '../audit/audit.service';
 import { manageableSurvey } from '../dashboard/dashboard.service';
-import { rebuildStats, recordResponsesStats } from '../dashboard/stats.service';
 import { profileQuestionsFor } from '../survey-form/profile';
 import type { FormProfileQuestion } from '../survey-form/survey-form.types';
 import {
@@ -314,63 +314,32 @@ export class MustSkip extends AppError {
 }
 
 /**
- * The response id of a batch row: derived from the batch id and the row, so that an attempt
- * resumed after a failure finds the rows the first attempt stored, and a rollback knows them.
+ * The valid rows of a batch as the response pipeline takes them. The key of a row is its
+ * fingerprint (scope "import"), so a retried or resumed commit, or a later download of the same
+ * export, maps each row to the same response and never stores it twice; a row imported again on
+ * purpose ("include rows already imported") gets a key of this batch instead.
  */
-function responseIdOf(batchId: string, row: number): Types.ObjectId {
-  return new Types.ObjectId(crypto.createHash('sha256').update(`${batchId}:${row}`).digest().subarray(0, 12));
+export function importResponses(batch: string, rows: CheckResult['valid']): NewResponse[] {
+  return rows.map((r) => ({
+    key: r.fingerprint === null || r.alreadyImported ? `${batch}:${r.row}` : r.fingerprint,
+    submittedAt: instantOf(r.time),
+    period: periodOfMonth(r.time.year, r.time.month),
+    service: r.service,
+    answers: r.answers,
+    profile: r.profile,
+    suggestion: r.suggestion,
+    source: 'import',
+  }));
 }
-
-/** The stored form of the valid rows of a batch (deterministic: the same for every attempt). */
-export function batchResponses(batch: string, survey: SurveyDoc, rows: CheckResult['valid']) {
-  return rows.map((r) => {
-    const content = { answers: r.answers, profile: r.profile, service: r.service, suggestion: r.suggestion, time: r.time };
-    return {
-      _id: responseIdOf(batch, r.row),
-      surveyId: survey._id,
-      unitId: survey.unitId,
-      year: r.time.year,
-      month: r.time.month,
-      quarter: Math.ceil(r.time.month / 3),
-      semester: r.time.month <= 6 ? 1 : 2,
-      service: r.service,
-      answers: r.answers,
-      profile: r.profile,
-      suggestion: r.suggestion,
-      submittedAt: instantOf(r.time),
-      source: 'import' as const,
-      idempotencyKey: `import-${batch}-${r.row}`,
-      contentHash: crypto.createHash('sha256').update(JSON.stringify(content)).digest('hex'),
-    };
-  });
-}
-
-type WriteErrors = { writeErrors?: { index?: number; code?: number; err?: { index?: number; code?: number } }[] };
-
-function duplicateIndexes(e: unknown): number[] {
-  const errs = (e as WriteErrors).writeErrors;
-  if (!Array.isArray(errs)) return [];
-  return errs.map((w) => w.index ?? w.err?.index ?? -1).filter((i) => i >= 0);
-}
-
-function isDuplicateOnly(e: unknown): boolean {
-  const errs = (e as WriteErrors).writeErrors;
-  if (Array.isArray(errs) && errs.length > 0) return errs.every((w) => (w.code ?? w.err?.code) === 11000);
-  return (e as { code?: number }).code === 11000;
-}
-
-const CHUNK = 500;
 
 /**
- * Imports the valid rows (all rows must be valid unless `skipInvalid`), resumably (issue 10):
- *   1. the batch is claimed (`importing`, with the time): a second click gets 409;
- *   2. the rows are inserted with ids derived from the batch and row, so a retry re-inserts
- *      nothing twice; if an insert fails, the rows of this batch are deleted again and the
- *      batch returns to draft (rolled back);
- *   3. once every row is stored the batch is marked `counting`, then the counters, the survey's
- *      response count and the batch's end state are written. An attempt that died after step 2
- *      is completed by the next one (after the lease), which rebuilds the counters from the raw
- *      responses instead of adding them twice.
+ * Imports the valid rows (all rows must be valid unless `skipInvalid`) through the one response
+ * pipeline (server/responses: stored and counted exactly once), resumably (issue 10):
+ *   1. the batch is claimed (`importing`, with the time): a second click gets 409 while it runs;
+ *   2. every row is stored under its key (see importResponses);
+ *   3. if storing fails (the database went away), the batch returns to draft and the next commit
+ *      completes it: what was stored stays stored, counted once, and is not stored again. An
+ *      attempt that died before it could return the batch is taken over after the lease.
  */
 export async function commitBatch(
   user: CurrentUser,
@@ -382,60 +351,40 @@ export async function commitBatch(
   const p = await previewBatch(user, surveyId, batchId);
   const status = p.batch.status;
   if (status === 'imported') throw new Conflict('imp.alreadyImported');
-  const stale = status !== 'draft' && (!p.batch.importingSince || now.getTime() - new Date(p.batch.importingSince).getTime() >= IMPORT_LEASE_MS);
-  if (status !== 'draft' && !stale) throw new Conflict('imp.inProgress');
+  const since = p.batch.importingSince ? new Date(p.batch.importingSince).getTime() : null;
+  if (status !== 'draft' && since !== null && now.getTime() - since < IMPORT_LEASE_MS) throw new Conflict('imp.inProgress');
   if (p.problems.length > 0) throw new AppError(422, 'invalid_mapping', p.problems[0]!.key, p.problems[0]!.params ?? {});
   if (status === 'draft' && p.check.invalidRows > 0 && !skipInvalid) throw new MustSkip(p.check.invalidRows);
   if (p.check.valid.length === 0) throw new AppError(422, 'nothing_valid', 'imp.nothingValid');
   // One import per batch, even when the button is pressed twice.
   const claimed = await ImportBatch.updateOne(
     { _id: p.batch._id, status, importingSince: p.batch.importingSince ?? null },
-    { $set: { status: status === 'draft' ? 'importing' : status, importingSince: now } },
+    { $set: { status: 'importing', importingSince: now } },
   );
   if (claimed.modifiedCount !== 1) throw new Conflict('imp.inProgress');
 
   const survey = p.survey;
   const batch = String(p.batch._id);
-  const docs = batchResponses(batch, survey, p.check.valid);
-
-  if (status !== 'counting') {
-    try {
-      for (let i = 0; i < docs.length; i += CHUNK) {
-        const chunk = docs.slice(i, i + CHUNK);
-        try {
-          await Response.insertMany(chunk, { ordered: false });
-        } catch (e) {
-          if (!isDuplicateOnly(e)) throw e;
-          // Stored by an earlier attempt of this batch, or a key someone else holds: look by _id.
-          for (const index of duplicateIndexes(e)) {
-            if (!(await Response.exists({ _id: chunk[index]!._id }))) throw new Conflict('imp.keyTaken');
-          }
-        }
-      }
-    } catch (e) {
-      await rollBack(
-        batch,
-        docs.map((d) => d._id),
-      );
-      throw e;
-    }
-    await ImportBatch.updateOne({ _id: batch }, { $set: { status: 'counting' } });
-    await recordResponsesStats(docs, survey);
-    await Survey.updateOne({ _id: survey._id }, { $inc: { responseCount: docs.length } });
-  } else {
-    // A previous attempt stored every row and died while counting: count again from the raw answers.
-    await rebuildStats(survey._id);
-    await Survey.updateOne({ _id: survey._id }, { $set: { responseCount: await Response.countDocuments({ surveyId: survey._id }) } });
+  let outcomes: StoreOutcome[];
+  try {
+    outcomes = await storeResponses(survey, 'import', importResponses(batch, p.check.valid));
+  } catch (e) {
+    await ImportBatch.updateOne({ _id: batch, status: 'importing' }, { $set: { status: 'draft', importingSince: null } }).catch(() => undefined);
+    throw e;
   }
-  const skipped = p.check.invalidRows;
+  // "already-stored": stored by an earlier attempt of this batch. "key-reused": the same row came
+  // with other answers in an earlier import (decided differently): left as it was.
+  const imported = outcomes.filter((o) => o !== 'key-reused').length;
+  const skipped = p.check.invalidRows + (outcomes.length - imported);
+  const alreadyImported = p.check.alreadyImported.length;
   await ImportBatch.updateOne(
     { _id: batch },
     {
       $set: {
         status: 'imported',
-        imported: docs.length,
+        imported,
         skipped,
-        alreadyImported: p.check.alreadyImported.length,
+        alreadyImported,
         fingerprints: p.check.valid.map((r) => r.fingerprint).filter((f): f is string => f !== null),
       },
     },
@@ -445,17 +394,7 @@ export async function commitBatch(
     actor: { id: user.id, email: user.email, name: user.name },
     action: 'survey.import',
     target: { kind: 'survey', id: survey._id, label: survey.title },
-    after: { file: p.batch.fileName, layout: p.batch.layout, imported: docs.length, skipped, alreadyImported: p.check.alreadyImported.length },
+    after: { file: p.batch.fileName, layout: p.batch.layout, imported, skipped, alreadyImported },
   });
-  return { imported: docs.length, skipped };
-}
-
-/** Removes the rows this batch stored and returns it to draft. Left for a resumed attempt when the database is gone. */
-async function rollBack(batch: string, ids: readonly Types.ObjectId[]): Promise<void> {
-  try {
-    for (const _id of ids) await Response.deleteOne({ _id });
-    await ImportBatch.updateOne({ _id: batch }, { $set: { status: 'draft', importingSince: null } });
-  } catch {
-    // The batch stays "importing"; the next attempt after the lease resumes it.
-  }
+  return { imported, skipped };
 }

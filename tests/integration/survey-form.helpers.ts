@@ -11,11 +11,13 @@ import type { SurveyFormDeps, SurveyFormOptions } from '../../server/features/su
 
 export const SECRET = 'x'.repeat(40);
 
-export function formApp(options: Partial<SurveyFormOptions> = {}, env: Record<string, string> = {}): Express {
+/** The app with form options; `now` is the app's clock (tests move it instead of sleeping). */
+export function formApp(options: Partial<SurveyFormOptions> = {}, env: Record<string, string> = {}, now?: () => Date): Express {
   const config = testConfig({ SESSION_SECRET: SECRET, ...env });
   const deps: SurveyFormDeps = {
     config,
     logger: createLogger(config.LOG_LEVEL),
+    now,
     surveyForm: { minFillMs: 0, rateLimit: { limit: 10_000, windowMs: 60_000 }, ...options },
   };
   return createApp(deps);

@@ -399,10 +399,11 @@ describe('survey form: closed and not-yet-open surveys accept nothing', () => {
 
   test('with the default definition cache, a survey closed by an admin refuses submissions within about a second', async () => {
     const survey = await makeSurvey();
-    const cachedApp = formApp(); // pages cache the definition for 15 s
+    let clock = Date.now();
+    const cachedApp = formApp({}, {}, () => new Date(clock)); // pages cache the definition for 15 s
     const page = await request(cachedApp).get(`/s/${survey.slug}`);
     await Survey.updateOne({ _id: survey._id }, { status: 'closed' });
-    await new Promise((r) => setTimeout(r, 1_100));
+    clock += 1_100;
     const res = await request(cachedApp).post(`/s/${survey.slug}`).type('form').send({ ...hiddenFields(page.text), ...validAnswers(survey) });
     expect(res.status).toBe(409);
     expect(await countFor(survey._id)).toBe(0);
@@ -439,14 +440,15 @@ describe('survey form: abuse resistance that explains itself', () => {
 
   test('sent faster than the minimum fill time: 422 asks to take a moment, keeps answers; the same form later is accepted', async () => {
     const survey = await makeSurvey();
-    const slowApp = formApp({ minFillMs: 1500 });
+    let clock = Date.now();
+    const slowApp = formApp({ minFillMs: 1500 }, {}, () => new Date(clock));
     const { res, hidden } = await submit(survey.slug, validAnswers(survey), { app: slowApp });
     expect(res.status).toBe(422);
     expect(res.text).toContain('terlalu cepat');
     expect(res.text).toContain('>Pertahankan.</textarea>');
     expect(hiddenFields(res.text)).toEqual(expect.objectContaining({ _key: hidden._key, _t: hidden._t }));
     expect(await countFor(survey._id)).toBe(0);
-    await new Promise((r) => setTimeout(r, 1600));
+    clock += 1_600;
     const later = await request(slowApp).post(`/s/${survey.slug}`).type('form').send({ ...hidden, ...validAnswers(survey) });
     expect(later.status).toBe(303);
     expect(await countFor(survey._id)).toBe(1);

@@ -20,7 +20,11 @@ export interface DefinitionCacheOptions {
 export class SurveyDefinitions {
   private readonly cache = new Map<string, { survey: FormSurvey; at: number }>();
 
-  constructor(private readonly opts: DefinitionCacheOptions) {}
+  constructor(
+    private readonly opts: DefinitionCacheOptions,
+    /** The clock, in ms (tests move it instead of waiting for the cache to age). */
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /**
    * The survey with this slug, or null when there is none. Throws when the database is down and
@@ -29,7 +33,7 @@ export class SurveyDefinitions {
    */
   async bySlug(slug: string, maxAgeMs = this.opts.freshMs): Promise<FormSurvey | null> {
     if (!SLUG_PATTERN.test(slug)) return null;
-    const now = Date.now();
+    const now = this.now();
     const hit = this.cache.get(slug);
     if (hit && now - hit.at < Math.min(maxAgeMs, this.opts.freshMs)) return hit.survey;
     try {

@@ -59,7 +59,7 @@ export function surveyFormRoutes(deps: SurveyFormDeps): Router {
   const opts: SurveyFormOptions = { ...DEFAULT_OPTIONS, ...deps.surveyForm };
   const secret = config.SESSION_SECRET;
   const now = deps.now ?? (() => new Date());
-  const surveys = new SurveyDefinitions({ freshMs: opts.definitionFreshMs, staleMs: opts.definitionStaleMs });
+  const surveys = new SurveyDefinitions({ freshMs: opts.definitionFreshMs, staleMs: opts.definitionStaleMs }, () => now().getTime());
   const router = Router();
 
   // ── helpers ──────────────────────────────────────────────────────────────

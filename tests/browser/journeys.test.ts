@@ -15,6 +15,7 @@ import { Survey } from '../../models/survey';
 import { useTestDatabase } from '../support/db';
 import { testConfig } from '../support/app';
 import { createUser, TEST_PASSWORD } from '../support/auth';
+import { csvRows, docxContent, pdfPages, readXlsx } from '../support/files';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -121,8 +122,8 @@ test('an admin reads the survey dashboard: charts are drawn from the page data, 
   await page.goto(`${base}/admin/surveys/${String(survey!._id)}/dashboard`);
   expect(await page.textContent('main')).toContain('92,26');
   await page.waitForFunction(() => document.querySelectorAll('canvas:not([hidden])').length > 0);
-  const drawn = await page.evaluate(() =>
-    Array.from(document.querySelectorAll('canvas:not([hidden])')).filter((c) => (c as HTMLCanvasElement).width > 0).length,
+  const drawn = await page.evaluate(
+    () => Array.from(document.querySelectorAll('canvas:not([hidden])')).filter((c) => (c as HTMLCanvasElement).width > 0).length,
   );
   expect(drawn).toBeGreaterThanOrEqual(3);
   expect(problems).toEqual([]);
@@ -141,3 +142,26 @@ test('without JavaScript the dashboard is complete as tables', async () => {
   for (const e of survey!.elements) expect(text).toContain(e.name!.id);
   await context.close();
 });
+
+test('staff download the annual report in each format from the dashboard; each file carries 92,26', async () => {
+  const { context, page } = await loggedInPage(false);
+  const survey = await Survey.findOne({ slug: DEMO_SURVEY_SLUG }).lean();
+  await page.goto(`${base}/admin/surveys/${String(survey!._id)}/dashboard`);
+  await page.click('[data-testid=report-link]');
+  expect(page.url()).toBe(`${base}/admin/surveys/${String(survey!._id)}/report`);
+  const files: Record<string, Buffer> = {};
+  for (const format of ['pdf', 'docx', 'xlsx', 'csv']) {
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 110_000 }),
+      page.click(`button[data-format=${format}]`, { noWaitAfter: true }),
+    ]);
+    expect(download.suggestedFilename()).toBe(`laporan-${DEMO_SURVEY_SLUG}-2022.${format}`);
+    files[format] = fs.readFileSync((await download.path())!);
+  }
+  expect(pdfPages(files.pdf!).join(' ')).toContain('92,26');
+  expect((await docxContent(files.docx!)).text).toContain('capaian 102,51%');
+  const per = (await readXlsx(files.xlsx!)).getWorksheet('Per unsur')!;
+  expect((per.getRow(survey!.elements.length + 2).getCell(7).value as { result: number }).result).toBeCloseTo(92.26, 10);
+  expect(csvRows(files.csv!)).toHaveLength(1250 + 1);
+  await context.close();
+}, 300_000);

@@ -1,0 +1,199 @@
+/**
+ * Report export benchmark (issue 9): the CSV and XLSX exports of one survey's raw answers
+ * against a plain cursor scan of the same responses (the baseline, measured in the same run),
+ * with the process's peak RSS in each phase and the event loop's longest stall while exporting
+ * (how long another request — e.g. a form submission — could be kept waiting). The PDF and DOCX
+ * read only the counters; their time is printed for scale.
+ *
+ * Starts its own embedded database in a temporary directory (removed afterwards), inserts the
+ * responses in bulk and feeds the counters through the live code path (recordResponsesStats).
+ * Prints RATIOS, not pass/fail, and writes the figures to bench/README-report.md.
+ *
+ *   npm run bench:report                          # 50,000 responses
+ *   node dist/bench/report-export.js --size 100000
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import mongoose, { Types } from 'mongoose';
+import { startEmbeddedDatabase } from '../server/db/embedded';
+import { connectDatabase } from '../server/db/connection';
+import { syncAllIndexes } from '../server/db/indexes';
+import '../server/models';
+import { Unit } from '../models/unit';
+import { Survey, type SurveyDoc } from '../models/survey';
+import { Response } from '../models/response';
+import { elementsFromTemplate } from '../server/features/surveys/elements';
+import { recordResponsesStats, type StatsResponse } from '../server/features/dashboard/stats.service';
+import { buildSurveyReport, rawResponses } from '../server/features/reports/report.service';
+import { writeCsv } from '../server/features/reports/report.csv';
+import { writeXlsx } from '../server/features/reports/report.xlsx';
+import { renderPdf } from '../server/features/reports/report.pdf';
+import { renderDocx } from '../server/features/reports/report.docx';
+import { prng } from '../server/lib/prng';
+
+function parseArgs(argv: string[]): { size: number; out: string } {
+  const args = { size: 50_000, out: path.join(__dirname, '..', '..', 'bench', 'README-report.md') };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--size') args.size = Number(argv[++i]);
+    else if (argv[i] === '--out') args.out = argv[++i]!;
+  }
+  return args;
+}
+
+/** A sink that counts bytes and yields to the event loop now and then, like a socket would. */
+function sink(): Writable & { bytes: number } {
+  const w = new Writable({
+    highWaterMark: 64 * 1024,
+    write(chunk: Buffer, _enc, cb) {
+      w.bytes += chunk.length;
+      setImmediate(cb);
+    },
+  }) as Writable & { bytes: number };
+  w.bytes = 0;
+  return w;
+}
+
+interface Phase {
+  name: string;
+  ms: number;
+  peakRssMb: number;
+  maxStallMs: number;
+  bytes?: number;
+}
+
+/** Runs `fn`, sampling RSS every 20 ms and the event loop's delay. */
+async function measure(name: string, fn: () => Promise<number | undefined | void>): Promise<Phase> {
+  if (global.gc) global.gc();
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
+  const h = monitorEventLoopDelay({ resolution: 10 });
+  h.enable();
+  const t = performance.now();
+  const bytes = await fn();
+  const ms = performance.now() - t;
+  process.stdout.write(`${name}: ${(ms / 1000).toFixed(2)} s\n`);
+  h.disable();
+  clearInterval(timer);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  return { name, ms, peakRssMb: peak / 1048576, maxStallMs: h.max / 1e6, ...(typeof bytes === 'number' ? { bytes } : {}) };
+}
+
+function makeBatch(survey: SurveyDoc, rnd: () => number, n: number): (StatsResponse & Record<string, unknown>)[] {
+  const keys = survey.elements.map((e) => e.key);
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const month = 1 + Math.floor(rnd() * 12);
+    out.push({
+      _id: new Types.ObjectId(),
+      surveyId: survey._id,
+      unitId: survey.unitId,
+      year: 2024,
+      month,
+      quarter: Math.ceil(month / 3),
+      semester: month <= 6 ? 1 : 2,
+      service: rnd() < 0.5 ? 'a' : 'b',
+      answers: keys.flatMap((k) => (rnd() < 0.03 ? [] : [{ k, v: [1, 2, 3, 3, 3, 4, 4, 4, 4][Math.floor(rnd() * 9)]! }])),
+      profile: { gender: rnd() < 0.5 ? 'l' : 'p', age: ['20-29', '30-39', '40-49', '50-59'][Math.floor(rnd() * 4)]!, education: 's1', occupation: 'pns' },
+      suggestion: rnd() < 0.1 ? 'Pelayanan sudah baik, mohon antrean dipercepat.' : '',
+      suggestionHidden: false,
+      submittedAt: new Date(Date.UTC(2024, month - 1, 1 + Math.floor(rnd() * 28), 1 + Math.floor(rnd() * 8))),
+      source: 'import',
+      idempotencyKey: new Types.ObjectId().toHexString(),
+      contentHash: 'bench',
+    });
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'skm-bench-report-'));
+  const log = (s: string) => process.stdout.write(`${s}\n`);
+  const db = await startEmbeddedDatabase({ dataDir, supervise: false, log });
+  log(`database: ${db.description}`);
+  try {
+    await connectDatabase({ uri: db.uri, dbName: 'bench' });
+    await syncAllIndexes();
+    const unit = await Unit.create({ name: 'Bench', slug: 'bench', path: [] });
+    unit.path = [unit._id];
+    await unit.save();
+    const created = await Survey.create({
+      unitId: unit._id,
+      unitPath: unit.path,
+      title: 'Bench',
+      slug: 'bench',
+      period: { year: 2024 },
+      template: 'permenpanrb-14-2017',
+      elements: elementsFromTemplate('permenpanrb-14-2017'),
+      services: [
+        { key: 'a', name: { id: 'A', en: 'A' } },
+        { key: 'b', name: { id: 'B', en: 'B' } },
+      ],
+      population: 100_000,
+      indicator: { code: 'IKU 1', name: 'Indeks kepuasan', target: 85 },
+      status: 'open',
+    });
+    const survey = created.toObject() as SurveyDoc;
+    const rnd = prng(42);
+    const t0 = performance.now();
+    for (let done = 0; done < args.size; done += 5000) {
+      const batch = makeBatch(survey, rnd, Math.min(5000, args.size - done));
+      await Response.collection.insertMany(batch as never[], { ordered: false });
+      await recordResponsesStats(batch, survey);
+    }
+    log(`inserted ${args.size} responses in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const rssBefore = process.memoryUsage().rss / 1048576;
+
+    const tb = performance.now();
+    const ctx = await buildSurveyReport(survey, {}, 'id', new Date());
+    log(`report model (counters, channels, trend): ${((performance.now() - tb) / 1000).toFixed(2)} s`);
+    const scan = await measure('plain cursor scan (baseline)', async () => {
+      let n = 0;
+      for await (const r of rawResponses(survey._id, {})) n += r.answers.length > 0 ? 1 : 0;
+      if (n !== args.size) throw new Error(`scan saw ${n} responses`);
+    });
+    const csv = await measure('CSV export', async () => {
+      const out = sink();
+      await writeCsv(ctx, out);
+      return out.bytes;
+    });
+    const xlsx = await measure('XLSX export', async () => {
+      const out = sink();
+      await writeXlsx(ctx, out);
+      await new Promise((r) => setImmediate(r));
+      return out.bytes;
+    });
+    const pdf = await measure('PDF (counters only)', async () => (await renderPdf(ctx.report)).length);
+    const docx = await measure('DOCX (counters only)', async () => (await renderDocx(ctx.report)).length);
+
+    const rows = [scan, csv, xlsx, pdf, docx].map(
+      (p) =>
+        `| ${p.name} | ${(p.ms / 1000).toFixed(2)} s | ${(p.ms / scan.ms).toFixed(2)}× | ${p.peakRssMb.toFixed(0)} MB | ${p.maxStallMs.toFixed(0)} ms | ${p.bytes ? `${(p.bytes / 1048576).toFixed(1)} MB` : '–'} |`,
+    );
+    const table = [
+      `Scale: ${args.size.toLocaleString('en')} responses × 9 elements, one survey; ${os.cpus().length} CPU cores (shared), ${db.description.split(' at ')[0]}. RSS before the exports: ${rssBefore.toFixed(0)} MB.`,
+      '',
+      '| Phase | Time | × scan | Peak RSS | Longest event-loop stall | Output |',
+      '|---|---:|---:|---:|---:|---:|',
+      ...rows,
+    ].join('\n');
+    log(table);
+    const md = `# Report export benchmark\n\n\`npm run bench:report\` (\`node dist/bench/report-export.js --size N\`). The CSV and XLSX exports stream the raw answers from a cursor; the baseline is a plain cursor scan of the same responses in the same run. "Longest stall" is the event loop's longest delay during the phase: how long any other request (a form submission) could have waited.\n\n${table}\n`;
+    fs.writeFileSync(args.out, md);
+    log(`written to ${args.out}`);
+  } finally {
+    await mongoose.disconnect().catch(() => undefined);
+    await db.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -466,6 +466,10 @@ const TEXT_MAX = 100;
  */
 export const decisionKey = (value: string): string => normalize(value) || `#${crypto.createHash('sha256').update(value.trim()).digest('hex').slice(0, 16)}`;
 
+/** Rows checked between two turns of the event loop (a 20,000-row dry run never holds it long). */
+const YIELD_EVERY = 500;
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** A header that holds the export's own response number (Microsoft Forms "ID"). */
 const RESPONSE_ID = /^(id|response id|id respons|id responden|respondent id|no respons)$/;
 
@@ -476,12 +480,19 @@ const RESPONSE_ID = /^(id|response id|id respons|id responden|respondent id|no r
  * same fingerprints (issue 11: a re-upload doubled the survey). Rows without a timestamp get
  * null: two paper questionnaires with the same answers are two respondents.
  */
-export function rowFingerprints(table: Table, mapping: readonly Target[], surveyId: string): (string | null)[] {
+export async function rowFingerprints(table: Table, mapping: readonly Target[], surveyId: string): Promise<(string | null)[]> {
   const tsCol = mapping.indexOf('timestamp');
   const idCol = table.header.findIndex((h) => RESPONSE_ID.test(normalize(h)));
   const seen = new Map<string, number>();
   const names = table.header.map((h) => normalize(h));
-  return table.rows.map(({ cells }) => {
+  const out: (string | null)[] = [];
+  for (let index = 0; index < table.rows.length; index++) {
+    if (index > 0 && index % YIELD_EVERY === 0) await yieldToLoop();
+    out.push(fingerprintOf(table.rows[index]!.cells));
+  }
+  return out;
+
+  function fingerprintOf(cells: readonly string[]): string | null {
     const ts = tsCol >= 0 ? (cells[tsCol] ?? '').trim() : '';
     if (ts === '' && (idCol < 0 || (cells[idCol] ?? '').trim() === '')) return null;
     const parts: string[] = [];
@@ -493,7 +504,7 @@ export function rowFingerprints(table: Table, mapping: readonly Target[], survey
     const n = (seen.get(hash) ?? 0) + 1;
     seen.set(hash, n);
     return n === 1 ? hash : `${hash}#${n}`;
-  });
+  }
 }
 
 /** A stable text for a list of element labels (elements with equal signatures share decisions). */
@@ -501,15 +512,18 @@ function labelSignature(el: MappableElement): string {
   return JSON.stringify([el.labels.id.map(normalize), el.labels.en.map(normalize)]);
 }
 
-/** Checks every row against the mapping; nothing is stored. */
-export function checkRows(
+/**
+ * Checks every row against the mapping; nothing is stored. Gives the event loop a turn every
+ * 500 rows, so other requests are answered while a large file is checked (issue 10).
+ */
+export async function checkRows(
   table: Table,
   mapping: readonly Target[],
   decisions: Decisions,
   survey: MappableSurvey,
   options: ImportOptions,
   fingerprints?: readonly (string | null)[],
-): CheckResult {
+): Promise<CheckResult> {
   const elements = new Map(survey.elements.map((e) => [e.key, e]));
   const profiles = new Map(survey.profile.map((p) => [p.key, p]));
   const unknown = new Map<string, Unknown>();
@@ -542,8 +556,11 @@ export function checkRows(
     unknown.set(id, u);
   };
   const decided = (col: number, value: string): string | undefined => decisions[String(col)]?.[decisionKey(value)];
+  const readingCache = mapping.map(() => new Map<string, Reading>());
 
-  table.rows.forEach(({ row, cells }, index) => {
+  for (let index = 0; index < table.rows.length; index++) {
+    if (index > 0 && index % YIELD_EVERY === 0) await yieldToLoop();
+    const { row, cells } = table.rows[index]!;
     const fingerprint = fingerprints?.[index] ?? null;
     const rowErrors: RowError[] = [];
     const err = (col: number, reason: Reason) => rowErrors.push({ row, column: col >= 0 ? (table.header[col] ?? '') : '', reason });
@@ -563,7 +580,12 @@ export function checkRows(
       if (target.startsWith('el:')) {
         const el = elements.get(target.slice(3));
         if (!el || value === '') return; // a blank is not a zero
-        const r = readAnswer(value, el);
+        // A column holds a handful of distinct texts: read each once.
+        let r = readingCache[col]!.get(value);
+        if (!r) {
+          r = readAnswer(value, el);
+          readingCache[col]!.set(value, r);
+        }
         if (r.kind === 'score' && /\D/.test(value) && PREFIX.test(value) && /^\(?\s*\d/.test(value)) prefixTexts.agree.add(decisionKey(value));
         if (r.kind === 'conflict') {
           prefixTexts.conflict.add(decisionKey(value));
@@ -645,7 +667,7 @@ export function checkRows(
     const again = fingerprint !== null && (options.imported?.has(fingerprint) ?? false);
     if (again && !options.includeImported) {
       alreadyImported.push(row);
-      return;
+      continue;
     }
     if (again) parsed.alreadyImported = true;
     if (rowErrors.length > 0 || parsed.time === null) {
@@ -654,7 +676,7 @@ export function checkRows(
     } else {
       valid.push({ ...parsed, time: parsed.time });
     }
-  });
+  }
   const prefixes = {
     agree: prefixTexts.agree.size,
     conflict: prefixTexts.conflict.size,

@@ -194,8 +194,8 @@ async function importedFingerprints(surveyId: Types.ObjectId, exceptBatch: strin
 }
 
 /** Row fingerprints; a row without a timestamp is recognised only in the very same file. */
-function fingerprintsOf(table: Table, mapping: readonly Target[], survey: SurveyDoc, batch: ImportBatchDoc): string[] {
-  return rowFingerprints(table, mapping, String(survey._id)).map((f, i) => f ?? `file:${batch.fileHash}:${table.rows[i]!.row}`);
+async function fingerprintsOf(table: Table, mapping: readonly Target[], survey: SurveyDoc, batch: ImportBatchDoc): Promise<string[]> {
+  return (await rowFingerprints(table, mapping, String(survey._id))).map((f, i) => f ?? `file:${batch.fileHash}:${table.rows[i]!.row}`);
 }
 
 function mappingProblems(header: readonly string[], mapping: readonly Target[]): Preview['problems'] {
@@ -222,8 +222,8 @@ export async function previewBatch(user: CurrentUser, surveyId: string, batchId:
   const table = await tableOf(bytesOf(file.data));
   const mappable = mappableSurvey(survey);
   const mapping = table.header.map((_, i) => batch.mapping[i] ?? 'ignore');
-  const fingerprints = fingerprintsOf(table, mapping, survey, batch);
-  const check = checkRows(
+  const fingerprints = await fingerprintsOf(table, mapping, survey, batch);
+  const check = await checkRows(
     table,
     mapping,
     (batch.decisions ?? {}) as Decisions,

@@ -159,6 +159,18 @@ const saved = (name: string) => (req: Request, res: Response) => {
   res.redirect(303, `/admin/surveys/${req.params.id}#${name}`);
 };
 
+/** The steps before a section's change: access, the page to re-render on errors, "add a row". */
+const sectionSteps = (name: string): RequestHandler[] => [manageable, section(name), addRow(name)];
+
+/** A section POST whose service reads the form itself: the steps, the change, back to the section. */
+const sectionPost = (name: string, change: (req: Request) => Promise<void>): RequestHandler[] => [
+  ...sectionSteps(name),
+  async (req, res) => {
+    await change(req);
+    saved(name)(req, res);
+  },
+];
+
 /**
  * A kiosk is a server-side session, never a form field (a respondent could post kiosk=1): the
  * manager's login on the device ends and the session remembers only which survey it serves.
@@ -209,34 +221,16 @@ export function surveysRoutes(opts: { publicUrl?: string } = {}): Router {
   });
   const id = (req: Request) => String(req.params.id);
   const body = (req: Request): Body => req.body;
-  router.post('/surveys/:id/settings', managers, manageable, section('settings'), addRow('settings'), validate(settingsSchema), async (req, res) => {
+  router.post('/surveys/:id/settings', managers, ...sectionSteps('settings'), validate(settingsSchema), async (req, res) => {
     await updateSettings(req.user!, id(req), req.body);
     saved('settings')(req, res);
   });
-  router.post('/surveys/:id/elements', managers, manageable, section('elements'), addRow('elements'), async (req, res) => {
-    await updateElements(req.user!, id(req), body(req));
-    saved('elements')(req, res);
-  });
-  router.post('/surveys/:id/services', managers, manageable, section('services'), addRow('services'), async (req, res) => {
-    await updateServices(req.user!, id(req), body(req));
-    saved('services')(req, res);
-  });
-  router.post('/surveys/:id/profile', managers, manageable, section('profile'), addRow('profile'), async (req, res) => {
-    await updateProfile(req.user!, id(req), body(req));
-    saved('profile')(req, res);
-  });
-  router.post('/surveys/:id/indicator', managers, manageable, section('indicator'), addRow('indicator'), async (req, res) => {
-    await updateIndicator(req.user!, id(req), body(req));
-    saved('indicator')(req, res);
-  });
-  router.post('/surveys/:id/status', managers, manageable, section('status'), addRow('status'), async (req, res) => {
-    await setStatus(req.user!, id(req), body(req).status);
-    saved('status')(req, res);
-  });
+  router.post('/surveys/:id/elements', managers, ...sectionPost('elements', (req) => updateElements(req.user!, id(req), body(req))));
+  router.post('/surveys/:id/services', managers, ...sectionPost('services', (req) => updateServices(req.user!, id(req), body(req))));
+  router.post('/surveys/:id/profile', managers, ...sectionPost('profile', (req) => updateProfile(req.user!, id(req), body(req))));
+  router.post('/surveys/:id/indicator', managers, ...sectionPost('indicator', (req) => updateIndicator(req.user!, id(req), body(req))));
+  router.post('/surveys/:id/status', managers, ...sectionPost('status', (req) => setStatus(req.user!, id(req), body(req).status)));
   router.post('/surveys/:id/kiosk', managers, startKiosk);
-  router.post('/surveys/:id/publish', managers, manageable, section('status'), addRow('status'), async (req, res) => {
-    await setPublished(req.user!, id(req), body(req).published);
-    saved('status')(req, res);
-  });
+  router.post('/surveys/:id/publish', managers, ...sectionPost('status', (req) => setPublished(req.user!, id(req), body(req).published)));
   return router;
 }

@@ -295,16 +295,7 @@ export function parseTimestamp(text: string, order: DateOrder): WrittenTime | nu
   // A spreadsheet date read without its cell format: days since 1899-12-30 (Excel's serial).
   const serial = /^(\d{5})(\.\d+)?$/.exec(s);
   if (serial) {
-    const d = new Date(Math.round((Number(s) * 86_400_000 + Date.UTC(1899, 11, 30)) / 1000) * 1000);
-    return {
-      year: d.getUTCFullYear(),
-      month: d.getUTCMonth() + 1,
-      day: d.getUTCDate(),
-      hour: d.getUTCHours(),
-      minute: d.getUTCMinutes(),
-      second: d.getUTCSeconds(),
-      offset: null,
-    };
+    return writtenAt(new Date(Math.round((Number(s) * 86_400_000 + Date.UTC(1899, 11, 30)) / 1000) * 1000), null);
   }
   const m =
     /^(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4})(?:[ T](\d{1,2})[:.](\d{2})(?:[:.](\d{2})(?:\.\d+)?)?\s*(am|pm|AM|PM)?)?\s*(Z|GMT|UTC|WIB|WITA|WIT)?\s*([+-]\d{1,2}(?::?\d{2})?)?$/.exec(
@@ -342,6 +333,19 @@ export function parseTimestamp(text: string, order: DateOrder): WrittenTime | nu
   return { year, month, day, hour, minute, second, offset };
 }
 
+/** The wall-clock fields of `d` read in UTC, as a written time with the given offset. */
+function writtenAt(d: Date, offset: number | null): WrittenTime {
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+    offset,
+  };
+}
+
 /** The instant of a written time; without an offset, Western Indonesia Time (UTC+7) is assumed. */
 export function instantOf(t: WrittenTime): Date {
   return new Date(Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second) - (t.offset ?? WIB_MINUTES) * 60_000);
@@ -356,16 +360,7 @@ const WIB_MINUTES = UNIT_UTC_OFFSET_MINUTES;
  */
 export function localTime(t: WrittenTime): WrittenTime {
   if (t.offset === null || t.offset === WIB_MINUTES) return { ...t, offset: WIB_MINUTES };
-  const d = new Date(instantOf(t).getTime() + WIB_MINUTES * 60_000);
-  return {
-    year: d.getUTCFullYear(),
-    month: d.getUTCMonth() + 1,
-    day: d.getUTCDate(),
-    hour: d.getUTCHours(),
-    minute: d.getUTCMinutes(),
-    second: d.getUTCSeconds(),
-    offset: WIB_MINUTES,
-  };
+  return writtenAt(new Date(instantOf(t).getTime() + WIB_MINUTES * 60_000), WIB_MINUTES);
 }
 
 /** True when the written date falls in the survey's period (year, and semester/quarter/month when set). */

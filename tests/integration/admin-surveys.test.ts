@@ -340,10 +340,30 @@ describe('audit trail page', () => {
     const first = page.text.indexOf('Judul &lt;baru&gt;');
     expect(first).toBeGreaterThan(0);
     expect(page.text).toContain(manager.email);
-    expect(page.text).toContain('survey.settings');
+    expect(page.text).toContain('<td>Mengubah pengaturan survei</td>');
+    expect(page.text).toContain('<span class="change-field">title</span>: <del>Judul lama</del> → <ins>Judul &lt;baru&gt;</ins>');
+    expect(page.text).toMatch(/<time datetime="[^"]+">\d{1,2} \w+ \d{4},? \d{2}[.:]\d{2} WIB<\/time>/);
     expect(page.text).not.toContain('Judul <baru>');
     expect((await asManager.agent.get('/admin/audit')).status).toBe(403);
     expect((await request(app).get('/admin/audit')).status).toBe(303);
+  });
+
+  test('filters by action, user and date; the pager keeps the filter', async () => {
+    const survey = await createSurvey(unit);
+    await postForm(asManager, `/admin/surveys/${survey._id}/settings`, { title: 'Disaring', year: '2024' });
+    await postForm(asAdmin, `/admin/surveys/${survey._id}/status`, { status: 'open' });
+    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+
+    const byAction = await asAdmin.agent.get('/admin/audit?action=survey.open');
+    const byActor = await asAdmin.agent.get(`/admin/audit?actor=${encodeURIComponent(manager.email)}&from=${today}&to=${today}`);
+    const lastYear = await asAdmin.agent.get('/admin/audit?from=2000-01-01&to=2000-12-31');
+
+    expect(byAction.text).toContain('<td>Membuka survei</td>');
+    expect(byAction.text).not.toContain('<td>Mengubah pengaturan survei</td>');
+    expect(byAction.text).toContain('<option value="survey.open" selected>');
+    expect(byActor.text).toContain('Disaring');
+    expect(byActor.text).not.toContain(`<td>${admin.email}</td>`);
+    expect(lastYear.text).toContain('Belum ada catatan.');
   });
 
   test('paginated: 50 a page, page 2 holds the older entries', async () => {

@@ -8,15 +8,37 @@ import { z } from 'zod';
 import { parseOrInvalid } from '../../validation';
 import { requireRole } from '../../web/auth';
 import { listAudit } from './audit.service';
+import { AUDIT_ACTIONS, actionLabel, changesOf, whenText } from './audit.view';
 
 // A page number out of range or mistyped shows the nearest page rather than an error.
-const auditQuery = z.object({ page: z.coerce.number().int().catch(1).default(1) });
+// Filters that do not parse are ignored (an empty filter), never an error page.
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined);
+const auditQuery = z.object({
+  page: z.coerce.number().int().catch(1).default(1),
+  action: z.enum(AUDIT_ACTIONS).optional().catch(undefined),
+  actor: z.string().trim().max(200).optional().catch(undefined),
+  from: day,
+  to: day,
+});
 
 export function auditRoutes(): Router {
   const router = Router();
   router.get('/audit', requireRole('admin'), async (req, res) => {
-    const { page } = parseOrInvalid(auditQuery, req.query);
-    res.render('admin/audit/list', { title: res.locals.t('audit.title'), ...(await listAudit(page)) });
+    const q = parseOrInvalid(auditQuery, req.query);
+    const filter = { action: q.action, actorEmail: q.actor || undefined, from: q.from, to: q.to };
+    const list = await listAudit(q.page, filter);
+    const lang = req.lang;
+    const rows = list.entries.map((e) => ({ ...e, when: whenText(e.at, lang), actionText: actionLabel(e.action, lang), changes: changesOf(e.before, e.after, lang) }));
+    const keep = new URLSearchParams(Object.entries({ action: q.action ?? '', actor: q.actor ?? '', from: q.from ?? '', to: q.to ?? '' }).filter(([, v]) => v !== ''));
+    res.render('admin/audit/list', {
+      title: res.locals.t('audit.title'),
+      extraCss: ['/css/dashboard.css'],
+      ...list,
+      entries: rows,
+      filter: q,
+      actions: AUDIT_ACTIONS.map((a) => ({ value: a, label: actionLabel(a, lang) })),
+      pageQuery: keep.toString() ? `&${keep.toString()}` : '',
+    });
   });
   return router;
 }

@@ -2,7 +2,7 @@
  * The audit trail: `recordAudit` is called by every admin action that changes data (surveys,
  * users, API tokens, hidden suggestions, imports); `listAudit` reads it newest first.
  */
-import { Types } from 'mongoose';
+import mongoose, { Types } from 'mongoose';
 import { AuditLog } from '../../../models/audit-log';
 
 export interface AuditActor {
@@ -71,11 +71,27 @@ export function changedFields(
 
 export const AUDIT_PAGE_SIZE = 50;
 
-export async function listAudit(page: number) {
-  const total = await AuditLog.countDocuments({});
+export interface AuditFilter {
+  action?: string;
+  actorEmail?: string;
+  /** First and last day included (WIB calendar dates, YYYY-MM-DD). */
+  from?: string;
+  to?: string;
+}
+
+export async function listAudit(page: number, f: AuditFilter = {}) {
+  const filter: Record<string, unknown> = {};
+  if (f.action) filter.action = f.action;
+  if (f.actorEmail) filter.actorEmail = f.actorEmail.toLowerCase();
+  const at: Record<string, Date> = {};
+  if (f.from) at.$gte = new Date(`${f.from}T00:00:00+07:00`);
+  if (f.to) at.$lt = new Date(new Date(`${f.to}T00:00:00+07:00`).getTime() + 24 * 3600 * 1000);
+  // Our own range operators, built from validated dates: trusted under sanitizeFilter.
+  if (Object.keys(at).length > 0) filter.at = mongoose.trusted(at);
+  const total = await AuditLog.countDocuments(filter);
   const pages = Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE));
   const current = Math.min(Math.max(1, page), pages);
-  const entries = await AuditLog.find({})
+  const entries = await AuditLog.find(filter)
     .sort({ at: -1, _id: -1 })
     .skip((current - 1) * AUDIT_PAGE_SIZE)
     .limit(AUDIT_PAGE_SIZE)

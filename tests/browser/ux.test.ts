@@ -59,7 +59,7 @@ afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
 });
 
-/** axe-core evaluated in the page (never injected as a <script>: the CSP rightly forbids inline scripts). */
+/** axe-core evaluated in the page (never injected as a <script>: the CSP rightly forbids inline scripts). Needs JavaScript on. */
 async function seriousViolations(page: Page): Promise<string[]> {
   await page.evaluate(AXE);
   const result = await page.evaluate(() =>
@@ -100,7 +100,7 @@ describe('respondent', () => {
       await page.goto(`${base}/s/${DEMO_FORM_SLUG}`);
       expect(await noSidewaysScroll(page)).toBe(true);
       expect(await page.textContent('#progress')).toBe(`0 dari ${k} terjawab`);
-      expect(await seriousViolations(page)).toEqual([]);
+      if (js) expect(await seriousViolations(page)).toEqual([]);
       if (!js) await shot(page, 'form-360');
 
       const [a, b] = survey.elements;
@@ -120,9 +120,9 @@ describe('respondent', () => {
       await page.click('.sf-submit button');
       await page.waitForLoadState();
       expect(await page.isVisible('#error-summary')).toBe(true);
-      expect(await seriousViolations(page)).toEqual([]);
+      if (js) expect(await seriousViolations(page)).toEqual([]);
       if (!js) await shot(page, 'form-error-360');
-      const link = page.locator('#error-summary a').first();
+      const link = page.locator('#error-summary a[href^="#q-"]').first();
       const target = (await link.getAttribute('href'))!;
       await link.click();
       const legendTop = await page.locator(`${target} legend`).evaluate((el) => el.getBoundingClientRect().top);
@@ -135,7 +135,7 @@ describe('respondent', () => {
       await page.click('.sf-submit button');
       await page.waitForURL(/terima-kasih/);
       expect(await Response.countDocuments({ surveyId: survey._id })).toBe(before + 1);
-      expect(await seriousViolations(page)).toEqual([]);
+      if (js) expect(await seriousViolations(page)).toEqual([]);
       await ctx.close();
     });
   }
@@ -162,15 +162,31 @@ describe('admin', () => {
       const page = await login(ctx);
       await page.goto(`${base}/admin/dashboard?unit=${demo._id}`);
       const years = await page.locator('#table-years tbody tr').allTextContents();
-      expect(years.map((r) => r.slice(0, 4))).toEqual(['2021', '2022', '2023']);
-      for (const row of years) expect(row).toMatch(/\d+,\d{2}/);
+      // 2021 and 2022 (stakeholder set) and 2023 (the 14/2017 set) each keep their figure; the current year has no answers yet.
+      const answered = years.filter((r) => ['2021', '2022', '2023'].includes(r.slice(0, 4)));
+      expect(answered).toHaveLength(3);
+      for (const row of answered) expect(row).toMatch(/\d+,\d{2}/);
       expect(await page.textContent('#table-official')).toContain('IKK 3.1');
       expect(await page.textContent('main')).toContain('Survei tanpa indikator hanya ditampilkan sebagai pembanding');
       await page.waitForFunction(() => document.querySelectorAll('canvas:not([hidden])').length > 0);
       expect(await noSidewaysScroll(page)).toBe(true);
+      expect(await seriousViolations(page)).toEqual([]);
       if (viewport === DESKTOP) await shot(page, 'dashboard-unit');
       await ctx.close();
     }
+  });
+
+  test('survey dashboard on a 360 px phone: no sideways scrolling of the page; wide tables scroll in their own focusable region', async () => {
+    const ctx = await context({ viewport: PHONE });
+    const page = await login(ctx);
+    const demo2022 = (await Survey.findOne({ slug: DEMO_SURVEY_SLUG }).lean())!;
+    await page.goto(`${base}/admin/surveys/${demo2022._id}/dashboard`);
+    await page.waitForFunction(() => document.querySelectorAll('canvas:not([hidden])').length > 0);
+    const wide = await page.evaluate(() => Array.from(document.querySelectorAll('body *')).filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-scroll')).map((e) => `${e.tagName}.${e.className}#${e.id}`).slice(0, 8));
+    expect(wide).toEqual([]);
+    expect(await noSidewaysScroll(page)).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
+    await ctx.close();
   });
 
   test('survey page without JavaScript: add a service row, type a plain name, save; the key is derived', async () => {

@@ -268,6 +268,13 @@ export function buildReport(input: ReportInput): Report {
   const p = (text: string, note = false): Block => ({ kind: 'paragraph', text, ...(note ? { note } : {}) });
   const h = (text: string): Block => ({ kind: 'heading', text });
   const target = input.indicator?.target ?? null;
+  /** Columns of a table of indexes by service or by period. */
+  const scoreColumns = (first: string): Column[] => [
+    { label: first },
+    { label: t('rep.col.respondents'), num: true },
+    { label: t('rep.col.score'), num: true },
+    { label: t('rep.col.grade') },
+  ];
 
   /* BAB I */
   const ch1: Block[] = [
@@ -493,12 +500,7 @@ export function buildReport(input: ReportInput): Report {
         'services',
         'rep.table.services',
         {},
-        [
-          { label: t('rep.col.service') },
-          { label: t('rep.col.respondents'), num: true },
-          { label: t('rep.col.score'), num: true },
-          { label: t('rep.col.grade') },
-        ],
+        scoreColumns(t('rep.col.service')),
         svcRows.map((s) => [
           svcName(s.key),
           f.int(s.respondents),
@@ -564,12 +566,7 @@ export function buildReport(input: ReportInput): Report {
         'trend',
         'rep.table.trend',
         {},
-        [
-          { label: t('rep.col.period') },
-          { label: t('rep.col.respondents'), num: true },
-          { label: t('rep.col.score'), num: true },
-          { label: t('rep.col.grade') },
-        ],
+        scoreColumns(t('rep.col.period')),
         comparable.map((x) => [x.label, f.int(x.respondents), x.result ? f.num(x.result.score) : t('rep.trend.noScore'), x.result ? x.result.grade : '–']),
       ),
       chart(

@@ -20,7 +20,7 @@ import { periodOfMonth, storeResponses, type NewResponse, type StoreOutcome } fr
 import { recordAudit } from '../audit/audit.service';
 import { manageableSurvey } from '../dashboard/dashboard.service';
 import { profileQuestionsFor } from '../survey-form/profile';
-import type { FormProfileQuestion } from '../survey-form/survey-form.types';
+import { formProfileQuestions } from '../survey-form/survey-definitions';
 import {
   checkRows,
   decisionKey,
@@ -54,7 +54,7 @@ export function mappableSurvey(survey: SurveyDoc): MappableSurvey {
       labels: { id: e.labels?.id ?? [], en: e.labels?.en ?? [] },
     })),
     services: survey.services.map((s) => ({ key: s.key, name: s.name ?? null })),
-    profile: profileQuestionsFor((survey.profileQuestions ?? []) as unknown as FormProfileQuestion[]),
+    profile: profileQuestionsFor(formProfileQuestions(survey.profileQuestions ?? [])),
     period: survey.period,
   };
 }

@@ -76,21 +76,22 @@ function toFormSurvey(s: SurveyDoc): FormSurvey {
       labels: { id: [...(e.labels?.id ?? [])], en: [...(e.labels?.en ?? [])] },
     })),
     services: s.services.map((c) => ({ key: c.key, name: { id: c.name?.id ?? '', en: c.name?.en ?? '' } })),
-    profileQuestions: profileQuestionsFor(
-      s.profileQuestions.map(
-        (q): FormProfileQuestion => ({
-          key: q.key,
-          label: { id: q.label?.id ?? '', en: q.label?.en ?? '' },
-          kind: q.kind === 'text' ? 'text' : 'choice',
-          options: q.options.map((o) => ({ key: o.key, name: { id: o.name?.id ?? '', en: o.name?.en ?? '' } })),
-          required: q.required ?? false,
-        }),
-      ),
-    ),
+    profileQuestions: profileQuestionsFor(formProfileQuestions(s.profileQuestions)),
     suggestionEnabled: s.suggestionEnabled ?? true,
     status: s.status as FormSurvey['status'],
     opensAt: s.opensAt ?? null,
     closesAt: s.closesAt ?? null,
     oneResponsePerDevice: s.oneResponsePerDevice ?? false,
   };
+}
+
+/** A survey's stored profile questions in the form's shape (absent texts read as empty). */
+export function formProfileQuestions(stored: SurveyDoc['profileQuestions']): FormProfileQuestion[] {
+  return stored.map((q) => ({
+    key: q.key,
+    label: { id: q.label?.id ?? '', en: q.label?.en ?? '' },
+    kind: q.kind === 'text' ? 'text' : 'choice',
+    options: q.options.map((o) => ({ key: o.key, name: { id: o.name?.id ?? '', en: o.name?.en ?? '' } })),
+    required: q.required ?? false,
+  }));
 }

@@ -111,6 +111,13 @@ describe('creating a survey', () => {
     expect(await AuditLog.countDocuments({ action: 'survey.copy', 'target.id': String(copy!._id) })).toBe(1);
   });
 
+  test('"copy for next period" pre-fills the year after the source survey, not the current year', async () => {
+    const source = await createSurvey(unit, { period: { year: 2022 } });
+    const page = await asManager.agent.get(`/admin/surveys/new?copy=${source._id}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(/id="f-year" name="year" value="2023"/);
+  });
+
   test('invalid form: 422, every error beside its field, input kept, nothing stored', async () => {
     const before = await Survey.countDocuments({});
     const res = await postForm(asManager, '/admin/surveys', { title: 'Judul yang disimpan', slug: 'X!', unitId: String(unit._id), year: '20', source: 'custom', customCount: '99' });

@@ -195,7 +195,11 @@ export function surveysRoutes(opts: { publicUrl?: string } = {}): Router {
   });
   router.get('/surveys/new', managers, async (req, res) => {
     const copy = typeof req.query.copy === 'string' ? req.query.copy : '';
-    res.render('admin/surveys/new', { ...(await newLocals(req, res)), values: { source: copy ? 'copy' : 'permenpanrb-14-2017', copyFrom: copy, year: String(new Date().getUTCFullYear()) } });
+    const locals = await newLocals(req, res);
+    // A copy is for the period after its source's (2022 → 2023), not for the current year.
+    const source = copy ? locals.sources.find((x) => String(x._id) === copy) : undefined;
+    const year = source ? source.period.year + 1 : new Date().getUTCFullYear();
+    res.render('admin/surveys/new', { ...locals, values: { source: copy ? 'copy' : 'permenpanrb-14-2017', copyFrom: copy, year: String(year) } });
   });
   router.post('/surveys', managers, form('admin/surveys/new', newLocals), validate(createSchema), async (req, res) => {
     const id = await createSurvey(req.user!, req.body);

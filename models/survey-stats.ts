@@ -26,6 +26,8 @@ const surveyStatsSchema = new Schema(
     writer: { type: String, required: true },
     /** Outbox batches (models/counting-outbox.ts) already added here whose outbox entry may still exist. */
     applied: { type: [String], default: [] },
+    /** How many writes the writer made: each write is conditional on it, so a retried write is never applied twice. */
+    seq: { type: Number, default: 0 },
     surveyId: { type: Schema.Types.ObjectId, ref: 'Survey', required: true },
     /** "all" or "cell:<year>-<month>:<service>". */
     bucket: { type: String, required: true },
@@ -60,6 +62,7 @@ export interface SurveyStatsDoc {
   _id: string;
   writer?: string;
   applied?: string[];
+  seq?: number;
   responses?: number;
   surveyId: Types.ObjectId;
   bucket: string;

@@ -132,6 +132,7 @@ class ResponseWriter {
       await CountingOutbox.collection.insertOne({ _id: batch, writer, ids: items.map((p) => p.doc._id), createdAt: new Date() } as Document);
     } catch (e) {
       items.forEach((p) => p.reject(e));
+      this.resolveLater(batch); // the entry may have been written after all: clear it
       return;
     }
     for (const p of items) p.doc.batch = batch;

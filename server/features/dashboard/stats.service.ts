@@ -18,7 +18,7 @@ import { Coalescer } from '../../lib/coalescer';
 import { Response } from '../../../models/response';
 import { Survey } from '../../../models/survey';
 import { SurveyStats, type SurveyStatsDoc } from '../../../models/survey-stats';
-import { NotFound } from '../../errors';
+import { isDuplicateKey, NotFound } from '../../errors';
 
 /** The standard profile questions of the questionnaire (reference 2.4). */
 export const STANDARD_PROFILE_KEYS = ['gender', 'age', 'education', 'occupation'] as const;
@@ -211,14 +211,33 @@ class ShardWriter {
     return this.coalescer.add(key, { surveyId, bucket, meta, inc: new Map(delta.inc), batches: new Set(batch ? [batch] : []) });
   }
 
+  /** Writes per shard so far (the shard's `seq`): a retry after a lost acknowledgement is recognised, never applied twice. */
+  private seqOf = new Map<string, number>();
+
   private async write(key: string, d: ShardDelta): Promise<void> {
     const applied = [...new Set([...(this.applied.get(key) ?? []), ...d.batches])];
+    const expected = this.seqOf.get(key) ?? 0;
+    const next = expected + 1;
     const update = {
       $inc: Object.fromEntries(d.inc),
-      $set: { applied },
+      $set: { applied, seq: next },
       $setOnInsert: { surveyId: d.surveyId, bucket: d.bucket, writer: this.id, year: d.meta.year, month: d.meta.month, service: d.meta.service },
     };
-    await SurveyStats.updateOne({ _id: key }, update, { upsert: true });
+    let done = false;
+    try {
+      // Conditional on the shard's write count: only this process writes it, so no atomicity is needed.
+      const r = await SurveyStats.updateOne({ _id: key, seq: expected }, update, { upsert: expected === 0 });
+      done = r.matchedCount === 1 || r.upsertedCount === 1;
+    } catch (e) {
+      if (!isDuplicateKey(e)) throw e; // E11000: the shard exists already (an earlier attempt created it)
+    }
+    if (!done) {
+      const doc = await SurveyStats.findById(key, { seq: 1 }).lean();
+      if (!doc) await SurveyStats.updateOne({ _id: key }, update, { upsert: true }); // removed by a rebuild: start it again
+      else if ((doc.seq ?? 0) !== next) throw new Error(`counter shard ${key} is at write ${String(doc.seq)}, this process expected ${expected}`);
+      // else: an earlier attempt was applied and only its acknowledgement was lost.
+    }
+    this.seqOf.set(key, next);
   }
 
   /** The batch's outbox entry is gone: the shards need not list it any more. */
@@ -242,6 +261,7 @@ class ShardWriter {
     this.coalescer = this.newCoalescer();
     this.applied.clear();
     this.shardsOfBatch.clear();
+    this.seqOf.clear();
     this.id = newWriterId();
     return this.id;
   }
@@ -280,7 +300,7 @@ export async function recordResponsesStats(responses: readonly StatsResponse[], 
 }
 
 /** One expected stats document, as the recount gives it (a stored one without its ids). */
-export type ExpectedBucket = Omit<SurveyStatsDoc, '_id' | 'surveyId' | 'c' | 'writer' | 'applied' | 'responses'> & {
+export type ExpectedBucket = Omit<SurveyStatsDoc, '_id' | 'surveyId' | 'c' | 'writer' | 'applied' | 'seq' | 'responses'> & {
   responses: number;
   c: Record<string, Record<string, number>>;
 };

@@ -9,10 +9,17 @@ import { Lifecycle, ReadinessProbe, type ProbeOptions } from './readiness';
 export function healthRoutes(lifecycle: Lifecycle = new Lifecycle(), probe: ProbeOptions = {}): Router {
   const router = Router();
   const readiness = new ReadinessProbe(lifecycle, probe);
-  router.use((req, res, next) => {
+  router.use((_req, res, next) => {
     if (lifecycle.draining) res.set('Connection', 'close');
-    // A request that began before the drain: its keep-alive connection ends after its response.
-    else res.on('finish', () => lifecycle.draining && req.socket.end());
+    else {
+      // A request that began before the drain and answers during it also says `Connection: close`,
+      // so the client does not send its next request on a connection that is about to end.
+      const writeHead = res.writeHead;
+      res.writeHead = function (this: typeof res, ...args: Parameters<typeof res.writeHead>) {
+        if (lifecycle.draining && !this.headersSent) this.setHeader('Connection', 'close');
+        return writeHead.apply(this, args);
+      } as typeof res.writeHead;
+    }
     next();
   });
   router.get('/healthz', (_req, res) => {

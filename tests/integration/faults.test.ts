@@ -1,0 +1,198 @@
+/**
+ * The fault suite (issue 14), sized for CI: a real embedded database of its own and the compiled
+ * app as a real process, under load from a client that records every key it sent and every
+ * acknowledgement. After each fault the database is read: no acknowledged response lost, no key
+ * stored twice, the counters equal the raw responses (verify), and every 503 said Retry-After.
+ * Longer runs: bench/faults.ts.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import mongoose from 'mongoose';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../server/db/embedded';
+import { connectDatabase } from '../../server/db/connection';
+import { syncAllIndexes } from '../../server/db/indexes';
+import '../../server/models';
+import { Response } from '../../models/response';
+import { Survey } from '../../models/survey';
+import { responseId } from '../../server/responses';
+import { loadCounters, verifyStats } from '../../server/features/dashboard/stats.service';
+import { makeSurvey } from './survey-form.helpers';
+import { killAll, newReport, runLoad, startApp, waitFor, type AppProcess, type LoadReport } from '../support/faults';
+
+jest.setTimeout(180_000);
+
+let db: EmbeddedDatabase;
+let dataDir: string;
+let uri: string;
+const DB_NAME = 'skm_faults';
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'skm-faults-'));
+  db = await startEmbeddedDatabase({ dataDir, engine: (process.env.EMBEDDED_DB as 'auto' | 'mongod' | 'ferretdb' | undefined) ?? 'auto', log: () => undefined });
+  uri = `${db.uri}${DB_NAME}`;
+  await connectDatabase({ uri: db.uri, dbName: DB_NAME });
+  await syncAllIndexes();
+});
+
+afterEach(() => killAll());
+
+afterAll(async () => {
+  await mongoose.disconnect();
+  await db?.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+const KEYS = 240;
+const CONCURRENCY = 20;
+
+function keysFor(tag: string): string[] {
+  return Array.from({ length: KEYS }, (_, i) => `${tag}${String(i).padStart(4, '0')}${'k'.repeat(20)}`);
+}
+
+/** What the database says after a run: lost acknowledged responses, duplicates, counter drift. */
+async function audit(survey: { _id: mongoose.Types.ObjectId }, keys: readonly string[], report: LoadReport) {
+  const stored = await Response.collection.find({ surveyId: survey._id }, { projection: { idempotencyKey: 1 } }).toArray();
+  const ids = new Set(stored.map((d) => String(d._id)));
+  const lost = [...report.acked.keys()].filter((k) => !ids.has(String(responseId(survey._id, 'form', k))));
+  const duplicates = stored.length - new Set(stored.map((d) => String(d.idempotencyKey))).size;
+  const verify = await verifyStats(survey._id).catch((e: Error) => ({ ok: false, differences: [{ field: e.message }] }));
+  const [all] = await loadCounters(survey._id, { bucket: 'all' });
+  return {
+    sent: keys.length,
+    acknowledged: report.acked.size,
+    stored: stored.length,
+    lost: lost.length,
+    duplicates,
+    counted: all?.responses ?? 0,
+    countersOk: verify.ok,
+  };
+}
+
+async function stop(app: AppProcess): Promise<number | null> {
+  app.child.kill('SIGTERM');
+  return app.exited;
+}
+
+test('SIGTERM during load: in-flight requests finish (no stored response is cut off), the restarted app takes the retries; nothing lost or doubled; counters exact', async () => {
+  const survey = await makeSurvey();
+  const keys = keysFor('term');
+  let app = await startApp(uri);
+  let stoppedAt: { acked: Set<string>; stored: Set<string> } | undefined;
+  let signalled = false;
+  const first = app;
+  const restarted = first.exited.then(async (code) => {
+    // Snapshot as the old process is gone: what was stored, what was acknowledged.
+    await new Promise((r) => setTimeout(r, 300));
+    const stored = await Response.collection.find({ surveyId: survey._id }, { projection: { idempotencyKey: 1 } }).toArray();
+    stoppedAt = { acked: new Set(report.acked.keys()), stored: new Set(stored.map((d) => String(d.idempotencyKey))) };
+    expect(code).toBe(0);
+    app = await startApp(uri);
+  });
+  const report = newReport();
+  await runLoad({
+    report,
+    port: () => app.port,
+    slug: survey.slug,
+    elements: survey.elements.map((e) => e.key),
+    keys,
+    concurrency: CONCURRENCY,
+    deadline: Date.now() + 90_000,
+    onAck: (n) => {
+      if (n === 80 && !signalled) {
+        signalled = true;
+        first.child.kill('SIGTERM');
+      }
+    },
+  });
+  await restarted;
+  expect(first.output()).toContain('SIGTERM: shutting down, draining');
+  expect(first.output()).not.toContain('shutdown timeout');
+  // Every response stored by the stopped process reached its client before the process ended.
+  const cut = [...stoppedAt!.stored].filter((k) => !stoppedAt!.acked.has(k));
+  expect(cut).toEqual([]);
+  expect(await stop(app)).toBe(0);
+  const a = await audit(survey, keys, report);
+  expect(a).toEqual({ sent: KEYS, acknowledged: KEYS, stored: KEYS, lost: 0, duplicates: 0, counted: KEYS, countersOk: true });
+  expect(report.outcomes.get('500')).toBeUndefined();
+  expect(report.retryAfterMissing).toBe(0);
+});
+
+test('app killed (SIGKILL) during load, restarted, clients retry: nothing lost or doubled; the dead process\'s uncounted responses are counted by the new one', async () => {
+  const survey = await makeSurvey();
+  const keys = keysFor('kill');
+  let app = await startApp(uri);
+  const first = app;
+  let killed = false;
+  const restarted = first.exited.then(async () => {
+    app = await startApp(uri); // the killed process's pid is gone: the one-instance check lets this start
+  });
+  const report = await runLoad({
+    port: () => app.port,
+    slug: survey.slug,
+    elements: survey.elements.map((e) => e.key),
+    keys,
+    concurrency: CONCURRENCY,
+    deadline: Date.now() + 90_000,
+    onAck: (n) => {
+      if (n === 80 && !killed) {
+        killed = true;
+        first.child.kill('SIGKILL');
+      }
+    },
+  });
+  await restarted;
+  // The new process resolves the dead one's outbox entries once its heartbeat is stale (COUNTER_RECOVERY_MS = 3 s).
+  expect(await waitFor(async () => (await verifyStats(survey._id)).ok, 30_000)).toBe(true);
+  expect(await stop(app)).toBe(0);
+  const a = await audit(survey, keys, report);
+  expect(a).toEqual({ sent: KEYS, acknowledged: KEYS, stored: KEYS, lost: 0, duplicates: 0, counted: KEYS, countersOk: true });
+  expect(report.outcomes.get('500')).toBeUndefined();
+});
+
+test('database killed (SIGKILL) during load and restarted by its supervisor: 503 with Retry-After meanwhile, then every retry stored once; counters heal', async () => {
+  const survey = await makeSurvey();
+  const keys = keysFor('dbkl');
+  const app = await startApp(uri);
+  let killed = false;
+  const report = await runLoad({
+    port: () => app.port,
+    slug: survey.slug,
+    elements: survey.elements.map((e) => e.key),
+    keys,
+    concurrency: CONCURRENCY,
+    deadline: Date.now() + 120_000,
+    onAck: (n) => {
+      if (n === 80 && !killed) {
+        killed = true;
+        process.kill(db.pid()!, 'SIGKILL');
+      }
+    },
+  });
+  expect(await waitFor(async () => (await verifyStats(survey._id)).ok, 30_000)).toBe(true);
+  expect(await stop(app)).toBe(0);
+  const a = await audit(survey, keys, report);
+  expect(a).toEqual({ sent: KEYS, acknowledged: KEYS, stored: KEYS, lost: 0, duplicates: 0, counted: KEYS, countersOk: true });
+  expect(report.outcomes.get('500')).toBeUndefined();
+  expect(report.retryAfterMissing).toBe(0);
+});
+
+test('a second app instance on the same FerretDB database is refused with a clear message', async () => {
+  const app = await startApp(uri);
+  try {
+    const engine = (await mongoose.connection.db!.admin().command({ buildInfo: 1 })) as Record<string, unknown>;
+    if (!('ferretdbVersion' in engine)) {
+      // On MongoDB several instances are supported: the second one starts.
+      const second = await startApp(uri);
+      expect(await stop(second)).toBe(0);
+      return;
+    }
+    await expect(startApp(uri)).rejects.toThrow(/another SKM instance \(pid \d+ on .*\) is using database "skm_faults"/);
+  } finally {
+    expect(await stop(app)).toBe(0);
+  }
+  // Stopped cleanly: a new instance may start at once.
+  const next = await startApp(uri);
+  expect(await stop(next)).toBe(0);
+  expect(await Survey.estimatedDocumentCount()).toBeGreaterThan(0);
+});

@@ -69,6 +69,26 @@ async function audit(survey: { _id: mongoose.Types.ObjectId }, keys: readonly st
   };
 }
 
+/** The load of one scenario; `fault` runs once, after the 80th acknowledgement. */
+function loadWithFault(survey: { slug: string; elements: { key: string }[] }, keys: string[], port: () => number, fault: () => void, report = newReport(), ms = 90_000) {
+  let done = false;
+  return runLoad({
+    report,
+    port,
+    slug: survey.slug,
+    elements: survey.elements.map((e) => e.key),
+    keys,
+    concurrency: CONCURRENCY,
+    deadline: Date.now() + ms,
+    onAck: (n) => {
+      if (n === 80 && !done) {
+        done = true;
+        fault();
+      }
+    },
+  });
+}
+
 async function stop(app: AppProcess): Promise<number | null> {
   app.child.kill('SIGTERM');
   return app.exited;
@@ -79,7 +99,6 @@ test('SIGTERM during load: in-flight requests finish (no stored response is cut 
   const keys = keysFor('term');
   let app = await startApp(uri);
   let stoppedAt: { acked: Set<string>; stored: Set<string> } | undefined;
-  let signalled = false;
   const first = app;
   const restarted = first.exited.then(async (code) => {
     // Snapshot as the old process is gone: what was stored, what was acknowledged.
@@ -90,21 +109,7 @@ test('SIGTERM during load: in-flight requests finish (no stored response is cut 
     app = await startApp(uri);
   });
   const report = newReport();
-  await runLoad({
-    report,
-    port: () => app.port,
-    slug: survey.slug,
-    elements: survey.elements.map((e) => e.key),
-    keys,
-    concurrency: CONCURRENCY,
-    deadline: Date.now() + 90_000,
-    onAck: (n) => {
-      if (n === 80 && !signalled) {
-        signalled = true;
-        first.child.kill('SIGTERM');
-      }
-    },
-  });
+  await loadWithFault(survey, keys, () => app.port, () => first.child.kill('SIGTERM'), report);
   await restarted;
   expect(first.output()).toContain('SIGTERM: shutting down, draining');
   expect(first.output()).not.toContain('shutdown timeout');
@@ -123,24 +128,10 @@ test('app killed (SIGKILL) during load, restarted, clients retry: nothing lost o
   const keys = keysFor('kill');
   let app = await startApp(uri);
   const first = app;
-  let killed = false;
   const restarted = first.exited.then(async () => {
     app = await startApp(uri); // the killed process's pid is gone: the one-instance check lets this start
   });
-  const report = await runLoad({
-    port: () => app.port,
-    slug: survey.slug,
-    elements: survey.elements.map((e) => e.key),
-    keys,
-    concurrency: CONCURRENCY,
-    deadline: Date.now() + 90_000,
-    onAck: (n) => {
-      if (n === 80 && !killed) {
-        killed = true;
-        first.child.kill('SIGKILL');
-      }
-    },
-  });
+  const report = await loadWithFault(survey, keys, () => app.port, () => first.child.kill('SIGKILL'));
   await restarted;
   // The new process resolves the dead one's outbox entries once its heartbeat is stale (COUNTER_RECOVERY_MS = 3 s).
   expect(await waitFor(async () => (await verifyStats(survey._id)).ok, 30_000)).toBe(true);
@@ -154,21 +145,7 @@ test('database killed (SIGKILL) during load and restarted by its supervisor: 503
   const survey = await makeSurvey();
   const keys = keysFor('dbkl');
   const app = await startApp(uri);
-  let killed = false;
-  const report = await runLoad({
-    port: () => app.port,
-    slug: survey.slug,
-    elements: survey.elements.map((e) => e.key),
-    keys,
-    concurrency: CONCURRENCY,
-    deadline: Date.now() + 120_000,
-    onAck: (n) => {
-      if (n === 80 && !killed) {
-        killed = true;
-        process.kill(db.pid()!, 'SIGKILL');
-      }
-    },
-  });
+  const report = await loadWithFault(survey, keys, () => app.port, () => process.kill(db.pid()!, 'SIGKILL'), newReport(), 120_000);
   expect(await waitFor(async () => (await verifyStats(survey._id)).ok, 30_000)).toBe(true);
   expect(await stop(app)).toBe(0);
   const a = await audit(survey, keys, report);

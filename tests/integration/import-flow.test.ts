@@ -91,6 +91,8 @@ describe('import: U1…Uk layout', () => {
     const again = await agent.post(`${up.headers.location}/commit`).type('form').send({ _csrf: await csrf(), skipInvalid: '1' });
     expect(again.status).toBe(409);
     expect(await Response.countDocuments({ surveyId: survey._id })).toBe(2);
+    // The upload page counts what is stored (the counters), not a field on the survey.
+    expect((await agent.get(`/admin/surveys/${survey._id}/import`)).text).toContain('Survei ini sudah memiliki 2 jawaban');
   });
 });
 

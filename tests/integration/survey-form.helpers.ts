@@ -11,6 +11,12 @@ import type { SurveyFormDeps, SurveyFormOptions } from '../../server/features/su
 
 export const SECRET = 'x'.repeat(40);
 
+/**
+ * The year of the surveys these tests answer: the current year in WIB, because the form takes
+ * answers only within the survey's period and these apps run on the real clock.
+ */
+export const THIS_YEAR = new Date(Date.now() + 7 * 3600_000).getUTCFullYear();
+
 /** The app with form options; `now` is the app's clock (tests move it instead of sleeping). */
 export function formApp(options: Partial<SurveyFormOptions> = {}, env: Record<string, string> = {}, now?: () => Date): Express {
   const config = testConfig({ SESSION_SECRET: SECRET, ...env });
@@ -31,7 +37,7 @@ export async function makeSurvey(overrides: Record<string, unknown> = {}) {
     unitPath: [unit._id],
     title: `Survei Uji ${tag}`,
     slug: `survei-${tag}`,
-    period: { year: 2026 },
+    period: { year: THIS_YEAR },
     template: 'stakeholder',
     elements: elementsFromTemplate('stakeholder'),
     services: [

@@ -12,7 +12,7 @@ import { loadCounters } from '../../server/features/dashboard/stats.service';
 import { CountingOutbox } from '../../models/counting-outbox';
 import { qrSvg } from '../../server/features/survey-form/qr';
 import { DatabaseRateLimitStore } from '../../server/features/survey-form/rate-limit.store';
-import { SECRET, formApp, hiddenFields, makeSurvey, validAnswers } from './survey-form.helpers';
+import { SECRET, THIS_YEAR, formApp, hiddenFields, makeSurvey, validAnswers } from './survey-form.helpers';
 
 useTestDatabase();
 
@@ -138,7 +138,7 @@ describe('survey form: GET /s/:slug renders an accessible form', () => {
 
 describe('survey form: POST /s/:slug stores a valid response exactly once', () => {
   test('a valid submission: 303 to the thank-you page, one stored document with answers, period and no IP', async () => {
-    const survey = await makeSurvey({ period: { year: 2026 } });
+    const survey = await makeSurvey({ period: { year: THIS_YEAR } });
     const answers = validAnswers(survey);
     const { res, hidden } = await submit(survey.slug, answers);
     expect(res.status).toBe(303);
@@ -149,7 +149,7 @@ describe('survey form: POST /s/:slug stores a valid response exactly once', () =
     expect(doc.answers).toEqual(survey.elements.map((e) => ({ k: e.key, v: Number(answers[`a_${e.key}`]) })));
     expect(doc).toMatchObject({
       unitId: survey.unitId,
-      year: 2026,
+      year: THIS_YEAR,
       service: 'konsultasi',
       profile: { gender: 'p', age: '30-39', education: 's1', occupation: 'pns' },
       suggestion: 'Pertahankan.',

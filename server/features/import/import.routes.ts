@@ -14,6 +14,7 @@ import { AppError, Invalid } from '../../errors';
 import { requireRole } from '../../web/auth';
 import { fieldErrors, flash } from '../admin/admin.web';
 import { manageableSurvey } from '../dashboard/dashboard.service';
+import { responseCount } from '../surveys/surveys.service';
 import { viewHelpers } from '../dashboard/dashboard.view';
 import { decisionKey } from './import.mapping';
 import { commitBatch, createBatch, MAX_FILE_BYTES, previewBatch, saveMapping, UploadInvalid } from './import.service';
@@ -62,7 +63,8 @@ export function importRoutes(): Router {
   const router = Router();
   router.get('/surveys/:id/import', managers, async (req, res) => {
     const survey = await manageableSurvey(req.user!, String(req.params.id));
-    render(res, 'import/upload', 200, { title: res.locals.t('imp.title', { title: survey.title }), survey, errors: {} });
+    const responses = await responseCount(survey._id);
+    render(res, 'import/upload', 200, { title: res.locals.t('imp.title', { title: survey.title }), survey, responses, errors: {} });
   });
   router.post('/surveys/:id/import', managers, async (req, res) => {
     const survey = await manageableSurvey(req.user!, String(req.params.id));
@@ -72,7 +74,8 @@ export function importRoutes(): Router {
       res.redirect(303, `/admin/surveys/${String(survey._id)}/import/${String(batch._id)}`);
     } catch (e) {
       if (!(e instanceof Invalid)) throw e;
-      render(res, 'import/upload', 422, { title: res.locals.t('imp.title', { title: survey.title }), survey, errors: fieldErrors(e, res) });
+      const responses = await responseCount(survey._id);
+      render(res, 'import/upload', 422, { title: res.locals.t('imp.title', { title: survey.title }), survey, responses, errors: fieldErrors(e, res) });
     }
   });
   router.get('/surveys/:id/import/:batch', managers, async (req, res) => {

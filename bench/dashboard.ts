@@ -165,7 +165,9 @@ async function main(): Promise<void> {
           const elapsed = performance.now() - started;
           if (elapsed + (size - total - n) / rate > budgetMs) {
             rawStopped = true;
-            log(`raw inserts stopped at ${rawInserted} responses: ${(rate * 1000).toFixed(0)}/s would need ${(((size - total - n) / rate) / 60_000).toFixed(1)} more minutes`);
+            log(
+              `raw inserts stopped at ${rawInserted} responses: ${(rate * 1000).toFixed(0)}/s would need ${((size - total - n) / rate / 60_000).toFixed(1)} more minutes`,
+            );
           }
         }
         await recordResponsesStats(batch, survey);
@@ -253,7 +255,9 @@ function report(rows: Row[], engineFull: string, insertRate: number, minutes: nu
       lines.push(
         '',
         `Full recount at ${r.size.toLocaleString('en')} not measured: ${why}.` +
-          (m ? ` It grows linearly (${m.size.toLocaleString('en')}: ${(m.recountMs! / 1000).toFixed(1)} s), so expect about ${((m.recountMs! * r.size) / m.size / 1000).toFixed(0)} s, i.e. about ${((m.recountMs! * r.size) / m.size / r.countersMs).toFixed(0)}× the counters.` : ''),
+          (m
+            ? ` It grows linearly (${m.size.toLocaleString('en')}: ${(m.recountMs! / 1000).toFixed(1)} s), so expect about ${((m.recountMs! * r.size) / m.size / 1000).toFixed(0)} s, i.e. about ${((m.recountMs! * r.size) / m.size / r.countersMs).toFixed(0)}× the counters.`
+            : ''),
       );
     }
   }

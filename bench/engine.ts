@@ -240,7 +240,9 @@ async function main(): Promise<void> {
       have = size;
       const r = await lookups(items, ids, size, rnd);
       results.push(r);
-      log(`  ${fmtN(size)}: findOne _id ${fmt(r.byId)} ms, unique key ${fmt(r.byKey)} ms (late ${fmt(r.byKeyLate)} ms), count ${fmt(r.count)} ms, index ${r.index}`);
+      log(
+        `  ${fmtN(size)}: findOne _id ${fmt(r.byId)} ms, unique key ${fmt(r.byKey)} ms (late ${fmt(r.byKeyLate)} ms), count ${fmt(r.count)} ms, index ${r.index}`,
+      );
       rows.push(
         `| ${fmtN(size)} | ${fmt(r.byId)} | ${fmt(r.byKey)} | ${fmt(r.byKeyLate)} | ${(r.byKey / r.byId).toFixed(2)}× | ${fmt(r.count)} | \`${r.index}\` |`,
       );

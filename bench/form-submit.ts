@@ -61,7 +61,17 @@ function httpRequest(
 ): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, agent, method: opts.method, path: opts.path, headers: { ...opts.headers, ...(opts.body ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(opts.body) } : {}) } },
+      {
+        host: '127.0.0.1',
+        port,
+        agent,
+        method: opts.method,
+        path: opts.path,
+        headers: {
+          ...opts.headers,
+          ...(opts.body ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(opts.body) } : {}),
+        },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -124,24 +134,41 @@ async function main(): Promise<void> {
     transferred += css.body.length;
     parts.push(`${href.split('?')[0]} ${(css.body.length / 1024).toFixed(1)} KB`);
   }
-  say(`form page transferred (gzip, HTML + CSS): ${(transferred / 1024).toFixed(1)} KB  [${parts.join(', ')}]  (uncompressed HTML ${(html.length / 1024).toFixed(1)} KB)`);
+  say(
+    `form page transferred (gzip, HTML + CSS): ${(transferred / 1024).toFixed(1)} KB  [${parts.join(', ')}]  (uncompressed HTML ${(html.length / 1024).toFixed(1)} KB)`,
+  );
 
   // ── the submissions, prepared in advance (each a fresh form, served a minute ago) ──
   const issuedAt = Date.now() - 60_000;
   const bodies = Array.from({ length: TOTAL + WARMUP }, (_, i) => {
     const key = newIdempotencyKey();
-    const fields: Record<string, string> = { _key: key, _t: signStartToken(SECRET, survey.slug, key, issuedAt), service: 'konsultasi', p_gender: i % 2 ? 'l' : 'p', p_age: '30-39', p_education: 's1', p_occupation: 'pns', suggestion: i % 5 ? '' : 'Pelayanan sudah baik.' };
+    const fields: Record<string, string> = {
+      _key: key,
+      _t: signStartToken(SECRET, survey.slug, key, issuedAt),
+      service: 'konsultasi',
+      p_gender: i % 2 ? 'l' : 'p',
+      p_age: '30-39',
+      p_education: 's1',
+      p_occupation: 'pns',
+      suggestion: i % 5 ? '' : 'Pelayanan sudah baik.',
+    };
     survey.elements.forEach((e, j) => (fields[`a_${e.key}`] = String(((i + j) % 4) + 1)));
     return new URLSearchParams(fields).toString();
   });
   const rawDoc = (i: number) => ({
     surveyId: new mongoose.Types.ObjectId(),
     unitId: unit._id,
-    year: 2026, semester: 2, quarter: 4, month: 11,
+    year: 2026,
+    semester: 2,
+    quarter: 4,
+    month: 11,
     service: 'konsultasi',
     answers: survey.elements.map((e, j) => ({ k: e.key, v: ((i + j) % 4) + 1 })),
     profile: { gender: 'p', age: '30-39', education: 's1', occupation: 'pns' },
-    suggestion: '', suggestionHidden: false, submittedAt: new Date(), source: 'web',
+    suggestion: '',
+    suggestionHidden: false,
+    submittedAt: new Date(),
+    source: 'web',
     idempotencyKey: `raw-${i}-${newIdempotencyKey()}`,
     contentHash: crypto.randomBytes(32).toString('base64url'),
   });
@@ -188,7 +215,9 @@ async function main(): Promise<void> {
   const verified = await verifyStats(survey._id);
   say(`raw driver insertOne:  ${TOTAL} in ${rawSeconds.toFixed(2)} s = ${rawRate.toFixed(0)}/s (concurrency ${CONCURRENCY})`);
   say(`app POST /s/:slug:     ${accepted} accepted (${refused} refused) in ${appSeconds.toFixed(2)} s = ${appRate.toFixed(0)}/s (concurrency ${CONCURRENCY})`);
-  say(`stored responses: ${stored}, counted responses: ${counted} (expected ${TOTAL + WARMUP} each); counters ${verified.ok ? 'equal' : 'DIFFER FROM'} a recount`);
+  say(
+    `stored responses: ${stored}, counted responses: ${counted} (expected ${TOTAL + WARMUP} each); counters ${verified.ok ? 'equal' : 'DIFFER FROM'} a recount`,
+  );
   say(`rate-limit hits counted in the database: ${limitHits} (every POST)`);
   say(`ratio app/raw: ${(appRate / rawRate).toFixed(2)} (target ≥ 0.60; per round ${ratios.map((x) => x.toFixed(2)).join(', ')})`);
 

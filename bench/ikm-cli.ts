@@ -32,7 +32,6 @@ interface ChildResult {
   readonly output?: string;
 }
 
-
 /** Writes `rows` respondents: No;Jenis kelamin;Usia;U1..U9, `;`-separated with a BOM like Excel; ~2% blanks. */
 async function writeCsv(path: string, rows: number): Promise<void> {
   const rand = prng(20170414);
@@ -76,7 +75,9 @@ async function child(pass: Pass, file: string): Promise<void> {
     }
     rows -= 1; // header
   } else if (pass === 'csv-parse') {
-    const parser = createReadStream(file, { highWaterMark: 1 << 16 }).pipe(parse({ delimiter: ';', bom: true, info: true, trim: true, skip_empty_lines: true }));
+    const parser = createReadStream(file, { highWaterMark: 1 << 16 }).pipe(
+      parse({ delimiter: ';', bom: true, info: true, trim: true, skip_empty_lines: true }),
+    );
     for await (const _ of parser) rows++;
     rows -= 1;
   } else {
@@ -139,7 +140,9 @@ async function main(): Promise<void> {
     console.log(`| peak RSS, 1M rows ÷ 100k rows | ${ratio(skmLarge.peakRss, skmSmall.peakRss)} |`);
     console.log(`| peak RSS skm ikm ÷ peak RSS csv-parse-only (1M rows) | ${ratio(skmLarge.peakRss, csvOnly.peakRss)} |`);
     console.log(`| heap retained after GC, 1M rows ÷ 100k rows | ${ratio(Math.max(skmLarge.retainedHeap, 1), Math.max(skmSmall.retainedHeap, 1))} |`);
-    console.log(`| 1M rows with old-space heap capped at 48 MB | ${bounded.rows === 1_000_000 ? 'completed' : 'FAILED'} (time ÷ uncapped ${ratio(bounded.ms, skmLarge.ms)}) |`);
+    console.log(
+      `| 1M rows with old-space heap capped at 48 MB | ${bounded.rows === 1_000_000 ? 'completed' : 'FAILED'} (time ÷ uncapped ${ratio(bounded.ms, skmLarge.ms)}) |`,
+    );
     console.log('');
     console.log(
       `(for context, not for comparison across machines: line count ${lines.ms.toFixed(0)} ms, csv-parse ${csvOnly.ms.toFixed(0)} ms, ` +

@@ -19,6 +19,5 @@ const deviceResponseSchema = new Schema(
   { strict: 'throw', versionKey: false },
 );
 
-
 export type DeviceResponseDoc = InferSchemaType<typeof deviceResponseSchema>;
 export const DeviceResponse = model('DeviceResponse', deviceResponseSchema);

@@ -21,10 +21,7 @@ const elementSchema = new Schema(
   { _id: false },
 );
 
-const choiceSchema = new Schema(
-  { key: { type: String, required: true, match: /^[a-z0-9][a-z0-9_-]{0,59}$/ }, name: text },
-  { _id: false },
-);
+const choiceSchema = new Schema({ key: { type: String, required: true, match: /^[a-z0-9][a-z0-9_-]{0,59}$/ }, name: text }, { _id: false });
 
 const profileQuestionSchema = new Schema(
   {

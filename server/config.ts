@@ -7,9 +7,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import { ConnectionString } from 'mongodb-connection-string-url';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 /** Every key, its default and why it exists. The README's configuration table mirrors this. */
 const schema = z.object({
@@ -29,7 +27,10 @@ const schema = z.object({
   /** How long start-up keeps trying to reach the database, in milliseconds. */
   DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(0).max(600000).default(15000),
   /** Database name when MONGODB_URI names none, and for the embedded database. */
-  DB_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/, 'letters, digits, _ and - only').default('skm'),
+  DB_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,60}$/, 'letters, digits, _ and - only')
+    .default('skm'),
   /** Where the embedded database keeps its files (and other local state). */
   DATA_DIR: z.string().min(1).default('data'),
   /** Which embedded database to start when MONGODB_URI is not set: auto prefers a real mongod. */
@@ -87,9 +88,7 @@ function isMongoUri(v: string): boolean {
 
 /** Parse the environment. Throws ConfigError listing every bad value at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const input = Object.fromEntries(
-    Object.keys(schema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
-  );
+  const input = Object.fromEntries(Object.keys(schema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
     throw new ConfigError(
@@ -118,7 +117,9 @@ export function startupWarnings(c: Pick<Config, 'NODE_ENV' | 'PUBLIC_URL' | 'ses
   const out: string[] = [];
   if (c.sessionSecretGenerated) out.push('SESSION_SECRET is not set: using a random one (sessions end when the app restarts)');
   if (c.NODE_ENV === 'production' && !c.PUBLIC_URL) {
-    out.push('PUBLIC_URL is not set: share links, QR codes and posters use the host of each request (e.g. 127.0.0.1); set PUBLIC_URL=https://your-public-address');
+    out.push(
+      'PUBLIC_URL is not set: share links, QR codes and posters use the host of each request (e.g. 127.0.0.1); set PUBLIC_URL=https://your-public-address',
+    );
   }
   return out;
 }

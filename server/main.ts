@@ -40,7 +40,8 @@ function fail(message: string): never {
 function listen(server: http.Server, config: Config): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EADDRINUSE') reject(new Error(`port ${config.PORT} on ${config.HOST} is already in use; stop the other program or set PORT to a free port`));
+      if (e.code === 'EADDRINUSE')
+        reject(new Error(`port ${config.PORT} on ${config.HOST} is already in use; stop the other program or set PORT to a free port`));
       else if (e.code === 'EACCES') reject(new Error(`not allowed to listen on port ${config.PORT}; use a port above 1024 (PORT)`));
       else reject(e);
     });

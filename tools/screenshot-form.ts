@@ -42,7 +42,10 @@ async function main(): Promise<void> {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   try {
-    for (const [name, width, height] of [['form-360', 360, 740], ['form-desktop', 1280, 900]] as const) {
+    for (const [name, width, height] of [
+      ['form-360', 360, 740],
+      ['form-desktop', 1280, 900],
+    ] as const) {
       const page = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: 1 });
       await page.goto(`${base}/s/${DEMO_FORM_SLUG}`);
       // A respondent half-way through: a service chosen, the first answers given.

@@ -33,7 +33,9 @@ async function main(argv: string[]): Promise<number> {
   const db = await openDatabase(config, (line) => process.stderr.write(`stats: ${line}\n`));
   let failed = 0;
   try {
-    const surveys = await Survey.find(slug ? { slug } : {}, { slug: 1, title: 1 }).sort({ slug: 1 }).lean();
+    const surveys = await Survey.find(slug ? { slug } : {}, { slug: 1, title: 1 })
+      .sort({ slug: 1 })
+      .lean();
     if (slug && surveys.length === 0) {
       process.stderr.write(`stats: no survey with slug "${slug}"\n`);
       return 1;

@@ -41,8 +41,12 @@
       out.push({
         type: 'line',
         label: spec.targetLabel || 'Target',
-        data: spec.labels.map(function () { return spec.target; }),
-        display: spec.labels.map(function () { return spec.targetLabel || String(spec.target); }),
+        data: spec.labels.map(function () {
+          return spec.target;
+        }),
+        display: spec.labels.map(function () {
+          return spec.targetLabel || String(spec.target);
+        }),
         borderColor: '#1a1f2b',
         borderDash: [6, 4],
         borderWidth: 2,
@@ -59,7 +63,11 @@
     var canvas = document.getElementById('canvas-' + id);
     if (!json || !canvas) return;
     var spec;
-    try { spec = JSON.parse(json.textContent || '{}'); } catch (e) { return; }
+    try {
+      spec = JSON.parse(json.textContent || '{}');
+    } catch (e) {
+      return;
+    }
     var valueAxis = spec.horizontal ? 'x' : 'y';
     var labelAxis = spec.horizontal ? 'y' : 'x';
     var scales = {};
@@ -69,7 +77,9 @@
     if (spec.horizontal) canvas.height = Math.max(160, 28 * spec.labels.length + 60);
     // A horizontal bar chart with a target draws the target as a vertical line: swap its axes.
     var datasets = datasetsOf(spec).map(function (ds) {
-      if (spec.horizontal && ds.type === 'line') { ds.indexAxis = 'y'; }
+      if (spec.horizontal && ds.type === 'line') {
+        ds.indexAxis = 'y';
+      }
       return ds;
     });
     new window.Chart(canvas, {

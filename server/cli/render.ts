@@ -56,7 +56,11 @@ function pad(text: string, width: number, right: boolean): string {
 /** A plain-text table; columns flagged `right` are right-aligned (numbers). */
 function table(header: readonly string[], rows: readonly (readonly string[])[], right: readonly boolean[]): string[] {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-  const line = (cells: readonly string[]) => cells.map((cell, c) => pad(cell, widths[c]!, right[c]!)).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, c) => pad(cell, widths[c]!, right[c]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
 }
 
@@ -68,7 +72,10 @@ export function ikmText(report: IkmReport, m: Messages, lang: Lang): string {
   const weightedDecimals = Math.max(3, r.options.weightedDecimals ?? 0, r.options.weightDecimals ?? 0);
   const byKey = new Map(r.elements.map((e) => [e.key, e] as const));
   const describe = (keys: readonly string[]) =>
-    keys.map((k) => byKey.get(k)!).map((e) => `${e.code} ${e.name[lang]} (NRR ${n(e.nrr, nrrDecimals)})`).join('; ');
+    keys
+      .map((k) => byKey.get(k)!)
+      .map((e) => `${e.code} ${e.name[lang]} (NRR ${n(e.nrr, nrrDecimals)})`)
+      .join('; ');
 
   const labels = [m.template(), m.file(), m.respondents(), m.ikm(), m.score(), m.grade(), m.performance(), m.highest(), m.lowest()];
   if (report.achievement !== undefined) labels.push(m.target(), m.achievement());
@@ -131,11 +138,7 @@ export function ikmText(report: IkmReport, m: Messages, lang: Lang): string {
 /** The human-readable answer of `skm sample`. */
 export function sampleText(population: number, required: number, exact: number, adequacy: SampleAdequacy | undefined, m: Messages, lang: Lang): string {
   const n = (x: number, d: number) => formatNumber(x, d, lang);
-  const lines = [
-    `${m.population()}: ${n(population, 0)}`,
-    `${m.sampleLine()}: ${n(required, 0)}`,
-    `(${m.sampleFormula()}: ${n(exact, 2)})`,
-  ];
+  const lines = [`${m.population()}: ${n(population, 0)}`, `${m.sampleLine()}: ${n(required, 0)}`, `(${m.sampleFormula()}: ${n(exact, 2)})`];
   if (adequacy) {
     const verdict = adequacy.adequate ? m.adequate() : m.notAdequate(n(adequacy.shortfall, 0));
     lines.push(`${m.respondents()}: ${n(adequacy.respondents, 0)} (${verdict})`);

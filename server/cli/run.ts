@@ -83,7 +83,9 @@ function runSample(raw: RawArgs, io: Io): number {
   const exact = krejcieMorganExact(args.population);
   const adequacy = args.respondents !== undefined ? sampleAdequacy(args.population, args.respondents) : undefined;
   if (args.json) {
-    io.stdout(`${JSON.stringify({ population: args.population, sample: required, exact, ...(adequacy ? { respondents: adequacy.respondents, adequate: adequacy.adequate, shortfall: adequacy.shortfall } : {}) })}\n`);
+    io.stdout(
+      `${JSON.stringify({ population: args.population, sample: required, exact, ...(adequacy ? { respondents: adequacy.respondents, adequate: adequacy.adequate, shortfall: adequacy.shortfall } : {}) })}\n`,
+    );
   } else {
     io.stdout(sampleText(args.population, required, exact, adequacy, messages(args.lang), args.lang));
   }

@@ -36,8 +36,7 @@ export function readHeader(cells: readonly Cell[], template: ElementSet | undefi
   }
   const highest = Math.max(...byNumber.keys());
   const k = template ? template.elements.length : highest;
-  const need = (m: Parameters<Parameters<typeof inputError>[0]>[0]): string =>
-    template ? m.templateNeeds(template.id, k) : m.customNeeds(k);
+  const need = (m: Parameters<Parameters<typeof inputError>[0]>[0]): string => (template ? m.templateNeeds(template.id, k) : m.customNeeds(k));
   for (let n = 1; n <= k; n++) {
     if (!byNumber.has(n)) throw inputError((m) => m.missingColumn({ row: 1, column: `U${n}` }, need(m)));
   }

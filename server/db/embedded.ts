@@ -69,9 +69,7 @@ export async function startEmbeddedDatabase(opts: EmbeddedOptions): Promise<Embe
     kind = 'mongod';
     bin = mongod;
   } else if (engine === 'mongod') {
-    throw new EmbeddedDatabaseError(
-      'EMBEDDED_DB=mongod but no mongod binary was found: set MONGOD_BIN to its path, put it on PATH, or use EMBEDDED_DB=auto.',
-    );
+    throw new EmbeddedDatabaseError('EMBEDDED_DB=mongod but no mongod binary was found: set MONGOD_BIN to its path, put it on PATH, or use EMBEDDED_DB=auto.');
   } else {
     kind = 'ferretdb';
     bin = await ensureFerretDbBinary(log);
@@ -80,9 +78,7 @@ export async function startEmbeddedDatabase(opts: EmbeddedOptions): Promise<Embe
   ensureWritableDir(dir);
   const port = await reservePort(path.join(dir, 'port'));
   const args =
-    kind === 'mongod'
-      ? ['--dbpath', dir, '--port', String(port), '--bind_ip', '127.0.0.1', '--quiet']
-      : ['-listen', `127.0.0.1:${port}`, '-data', dir];
+    kind === 'mongod' ? ['--dbpath', dir, '--port', String(port), '--bind_ip', '127.0.0.1', '--quiet'] : ['-listen', `127.0.0.1:${port}`, '-data', dir];
 
   let child: ChildProcess | undefined;
   let stopping = false;
@@ -99,11 +95,7 @@ export async function startEmbeddedDatabase(opts: EmbeddedOptions): Promise<Embe
     const exited = new Promise<never>((_, reject) => {
       c.once('error', (e) => reject(new EmbeddedDatabaseError(`cannot start ${bin}: ${e.message}`)));
       c.once('exit', (code, signal) =>
-        reject(
-          new EmbeddedDatabaseError(
-            `the embedded ${kind} exited during start-up (code ${code ?? signal})${stderr ? `:\n${stderr.trim()}` : ''}`,
-          ),
-        ),
+        reject(new EmbeddedDatabaseError(`the embedded ${kind} exited during start-up (code ${code ?? signal})${stderr ? `:\n${stderr.trim()}` : ''}`)),
       );
     });
     await Promise.race([waitForPort(port, 60_000), exited]);
@@ -114,7 +106,11 @@ export async function startEmbeddedDatabase(opts: EmbeddedOptions): Promise<Embe
       log(`embedded ${kind} stopped unexpectedly (${code ?? signal}); restarting (${restarts})`);
       const delay = opts.restartDelayMs ?? Math.min(5000, 250 * 2 ** Math.min(restarts, 4));
       setTimeout(() => {
-        if (!stopping) launch().then(() => log(`embedded ${kind} is back on port ${port}`), (e: Error) => log(e.message));
+        if (!stopping)
+          launch().then(
+            () => log(`embedded ${kind} is back on port ${port}`),
+            (e: Error) => log(e.message),
+          );
       }, delay).unref();
     });
   };

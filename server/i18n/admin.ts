@@ -110,12 +110,14 @@ export const id = {
   'surveys.share.link': 'Tautan untuk responden',
   'surveys.share.openForm': 'Buka formulir',
   'surveys.share.kiosk': 'Tautan mode kios (tablet di loket layanan)',
-  'surveys.share.kioskHint': 'Mode kios menampilkan formulir tanpa navigasi dan kembali ke formulir kosong setelah setiap jawaban. Agar jawaban tercatat sebagai jawaban kios, buka halaman ini di tablet loket dan pakai tombol mode kios pada bagian Status.',
+  'surveys.share.kioskHint':
+    'Mode kios menampilkan formulir tanpa navigasi dan kembali ke formulir kosong setelah setiap jawaban. Agar jawaban tercatat sebagai jawaban kios, buka halaman ini di tablet loket dan pakai tombol mode kios pada bagian Status.',
   'surveys.share.poster': 'Poster A4 untuk dicetak',
   'surveys.share.qrAlt': 'Kode QR menuju {link}',
   'surveys.share.downloadSvg': 'Unduh QR (SVG)',
   'surveys.share.downloadPng': 'Unduh QR (PNG)',
-  'surveys.share.noPublicUrl': 'PUBLIC_URL belum diatur di server: tautan, kode QR dan poster memakai alamat yang sedang Anda buka ({host}). Bila alamat itu tidak dapat dibuka responden (misalnya 127.0.0.1, localhost atau alamat jaringan kantor), minta pengelola server mengatur PUBLIC_URL sebelum mencetak poster.',
+  'surveys.share.noPublicUrl':
+    'PUBLIC_URL belum diatur di server: tautan, kode QR dan poster memakai alamat yang sedang Anda buka ({host}). Bila alamat itu tidak dapat dibuka responden (misalnya 127.0.0.1, localhost atau alamat jaringan kantor), minta pengelola server mengatur PUBLIC_URL sebelum mencetak poster.',
   'surveys.share.notOpen': 'Survei ini belum dibuka atau sudah ditutup: responden yang membuka tautan akan melihat pemberitahuan, bukan formulir.',
   'surveys.share.posterTitle': 'Poster {title}',
   'surveys.share.back': 'Kembali ke halaman survei',
@@ -130,7 +132,8 @@ export const id = {
   'surveys.section.indicator': 'Indikator kinerja',
   'surveys.publicLink': 'Tautan survei',
   'surveys.startKiosk': 'Jadikan perangkat ini kios survei',
-  'surveys.kioskHint': 'Untuk tablet di loket layanan: akun Anda keluar dari perangkat ini, lalu perangkat ini menampilkan formulir survei dan jawabannya tercatat sebagai jawaban kios.',
+  'surveys.kioskHint':
+    'Untuk tablet di loket layanan: akun Anda keluar dari perangkat ini, lalu perangkat ini menampilkan formulir survei dan jawabannya tercatat sebagai jawaban kios.',
   'surveys.publishedLead': 'Hasil survei ini dipublikasikan: dapat dibaca melalui API tanpa token.',
   'surveys.unpublishedLead': 'Hasil survei ini belum dipublikasikan: API hanya menjawab dengan token.',
   'surveys.open': 'Buka survei',
@@ -193,7 +196,8 @@ export const id = {
   'surveys.row.addService': 'Tambah baris layanan',
   'surveys.row.addQuestion': 'Tambah pertanyaan',
   'surveys.row.addOption': 'Tambah pilihan',
-  'surveys.err.choiceKey': 'Kunci hanya boleh huruf kecil, angka, tanda hubung atau garis bawah (maks. 60), diawali huruf atau angka. Kosongkan untuk membuatnya dari nama.',
+  'surveys.err.choiceKey':
+    'Kunci hanya boleh huruf kecil, angka, tanda hubung atau garis bawah (maks. 60), diawali huruf atau angka. Kosongkan untuk membuatnya dari nama.',
   'surveys.err.questionKey': 'Kunci hanya boleh huruf kecil, angka atau garis bawah (maks. 40), diawali huruf. Kosongkan untuk membuatnya dari nama.',
   'surveys.err.keyTwice': 'Kunci ini sudah dipakai baris lain.',
   'surveys.field.indicatorCode': 'Kode indikator',
@@ -284,7 +288,8 @@ export const id = {
   'audit.newer': '← Lebih baru',
   'audit.older': 'Lebih lama →',
   'tokens.title': 'Token API',
-  'tokens.lead': 'Sistem lain (misalnya aplikasi SAKIP) membaca hasil survei melalui API JSON dengan token ini. Hasil yang dipublikasikan dapat dibaca tanpa token.',
+  'tokens.lead':
+    'Sistem lain (misalnya aplikasi SAKIP) membaca hasil survei melalui API JSON dengan token ini. Hasil yang dipublikasikan dapat dibaca tanpa token.',
   'tokens.name': 'Nama token',
   'tokens.nameHint': 'Untuk apa token ini, misalnya "e-SAKIP Kementerian".',
   'tokens.unit': 'Unit',
@@ -412,12 +417,14 @@ export const en: { readonly [K in keyof typeof id]: string } = {
   'surveys.share.link': 'Link for respondents',
   'surveys.share.openForm': 'Open the form',
   'surveys.share.kiosk': 'Kiosk mode link (a tablet at the service counter)',
-  'surveys.share.kioskHint': 'Kiosk mode shows the form without navigation and returns to an empty form after each answer. To record answers as kiosk answers, open this page on the counter tablet and use the kiosk button in the Status section.',
+  'surveys.share.kioskHint':
+    'Kiosk mode shows the form without navigation and returns to an empty form after each answer. To record answers as kiosk answers, open this page on the counter tablet and use the kiosk button in the Status section.',
   'surveys.share.poster': 'Printable A4 poster',
   'surveys.share.qrAlt': 'QR code linking to {link}',
   'surveys.share.downloadSvg': 'Download QR (SVG)',
   'surveys.share.downloadPng': 'Download QR (PNG)',
-  'surveys.share.noPublicUrl': 'PUBLIC_URL is not set on the server: the link, QR codes and poster use the address you are browsing ({host}). If respondents cannot open that address (e.g. 127.0.0.1, localhost or an office network address), ask the server administrator to set PUBLIC_URL before printing posters.',
+  'surveys.share.noPublicUrl':
+    'PUBLIC_URL is not set on the server: the link, QR codes and poster use the address you are browsing ({host}). If respondents cannot open that address (e.g. 127.0.0.1, localhost or an office network address), ask the server administrator to set PUBLIC_URL before printing posters.',
   'surveys.share.notOpen': 'This survey is not open (yet, or any more): respondents who open the link see a notice, not the form.',
   'surveys.share.posterTitle': 'Poster {title}',
   'surveys.share.back': 'Back to the survey page',
@@ -432,7 +439,8 @@ export const en: { readonly [K in keyof typeof id]: string } = {
   'surveys.section.indicator': 'Performance indicator',
   'surveys.publicLink': 'Survey link',
   'surveys.startKiosk': 'Turn this device into a survey kiosk',
-  'surveys.kioskHint': 'For a tablet at a service counter: your account logs out of this device, which then shows the survey form; its answers are recorded as kiosk answers.',
+  'surveys.kioskHint':
+    'For a tablet at a service counter: your account logs out of this device, which then shows the survey form; its answers are recorded as kiosk answers.',
   'surveys.publishedLead': "This survey's results are published: the API serves them without a token.",
   'surveys.unpublishedLead': "This survey's results are not published: the API serves them only with a token.",
   'surveys.open': 'Open the survey',
@@ -494,8 +502,10 @@ export const en: { readonly [K in keyof typeof id]: string } = {
   'surveys.row.addService': 'Add a service row',
   'surveys.row.addQuestion': 'Add a question',
   'surveys.row.addOption': 'Add an option',
-  'surveys.err.choiceKey': 'A key may only use lower-case letters, digits, hyphens or underscores (max. 60), starting with a letter or digit. Leave it empty to make it from the name.',
-  'surveys.err.questionKey': 'A key may only use lower-case letters, digits or underscores (max. 40), starting with a letter. Leave it empty to make it from the name.',
+  'surveys.err.choiceKey':
+    'A key may only use lower-case letters, digits, hyphens or underscores (max. 60), starting with a letter or digit. Leave it empty to make it from the name.',
+  'surveys.err.questionKey':
+    'A key may only use lower-case letters, digits or underscores (max. 40), starting with a letter. Leave it empty to make it from the name.',
   'surveys.err.keyTwice': 'This key is already used by another row.',
   'surveys.field.indicatorCode': 'Indicator code',
   'surveys.field.indicatorCodeHint': 'E.g. IKK 3.1.',
@@ -585,7 +595,8 @@ export const en: { readonly [K in keyof typeof id]: string } = {
   'audit.newer': '← Newer',
   'audit.older': 'Older →',
   'tokens.title': 'API tokens',
-  'tokens.lead': 'Other systems (such as a SAKIP application) read survey results through the JSON API with these tokens. Published results can be read without a token.',
+  'tokens.lead':
+    'Other systems (such as a SAKIP application) read survey results through the JSON API with these tokens. Published results can be read without a token.',
   'tokens.name': 'Token name',
   'tokens.nameHint': 'What the token is for, e.g. "Ministry e-SAKIP".',
   'tokens.unit': 'Unit',

@@ -5,8 +5,7 @@
 export const id = {
   'app.name': 'SKM',
   'app.tagline': 'Survei Kepuasan Masyarakat',
-  'app.description':
-    'Survei kepuasan pemangku kepentingan untuk unit pemerintah, dihitung dengan metode PermenPANRB No. 14 Tahun 2017.',
+  'app.description': 'Survei kepuasan pemangku kepentingan untuk unit pemerintah, dihitung dengan metode PermenPANRB No. 14 Tahun 2017.',
   'nav.home': 'Beranda',
   'nav.skip': 'Lompat ke isi utama',
   'nav.language': 'Bahasa',
@@ -14,8 +13,7 @@ export const id = {
   'nav.login': 'Masuk',
   'nav.logout': 'Keluar',
   'home.title': 'Survei Kepuasan Masyarakat',
-  'home.lead':
-    'Berikan penilaian Anda atas layanan yang Anda terima. Jawaban Anda membantu unit kami memperbaiki pelayanan.',
+  'home.lead': 'Berikan penilaian Anda atas layanan yang Anda terima. Jawaban Anda membantu unit kami memperbaiki pelayanan.',
   'home.openSurveys': 'Survei yang sedang dibuka',
   'home.noOpenSurveys': 'Saat ini tidak ada survei yang dibuka.',
   'home.fillSurvey': 'Isi survei',
@@ -32,8 +30,7 @@ export const id = {
   'error.conflict': 'Data ini bertentangan dengan data yang sudah tersimpan.',
   'error.payloadTooLarge': 'Data yang dikirim terlalu besar.',
   'error.tooManyRequests': 'Terlalu banyak permintaan. Silakan coba lagi dalam {seconds} detik.',
-  'error.unavailable':
-    'Layanan sedang tidak dapat menjangkau basis data. Silakan coba lagi dalam beberapa saat; data Anda tidak hilang.',
+  'error.unavailable': 'Layanan sedang tidak dapat menjangkau basis data. Silakan coba lagi dalam beberapa saat; data Anda tidak hilang.',
   'error.unavailableTitle': 'Layanan sementara tidak tersedia',
   'error.internal': 'Terjadi kesalahan di server. Kami sudah mencatatnya; silakan coba lagi.',
   'error.csrf': 'Formulir ini sudah kedaluwarsa. Muat ulang halaman lalu kirim lagi.',
@@ -49,8 +46,7 @@ export const id = {
 export const en: { readonly [K in keyof typeof id]: string } = {
   'app.name': 'SKM',
   'app.tagline': 'Public Satisfaction Survey',
-  'app.description':
-    'Stakeholder satisfaction surveys for government units, computed with the method of PermenPANRB No. 14/2017.',
+  'app.description': 'Stakeholder satisfaction surveys for government units, computed with the method of PermenPANRB No. 14/2017.',
   'nav.home': 'Home',
   'nav.skip': 'Skip to main content',
   'nav.language': 'Language',
@@ -75,8 +71,7 @@ export const en: { readonly [K in keyof typeof id]: string } = {
   'error.conflict': 'This conflicts with data that is already stored.',
   'error.payloadTooLarge': 'The data sent is too large.',
   'error.tooManyRequests': 'Too many requests. Please try again in {seconds} seconds.',
-  'error.unavailable':
-    'The service cannot reach its database right now. Please try again in a moment; your data is not lost.',
+  'error.unavailable': 'The service cannot reach its database right now. Please try again in a moment; your data is not lost.',
   'error.unavailableTitle': 'Service temporarily unavailable',
   'error.internal': 'Something went wrong on the server. It has been logged; please try again.',
   'error.csrf': 'This form has expired. Reload the page and send it again.',

@@ -71,11 +71,14 @@ export const id = {
   'dash.surveys': 'Survei dalam cakupan',
   'dash.noSurveys': 'Tidak ada survei untuk pilihan ini.',
   'dash.combined': 'Gabungan',
-  'dash.notCombinable': 'Survei dalam pilihan ini memakai set unsur yang berbeda, sehingga tidak ada satu nilai gabungan untuk semuanya. Nilai setiap survei, dan setiap kelompok yang memakai set unsur yang sama, tetap ditampilkan di bawah.',
+  'dash.notCombinable':
+    'Survei dalam pilihan ini memakai set unsur yang berbeda, sehingga tidak ada satu nilai gabungan untuk semuanya. Nilai setiap survei, dan setiap kelompok yang memakai set unsur yang sama, tetap ditampilkan di bawah.',
   'dash.mixedSets': 'set unsur berbeda',
   'dash.official': 'Indeks resmi unit',
-  'dash.officialLead': 'Nilai resmi suatu indikator (misalnya IKK 3.1) untuk satu tahun dihitung dari gabungan jawaban semua survei pada tahun itu yang ditautkan ke indikator tersebut. Survei tanpa indikator hanya ditampilkan sebagai pembanding dan tidak dihitung.',
-  'dash.officialNone': 'Belum ada survei dalam pilihan ini yang ditautkan ke indikator kinerja, sehingga belum ada indeks resmi. Tautkan survei ke indikator (misalnya IKK 3.1) pada halaman survei.',
+  'dash.officialLead':
+    'Nilai resmi suatu indikator (misalnya IKK 3.1) untuk satu tahun dihitung dari gabungan jawaban semua survei pada tahun itu yang ditautkan ke indikator tersebut. Survei tanpa indikator hanya ditampilkan sebagai pembanding dan tidak dihitung.',
+  'dash.officialNone':
+    'Belum ada survei dalam pilihan ini yang ditautkan ke indikator kinerja, sehingga belum ada indeks resmi. Tautkan survei ke indikator (misalnya IKK 3.1) pada halaman survei.',
   'dash.indicatorColumn': 'Indikator',
   'dash.countedSurveys': 'Survei yang dihitung',
   'dash.openDashboard': 'Buka dasbor',
@@ -106,7 +109,8 @@ export const id = {
   'imp.title': 'Impor jawaban: {title}',
   'imp.lead':
     'Unggah berkas CSV atau XLSX berisi jawaban dari kuesioner kertas atau aplikasi lain. Tidak ada yang disimpan sebelum Anda memeriksa pratinjau dan menekan Impor.',
-  'imp.layouts': 'Dua tata letak diterima: kolom skor U1…U{k} (angka 1–4), atau ekspor Google Forms / Microsoft Forms apa adanya (kolom cap waktu, satu kolom per pertanyaan berisi teks jawaban).',
+  'imp.layouts':
+    'Dua tata letak diterima: kolom skor U1…U{k} (angka 1–4), atau ekspor Google Forms / Microsoft Forms apa adanya (kolom cap waktu, satu kolom per pertanyaan berisi teks jawaban).',
   'imp.file': 'Berkas jawaban (CSV atau XLSX, paling besar 10 MB)',
   'imp.upload': 'Unggah dan periksa',
   'imp.frozenNote': 'Survei ini sudah memiliki {n} jawaban; jawaban impor ditambahkan.',
@@ -136,7 +140,8 @@ export const id = {
   'imp.none': '(tidak ada)',
   'imp.saveMapping': 'Simpan pemetaan dan periksa ulang',
   'imp.unknown': 'Jawaban yang tidak dikenal',
-  'imp.unknownLead': 'Teks berikut tidak sama dengan label jawaban unsur atau pilihan profil. Tentukan artinya; baris yang memuatnya tidak valid sampai diputuskan.',
+  'imp.unknownLead':
+    'Teks berikut tidak sama dengan label jawaban unsur atau pilihan profil. Tentukan artinya; baris yang memuatnya tidak valid sampai diputuskan.',
   'imp.unknownValue': 'Teks',
   'imp.occurrences': 'Muncul',
   'imp.decision': 'Keputusan',
@@ -189,10 +194,12 @@ export const id = {
   'imp.decision.scope': 'Berlaku untuk',
   'imp.decision.scopeAll': 'semua unsur berlabel sama ({codes})',
   'imp.already': 'Sudah diimpor',
-  'imp.alreadyLead': '{n} baris sudah pernah diimpor ke survei ini (cap waktu dan jawaban yang sama, misalnya karena ekspor Google Forms diunduh ulang). Baris itu dilewati.',
+  'imp.alreadyLead':
+    '{n} baris sudah pernah diimpor ke survei ini (cap waktu dan jawaban yang sama, misalnya karena ekspor Google Forms diunduh ulang). Baris itu dilewati.',
   'imp.includeImported': 'Impor juga baris yang sudah pernah diimpor (menggandakan jawaban)',
   'imp.prefix.title': 'Angka di depan jawaban tidak sesuai dengan labelnya',
-  'imp.prefix.reversed': 'Skala tampaknya terbalik: setiap angka di depan jawaban berlawanan dengan labelnya (mis. "1. Sangat sesuai" bernilai 4 menurut label). Periksa kuesionernya.',
+  'imp.prefix.reversed':
+    'Skala tampaknya terbalik: setiap angka di depan jawaban berlawanan dengan labelnya (mis. "1. Sangat sesuai" bernilai 4 menurut label). Periksa kuesionernya.',
   'imp.prefix.conflict': '{n} teks jawaban memuat angka yang tidak sama dengan labelnya. Tentukan satu per satu di bawah, atau pilih aturan untuk semuanya.',
   'imp.prefix.rule': 'Untuk angka yang tidak sama dengan label',
   'imp.prefix.ask': 'tanyakan per teks',
@@ -269,11 +276,14 @@ export const en: { readonly [K in keyof typeof id]: string } = {
   'dash.surveys': 'Surveys in scope',
   'dash.noSurveys': 'No survey for this selection.',
   'dash.combined': 'Combined',
-  'dash.notCombinable': 'The surveys in this selection use different element sets, so there is no single combined figure for all of them. Each survey’s figure, and each group that shares one element set, is still shown below.',
+  'dash.notCombinable':
+    'The surveys in this selection use different element sets, so there is no single combined figure for all of them. Each survey’s figure, and each group that shares one element set, is still shown below.',
   'dash.mixedSets': 'different element sets',
   'dash.official': 'The unit’s official index',
-  'dash.officialLead': 'An indicator’s official figure (e.g. IKK 3.1) for a year is computed from the combined answers of all that year’s surveys linked to that indicator. Surveys without an indicator are shown for comparison only and are not counted.',
-  'dash.officialNone': 'No survey in this selection is linked to a performance indicator yet, so there is no official index. Link a survey to an indicator (e.g. IKK 3.1) on the survey page.',
+  'dash.officialLead':
+    'An indicator’s official figure (e.g. IKK 3.1) for a year is computed from the combined answers of all that year’s surveys linked to that indicator. Surveys without an indicator are shown for comparison only and are not counted.',
+  'dash.officialNone':
+    'No survey in this selection is linked to a performance indicator yet, so there is no official index. Link a survey to an indicator (e.g. IKK 3.1) on the survey page.',
   'dash.indicatorColumn': 'Indicator',
   'dash.countedSurveys': 'Surveys counted',
   'dash.openDashboard': 'Open dashboard',
@@ -304,7 +314,8 @@ export const en: { readonly [K in keyof typeof id]: string } = {
   'imp.title': 'Import answers: {title}',
   'imp.lead':
     'Upload a CSV or XLSX file with answers from paper questionnaires or another tool. Nothing is stored until you have checked the preview and pressed Import.',
-  'imp.layouts': 'Two layouts are accepted: score columns U1…U{k} (numbers 1–4), or a Google Forms / Microsoft Forms export as it is (a timestamp column, one column per question holding the answer text).',
+  'imp.layouts':
+    'Two layouts are accepted: score columns U1…U{k} (numbers 1–4), or a Google Forms / Microsoft Forms export as it is (a timestamp column, one column per question holding the answer text).',
   'imp.file': 'Answer file (CSV or XLSX, at most 10 MB)',
   'imp.upload': 'Upload and check',
   'imp.frozenNote': 'This survey already has {n} answers; imported answers are added.',
@@ -387,10 +398,12 @@ export const en: { readonly [K in keyof typeof id]: string } = {
   'imp.decision.scope': 'Applies to',
   'imp.decision.scopeAll': 'every element with the same labels ({codes})',
   'imp.already': 'Already imported',
-  'imp.alreadyLead': '{n} rows were already imported into this survey (same timestamp and answers, e.g. a Google Forms export downloaded again). They are skipped.',
+  'imp.alreadyLead':
+    '{n} rows were already imported into this survey (same timestamp and answers, e.g. a Google Forms export downloaded again). They are skipped.',
   'imp.includeImported': 'Also import the rows already imported (duplicates answers)',
   'imp.prefix.title': 'Numbers in front of answers differ from their labels',
-  'imp.prefix.reversed': 'The scale looks reversed: every number in front of an answer is the opposite of its label (e.g. "1. Very appropriate" scores 4 by its label). Check the questionnaire.',
+  'imp.prefix.reversed':
+    'The scale looks reversed: every number in front of an answer is the opposite of its label (e.g. "1. Very appropriate" scores 4 by its label). Check the questionnaire.',
   'imp.prefix.conflict': '{n} answer texts carry a number that differs from their label. Decide each one below, or choose a rule for all of them.',
   'imp.prefix.rule': 'For numbers that differ from the label',
   'imp.prefix.ask': 'ask for each text',

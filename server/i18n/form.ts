@@ -76,7 +76,8 @@ export const id = {
   'form.closedTitle': 'Survei sudah ditutup',
   'form.closed': 'Survei ini sudah ditutup sejak {date} dan tidak lagi menerima jawaban. Terima kasih atas perhatian Anda.',
   'form.closedNoDate': 'Survei ini sudah ditutup dan tidak lagi menerima jawaban. Terima kasih atas perhatian Anda.',
-  'form.periodEnded': 'Survei ini untuk periode {period}, yang sudah berakhir, sehingga jawaban tidak lagi diterima. Jawaban hanya dicatat dalam periode survei. Terima kasih atas perhatian Anda.',
+  'form.periodEnded':
+    'Survei ini untuk periode {period}, yang sudah berakhir, sehingga jawaban tidak lagi diterima. Jawaban hanya dicatat dalam periode survei. Terima kasih atas perhatian Anda.',
   'form.periodQuarter': 'Triwulan {n} {year}',
   'form.periodSemester': 'Semester {n} {year}',
   'form.notYetTitle': 'Survei belum dibuka',
@@ -166,7 +167,8 @@ export const en: { readonly [K in keyof typeof id]: string } = {
   'form.closedTitle': 'This survey is closed',
   'form.closed': 'This survey closed on {date} and no longer accepts answers. Thank you for your interest.',
   'form.closedNoDate': 'This survey is closed and no longer accepts answers. Thank you for your interest.',
-  'form.periodEnded': 'This survey is for the period {period}, which has ended, so it no longer accepts answers. Answers are only recorded within the survey’s period. Thank you for your interest.',
+  'form.periodEnded':
+    'This survey is for the period {period}, which has ended, so it no longer accepts answers. Answers are only recorded within the survey’s period. Thank you for your interest.',
   'form.periodQuarter': 'Quarter {n} {year}',
   'form.periodSemester': 'Semester {n} {year}',
   'form.notYetTitle': 'This survey is not open yet',

@@ -214,11 +214,7 @@ export interface CountsMeta {
  * Computes the index from per-element score counts `[c1, c2, c3, c4]` (how many answered
  * 1, 2, 3, 4). Gives the same figures as {@link computeFromAnswers} on the same answers.
  */
-export function computeFromCounts(
-  set: ElementSet,
-  counts: readonly ScoreCounts[],
-  options: ComputeOptions & CountsMeta = {},
-): IkmResult {
+export function computeFromCounts(set: ElementSet, counts: readonly ScoreCounts[], options: ComputeOptions & CountsMeta = {}): IkmResult {
   checkCounts(set, counts);
   const answered = counts.map((c) => c[0] + c[1] + c[2] + c[3]);
   const most = Math.max(...answered);
@@ -235,7 +231,6 @@ export function computeFromCounts(
   const result = computeFromTally(set, tally, { weightDecimals, nrrDecimals, weightedDecimals });
   return { ...result, completeRespondents: complete ?? null };
 }
-
 
 /**
  * The score (25–100) from already-averaged NRRs, as printed in an old report, for checking a

@@ -95,7 +95,7 @@ export function fromDecimalString(s: string): Rational {
   const intPart = m[2] ?? '';
   const frac = m[3] ?? '';
   const exp = Number(m[4] ?? '0') - frac.length;
-  const digits = BigInt((intPart + frac) || '0');
+  const digits = BigInt(intPart + frac || '0');
   return exp >= 0 ? rat(sign * digits * 10n ** BigInt(exp)) : rat(sign * digits, 10n ** BigInt(-exp));
 }
 
@@ -125,7 +125,9 @@ export function roundTo(r: Rational, decimals: number, mode: RoundingMode): Rati
 export function toFixedString(r: Rational, decimals: number, mode: RoundingMode): string {
   const scaled = roundScaled(r, decimals, mode);
   const neg = scaled < 0n;
-  const digits = abs(scaled).toString().padStart(decimals + 1, '0');
+  const digits = abs(scaled)
+    .toString()
+    .padStart(decimals + 1, '0');
   const int = digits.slice(0, digits.length - decimals);
   const frac = digits.slice(digits.length - decimals);
   const body = decimals > 0 ? `${int}.${frac}` : int;

@@ -22,14 +22,7 @@ import { CountingOutbox } from '../../models/counting-outbox';
 import { AppInstance } from '../../models/app-instance';
 import { Lease } from '../../models/lease';
 import { isDuplicateKey } from '../errors';
-import {
-  loadCounters,
-  rebuildStats,
-  shardWriter,
-  verifyStats,
-  writeRecoveredBatch,
-  type StatsResponse,
-} from '../features/dashboard/stats.service';
+import { loadCounters, rebuildStats, shardWriter, verifyStats, writeRecoveredBatch, type StatsResponse } from '../features/dashboard/stats.service';
 import type { PipelineSurvey } from './pipeline';
 
 export interface CountingOptions {
@@ -144,7 +137,10 @@ export async function reconcile(logger?: CountingOptions['logger']): Promise<Rec
     const quiet = JSON.stringify(await loadCounters(s._id)) === before && (await CountingOutbox.collection.estimatedDocumentCount()) === 0;
     if (quiet) await rebuildStats(s._id);
     report.drifted.push({ slug: s.slug, differences: v.differences.length, repaired: quiet });
-    logger?.warn({ survey: s.slug, differences: v.differences.length, repaired: quiet, sample: v.differences.slice(0, 5) }, 'counters drifted from the responses');
+    logger?.warn(
+      { survey: s.slug, differences: v.differences.length, repaired: quiet, sample: v.differences.slice(0, 5) },
+      'counters drifted from the responses',
+    );
   }
   return report;
 }
@@ -165,7 +161,11 @@ export function startCounting(opts: CountingOptions = {}): Counting {
   const startedAt = now();
   let lastBeat = now().getTime();
   const register = (id: string, at: Date) =>
-    AppInstance.updateOne({ _id: id }, { $set: { seenAt: at, stoppedAt: null }, $setOnInsert: { host: os.hostname(), pid: process.pid, startedAt } }, { upsert: true });
+    AppInstance.updateOne(
+      { _id: id },
+      { $set: { seenAt: at, stoppedAt: null }, $setOnInsert: { host: os.hostname(), pid: process.pid, startedAt } },
+      { upsert: true },
+    );
 
   const beat = async (): Promise<void> => {
     const at = now();
@@ -177,7 +177,10 @@ export function startCounting(opts: CountingOptions = {}): Counting {
         const old = shardWriter.id;
         const id = shardWriter.rotate(new Error('counter writer fenced off'));
         lastBeat = at.getTime();
-        opts.logger?.warn({ old, writer: id, err: e }, 'no heartbeat for too long: counting continues under a new writer id; the old one is resolved from the outbox');
+        opts.logger?.warn(
+          { old, writer: id, err: e },
+          'no heartbeat for too long: counting continues under a new writer id; the old one is resolved from the outbox',
+        );
       }
     }
   };
@@ -196,7 +199,10 @@ export function startCounting(opts: CountingOptions = {}): Counting {
   const timers = [
     setInterval(() => void beat(), o.heartbeatMs),
     setInterval(() => void checkOrphans().catch((e: unknown) => opts.logger?.warn({ err: e }, 'outbox check failed')), o.orphanCheckMs),
-    setInterval(() => void runReconcile().catch((e: unknown) => opts.logger?.warn({ err: e }, 'reconcile failed')), Math.max(60_000, Math.floor(o.reconcileEveryMs / 4))),
+    setInterval(
+      () => void runReconcile().catch((e: unknown) => opts.logger?.warn({ err: e }, 'reconcile failed')),
+      Math.max(60_000, Math.floor(o.reconcileEveryMs / 4)),
+    ),
   ];
   timers.forEach((t) => t.unref());
   void beat();

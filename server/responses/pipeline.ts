@@ -54,7 +54,10 @@ export type StoreOutcome = 'stored' | 'already-stored' | 'key-reused';
 
 /** The response _id for a key: 12 bytes of SHA-256 over (survey, scope, key). */
 export function responseId(surveyId: Types.ObjectId | string, scope: KeyScope, key: string): Types.ObjectId {
-  const digest = crypto.createHash('sha256').update(`${String(surveyId)}\u0000${scope}\u0000${key}`).digest();
+  const digest = crypto
+    .createHash('sha256')
+    .update(`${String(surveyId)}\u0000${scope}\u0000${key}`)
+    .digest();
   return new Types.ObjectId(digest.subarray(0, 12));
 }
 

@@ -12,15 +12,19 @@ export type AssetUrl = (file: string) => string;
 
 function walk(dir: string, base = ''): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? walk(path.join(dir, e.name), `${base}/${e.name}`) : [`${base}/${e.name}`],
-  );
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name), `${base}/${e.name}`) : [`${base}/${e.name}`]));
 }
 
 export function assetManifest(publicDir: string): Map<string, string> {
   const manifest = new Map<string, string>();
   for (const file of walk(publicDir)) {
-    const hash = crypto.createHash('sha256').update(fs.readFileSync(path.join(publicDir, file))).digest('hex').slice(0, 12);
+    const hash = crypto
+      .createHash('sha256')
+      .update(fs.readFileSync(path.join(publicDir, file)))
+      .digest('hex')
+      .slice(0, 12);
     manifest.set(file, hash);
   }
   return manifest;

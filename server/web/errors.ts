@@ -5,16 +5,7 @@
  */
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import {
-  AppError,
-  BadRequest,
-  Invalid,
-  NotFound,
-  PayloadTooLarge,
-  TooManyRequests,
-  Unavailable,
-  isDatabaseUnavailable,
-} from '../errors';
+import { AppError, BadRequest, Invalid, NotFound, PayloadTooLarge, TooManyRequests, Unavailable, isDatabaseUnavailable } from '../errors';
 import { translate, translator, type Lang } from '../i18n';
 
 /** Convert anything thrown into an AppError (or undefined for a genuine bug). */
@@ -44,10 +35,7 @@ export function wantsJson(req: Request): boolean {
 export function fieldMessages(err: AppError, lang: Lang): Record<string, string> | undefined {
   if (!(err instanceof Invalid)) return undefined;
   return Object.fromEntries(
-    Object.entries(err.fields).map(([field, v]) => [
-      field,
-      typeof v === 'string' ? translate(lang, v) : translate(lang, v.key, v.params),
-    ]),
+    Object.entries(err.fields).map(([field, v]) => [field, typeof v === 'string' ? translate(lang, v) : translate(lang, v.key, v.params)]),
   );
 }
 
@@ -71,8 +59,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const t = translator(lang);
-    const title =
-      status === 404 ? t('error.notFoundTitle') : status === 503 ? t('error.unavailableTitle') : t('error.title');
+    const title = status === 404 ? t('error.notFoundTitle') : status === 503 ? t('error.unavailableTitle') : t('error.title');
     res.render('errors/error', { status, title, message, retry: status === 503 || status === 429 }, (renderErr, html) => {
       if (renderErr) {
         logger.error({ err: renderErr }, 'error page failed to render');

@@ -63,11 +63,17 @@ afterAll(async () => {
 async function seriousViolations(page: Page): Promise<string[]> {
   await page.evaluate(AXE);
   const result = await page.evaluate(() =>
-    (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document, {
+    (
+      window as unknown as {
+        axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> };
+      }
+    ).axe.run(document, {
       resultTypes: ['violations'],
     }),
   );
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 async function context(opts: { javaScriptEnabled?: boolean; viewport?: { width: number; height: number } } = {}): Promise<BrowserContext> {
@@ -155,7 +161,12 @@ describe('admin', () => {
   test('unit dashboard with two element sets, phone and desktop: each year keeps its figure, the official index is explained', async () => {
     const demo = (await Unit.findOne({ slug: DEMO_UNIT_SLUG }).lean())!;
     const sub = await makeUnit('Subdirektorat Rehabilitasi', { _id: demo._id, path: demo.path });
-    const other = await makeSurvey(sub, { title: 'SKM Loket 2023', period: { year: 2023 }, elements: elementsFromTemplate('permenpanrb-14-2017'), indicator: null });
+    const other = await makeSurvey(sub, {
+      title: 'SKM Loket 2023',
+      period: { year: 2023 },
+      elements: elementsFromTemplate('permenpanrb-14-2017'),
+      indicator: null,
+    });
     await storeResponse(other, { scores: [3, 3, 4, 3, 3, 4, 4, 3, 3], service: 'a' });
     for (const viewport of [PHONE, DESKTOP]) {
       const ctx = await context({ viewport });
@@ -182,7 +193,12 @@ describe('admin', () => {
     const demo2022 = (await Survey.findOne({ slug: DEMO_SURVEY_SLUG }).lean())!;
     await page.goto(`${base}/admin/surveys/${demo2022._id}/dashboard`);
     await page.waitForFunction(() => document.querySelectorAll('canvas:not([hidden])').length > 0);
-    const wide = await page.evaluate(() => Array.from(document.querySelectorAll('body *')).filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-scroll')).map((e) => `${e.tagName}.${e.className}#${e.id}`).slice(0, 8));
+    const wide = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('body *'))
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-scroll'))
+        .map((e) => `${e.tagName}.${e.className}#${e.id}`)
+        .slice(0, 8),
+    );
     expect(wide).toEqual([]);
     expect(await noSidewaysScroll(page)).toBe(true);
     expect(await seriousViolations(page)).toEqual([]);

@@ -65,26 +65,99 @@ const TABLE: Row[] = [
   row('GET', () => '/admin/surveys', /*                  */ [200, 200, 200, 200, 200, 200, L]),
   row('GET', () => '/admin/surveys/new', /*              */ [200, 200, 200, 200, 403, 403, L]),
   row('GET', s, /*                                       */ [200, 200, 200, 403, 200, 403, L]),
-  row('POST', () => '/admin/surveys', /*                 */ [303, 303, 303, 403, 403, 403, 403], () => ({ title: 'Baru', slug: `baru-${++seq}-${Date.now()}`, unitId: ctx.ids.unit, year: '2025', source: 'stakeholder' })),
-  row('POST', () => `${s()}/elements`, /*                */ [303, 303, 303, 403, 403, 403, 403], () => (++seq, elementFields())),
-  row('POST', () => `${s()}/settings`, /*                */ [303, 303, 303, 403, 403, 403, 403], () => ({ title: `Judul ${++seq}`, year: '2024' })),
-  row('POST', () => `${s()}/services`, /*                */ [303, 303, 303, 403, 403, 403, 403], () => ({ services: `svc${++seq} | Layanan ${seq} | Service` })),
-  row('POST', () => `${s()}/profile`, /*                 */ [303, 303, 303, 403, 403, 403, 403], () => ({ profile: `q${++seq} | Pertanyaan | Question | text` })),
-  row('POST', () => `${s()}/indicator`, /*               */ [303, 303, 303, 403, 403, 403, 403], () => ({ code: 'IKK 3.1', name: 'Nilai kepuasan', target: String(80 + (++seq % 10)), polarity: 'higher', cap: 'none', achievementDecimals: '2', achievementRounding: 'round' })),
-  row('POST', () => `${s()}/status`, /*                  */ [303, 303, 303, 403, 403, 403, 403], () => ({ status: ++seq % 2 ? 'open' : 'closed' })),
-  row('POST', () => `${s()}/publish`, /*                 */ [303, 303, 303, 403, 403, 403, 403], () => ({ published: ++seq % 2 ? '1' : '0' })),
+  row(
+    'POST',
+    () => '/admin/surveys',
+    /*                 */ [303, 303, 303, 403, 403, 403, 403],
+    () => ({ title: 'Baru', slug: `baru-${++seq}-${Date.now()}`, unitId: ctx.ids.unit, year: '2025', source: 'stakeholder' }),
+  ),
+  row(
+    'POST',
+    () => `${s()}/elements`,
+    /*                */ [303, 303, 303, 403, 403, 403, 403],
+    () => (++seq, elementFields()),
+  ),
+  row(
+    'POST',
+    () => `${s()}/settings`,
+    /*                */ [303, 303, 303, 403, 403, 403, 403],
+    () => ({ title: `Judul ${++seq}`, year: '2024' }),
+  ),
+  row(
+    'POST',
+    () => `${s()}/services`,
+    /*                */ [303, 303, 303, 403, 403, 403, 403],
+    () => ({ services: `svc${++seq} | Layanan ${seq} | Service` }),
+  ),
+  row(
+    'POST',
+    () => `${s()}/profile`,
+    /*                 */ [303, 303, 303, 403, 403, 403, 403],
+    () => ({ profile: `q${++seq} | Pertanyaan | Question | text` }),
+  ),
+  row(
+    'POST',
+    () => `${s()}/indicator`,
+    /*               */ [303, 303, 303, 403, 403, 403, 403],
+    () => ({
+      code: 'IKK 3.1',
+      name: 'Nilai kepuasan',
+      target: String(80 + (++seq % 10)),
+      polarity: 'higher',
+      cap: 'none',
+      achievementDecimals: '2',
+      achievementRounding: 'round',
+    }),
+  ),
+  row(
+    'POST',
+    () => `${s()}/status`,
+    /*                  */ [303, 303, 303, 403, 403, 403, 403],
+    () => ({ status: ++seq % 2 ? 'open' : 'closed' }),
+  ),
+  row(
+    'POST',
+    () => `${s()}/publish`,
+    /*                 */ [303, 303, 303, 403, 403, 403, 403],
+    () => ({ published: ++seq % 2 ? '1' : '0' }),
+  ),
   row('GET', () => '/admin/users', /*                    */ [200, 403, 403, 403, 403, 403, L]),
   row('GET', () => '/admin/users/new', /*                */ [200, 403, 403, 403, 403, 403, L]),
-  row('POST', () => '/admin/users', /*                   */ [201, 403, 403, 403, 403, 403, 403], () => ({ email: `new-${++seq}-${Date.now()}@example.go.id`, name: 'Baru', role: 'viewer', unitId: ctx.ids.unit })),
+  row(
+    'POST',
+    () => '/admin/users',
+    /*                   */ [201, 403, 403, 403, 403, 403, 403],
+    () => ({ email: `new-${++seq}-${Date.now()}@example.go.id`, name: 'Baru', role: 'viewer', unitId: ctx.ids.unit }),
+  ),
   row('GET', () => `/admin/users/${ctx.ids.user}`, /*    */ [200, 403, 403, 403, 403, 403, L]),
-  row('POST', () => `/admin/users/${ctx.ids.user}`, /*   */ [303, 403, 403, 403, 403, 403, 403], () => ({ name: `Nama ${++seq}`, role: 'viewer', unitId: ctx.ids.otherUnit })),
+  row(
+    'POST',
+    () => `/admin/users/${ctx.ids.user}`,
+    /*   */ [303, 403, 403, 403, 403, 403, 403],
+    () => ({ name: `Nama ${++seq}`, role: 'viewer', unitId: ctx.ids.otherUnit }),
+  ),
   row('POST', () => `/admin/users/${ctx.ids.user}/reset-password`, [200, 403, 403, 403, 403, 403, 403]),
   row('GET', () => '/admin/units', /*                    */ [200, 403, 403, 403, 403, 403, L]),
-  row('POST', () => '/admin/units', /*                   */ [303, 403, 403, 403, 403, 403, 403], () => ({ name: 'Seksi Baru', slug: `seksi-${++seq}-${Date.now()}`, parentId: ctx.ids.unit })),
-  row('POST', () => `/admin/units/${ctx.ids.otherUnit}`, [303, 403, 403, 403, 403, 403, 403], () => ({ name: `Direktorat Lain ${++seq}` })),
+  row(
+    'POST',
+    () => '/admin/units',
+    /*                   */ [303, 403, 403, 403, 403, 403, 403],
+    () => ({ name: 'Seksi Baru', slug: `seksi-${++seq}-${Date.now()}`, parentId: ctx.ids.unit }),
+  ),
+  row(
+    'POST',
+    () => `/admin/units/${ctx.ids.otherUnit}`,
+    [303, 403, 403, 403, 403, 403, 403],
+    () => ({ name: `Direktorat Lain ${++seq}` }),
+  ),
   row('GET', () => '/admin/audit', /*                    */ [200, 403, 403, 403, 403, 403, L]),
   row('GET', () => '/admin/tokens', /*                   */ [200, 403, 403, 403, 403, 403, L]),
-  row('POST', () => '/admin/tokens', /*                  */ [201, 403, 403, 403, 403, 403, 403], () => ({ name: `Sistem ${++seq}`, unitId: ctx.ids.unit })),
+  row(
+    'POST',
+    () => '/admin/tokens',
+    /*                  */ [201, 403, 403, 403, 403, 403, 403],
+    () => ({ name: `Sistem ${++seq}`, unitId: ctx.ids.unit }),
+  ),
   row('POST', () => `/admin/tokens/${ctx.ids.token}/revoke`, [303, 403, 403, 403, 403, 403, 403]),
 ];
 
@@ -116,11 +189,19 @@ async function attempt(role: Role, r: Row) {
   const path = r.path();
   if (role === 'anon') {
     const anon = request(app);
-    return r.method === 'GET' ? anon.get(path) : anon.post(path).type('form').send(r.body?.() ?? {});
+    return r.method === 'GET'
+      ? anon.get(path)
+      : anon
+          .post(path)
+          .type('form')
+          .send(r.body?.() ?? {});
   }
   const who = ctx.agents[role];
   if (r.method === 'GET') return who.agent.get(path);
-  return who.agent.post(path).type('form').send({ ...(r.body?.() ?? {}), _csrf: await who.csrf() });
+  return who.agent
+    .post(path)
+    .type('form')
+    .send({ ...(r.body?.() ?? {}), _csrf: await who.csrf() });
 }
 
 describe.each(TABLE.map((r) => [`${r.method} ${r.path().replace(/undefined|[0-9a-f]{24}/g, ':id')}`, r] as const))('%s', (_name, r) => {

@@ -158,7 +158,12 @@ describe('GET /api/v1/units/:slug/indicators', () => {
     expect(anon.body.unit).toEqual({ slug: unit.slug, name: unit.name });
     expect(anon.body.indicators.map((i: { code: string }) => i.code)).toEqual(['IKK 3.1']);
     const expected = computeFromAnswers(SET, rows);
-    expect(anon.body.indicators[0]).toMatchObject({ target: 90, realization: expected.scoreRounded, achievement: achievement(expected.scoreRounded, 90).display, respondents: 40 });
+    expect(anon.body.indicators[0]).toMatchObject({
+      target: 90,
+      realization: expected.scoreRounded,
+      achievement: achievement(expected.scoreRounded, 90).display,
+      respondents: 40,
+    });
     const all = await request(app).get(`/api/v1/units/${unit.slug}/indicators?year=2024`).set('Authorization', `Bearer ${token}`);
     expect(all.body.indicators.map((i: { code: string }) => i.code).sort()).toEqual(['IKK 3.1', 'IKK 3.2']);
     const otherYear = await request(app).get(`/api/v1/units/${unit.slug}/indicators?year=2023`);

@@ -25,7 +25,11 @@ const app = testApp({ TRUST_PROXY: '1' });
 async function tryLogin(email: string, password: string, ip: string, on = app) {
   const agent = request.agent(on);
   const page = await agent.get('/admin/login').set('X-Forwarded-For', ip);
-  const res = await agent.post('/admin/login').set('X-Forwarded-For', ip).type('form').send({ email, password, _csrf: csrfFrom(page.text) });
+  const res = await agent
+    .post('/admin/login')
+    .set('X-Forwarded-For', ip)
+    .type('form')
+    .send({ email, password, _csrf: csrfFrom(page.text) });
   return { agent, res };
 }
 
@@ -42,7 +46,10 @@ describe('login', () => {
     const user = await createUser('admin');
     const agent = request.agent(app);
     const page = await agent.get('/admin/login?next=%2Fadmin%2Fusers');
-    const res = await agent.post('/admin/login').type('form').send({ email: user.email.toUpperCase(), password: TEST_PASSWORD, next: '/admin/users', _csrf: csrfFrom(page.text) });
+    const res = await agent
+      .post('/admin/login')
+      .type('form')
+      .send({ email: user.email.toUpperCase(), password: TEST_PASSWORD, next: '/admin/users', _csrf: csrfFrom(page.text) });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/admin/users');
     const home = await agent.get('/admin');
@@ -55,7 +62,10 @@ describe('login', () => {
     const user = await createUser('viewer', null);
     const agent = request.agent(app);
     const page = await agent.get('/admin/login');
-    const res = await agent.post('/admin/login').type('form').send({ email: user.email, password: TEST_PASSWORD, next: '//evil.example/x', _csrf: csrfFrom(page.text) });
+    const res = await agent
+      .post('/admin/login')
+      .type('form')
+      .send({ email: user.email, password: TEST_PASSWORD, next: '//evil.example/x', _csrf: csrfFrom(page.text) });
     expect(res.headers.location).toBe('/admin');
   });
 
@@ -157,7 +167,7 @@ describe('login throttling', () => {
     expect(await LoginAttempt.countDocuments({})).toBe(3);
   });
 
-  test('a successful login clears that client\'s failures for the account', async () => {
+  test("a successful login clears that client's failures for the account", async () => {
     const user = await createUser('admin');
     for (let i = 0; i < THROTTLE.maxPerAccountClient - 1; i += 1) await tryLogin(user.email, 'wrong', '203.0.113.40');
     expect((await tryLogin(user.email, TEST_PASSWORD, '203.0.113.40')).res.status).toBe(303);
@@ -205,7 +215,11 @@ describe('password change', () => {
   test('wrong current password: 422 beside the field, password unchanged', async () => {
     const user = await createUser('viewer', null);
     const who = await loginAs(app, user.email);
-    const res = await postForm(who, '/admin/account/password', { current: 'nope nope nope', password: 'a brand new passphrase', confirm: 'a brand new passphrase' });
+    const res = await postForm(who, '/admin/account/password', {
+      current: 'nope nope nope',
+      password: 'a brand new passphrase',
+      confirm: 'a brand new passphrase',
+    });
     expect(res.status).toBe(422);
     expect(res.text).toContain('id="e-current"');
     expect(res.text).toContain('Kata sandi saat ini salah.');
@@ -225,7 +239,11 @@ describe('password change', () => {
     const user = await createUser('viewer', null);
     const who = await loginAs(app, user.email);
     const other = await loginAs(app, user.email);
-    const res = await postForm(who, '/admin/account/password', { current: TEST_PASSWORD, password: 'a brand new passphrase', confirm: 'a brand new passphrase' });
+    const res = await postForm(who, '/admin/account/password', {
+      current: TEST_PASSWORD,
+      password: 'a brand new passphrase',
+      confirm: 'a brand new passphrase',
+    });
     expect(res.status).toBe(303);
     expect((await who.agent.get('/admin/account')).status).toBe(200);
     expect((await other.agent.get('/admin')).status).toBe(303);
@@ -297,7 +315,10 @@ describe('first admin bootstrap', () => {
     expect(gated.headers.location).toBe('/admin/account');
     const account = await agent.get('/admin/account');
     expect(account.text).toContain('kata sandi sementara');
-    const changed = await agent.post('/admin/account/password').type('form').send({ current: printed, password: 'my own admin passphrase', confirm: 'my own admin passphrase', _csrf: csrfFrom(account.text) });
+    const changed = await agent
+      .post('/admin/account/password')
+      .type('form')
+      .send({ current: printed, password: 'my own admin passphrase', confirm: 'my own admin passphrase', _csrf: csrfFrom(account.text) });
     expect(changed.status).toBe(303);
     expect((await agent.get('/admin/surveys')).status).toBe(200);
   });

@@ -32,7 +32,10 @@ export async function createSurvey(unit: { _id: Types.ObjectId; path: Types.Obje
 
 /** POST a form as a logged-in agent, with a fresh CSRF token. */
 export async function postForm(who: LoggedInAgent, path: string, fields: Record<string, string> = {}) {
-  return who.agent.post(path).type('form').send({ ...fields, _csrf: await who.csrf() });
+  return who.agent
+    .post(path)
+    .type('form')
+    .send({ ...fields, _csrf: await who.csrf() });
 }
 
 export type { Express };

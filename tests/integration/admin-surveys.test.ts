@@ -68,10 +68,23 @@ async function insertResponse(survey: { _id: unknown; unitId: unknown }) {
 describe('creating a survey', () => {
   test('from a template: a draft with the template elements, audited with its author', async () => {
     const slug = `skm-${Date.now()}`;
-    const res = await postForm(asManager, '/admin/surveys', { title: 'SKM 2024', slug, unitId: String(unit._id), year: '2024', semester: '1', source: 'permenpanrb-14-2017' });
+    const res = await postForm(asManager, '/admin/surveys', {
+      title: 'SKM 2024',
+      slug,
+      unitId: String(unit._id),
+      year: '2024',
+      semester: '1',
+      source: 'permenpanrb-14-2017',
+    });
     expect(res.status).toBe(303);
     const stored = await Survey.findOne({ slug }).lean();
-    expect(stored).toMatchObject({ title: 'SKM 2024', status: 'draft', published: false, template: 'permenpanrb-14-2017', period: { year: 2024, semester: 1 } });
+    expect(stored).toMatchObject({
+      title: 'SKM 2024',
+      status: 'draft',
+      published: false,
+      template: 'permenpanrb-14-2017',
+      period: { year: 2024, semester: 1 },
+    });
     expect(stored!.elements.map((e) => e.key)).toEqual(getTemplate('permenpanrb-14-2017').elements.map((e) => e.key));
     expect(stored!.unitPath.map(String)).toEqual([String(unit._id)]);
     expect(res.headers.location).toBe(`/admin/surveys/${stored!._id}`);
@@ -82,7 +95,14 @@ describe('creating a survey', () => {
 
   test('custom set of k elements: U1…Uk with generic labels', async () => {
     const slug = `custom-${Date.now()}`;
-    const res = await postForm(asAdmin, '/admin/surveys', { title: 'Khusus', slug, unitId: String(unit._id), year: '2024', source: 'custom', customCount: '5' });
+    const res = await postForm(asAdmin, '/admin/surveys', {
+      title: 'Khusus',
+      slug,
+      unitId: String(unit._id),
+      year: '2024',
+      source: 'custom',
+      customCount: '5',
+    });
     expect(res.status).toBe(303);
     const stored = await Survey.findOne({ slug }).lean();
     expect(stored!.template).toBe('custom');
@@ -101,7 +121,14 @@ describe('creating a survey', () => {
       population: 1800,
     });
     const slug = `copy-${Date.now()}`;
-    const res = await postForm(asManager, '/admin/surveys', { title: 'SKM 2025', slug, unitId: String(unit._id), year: '2025', source: 'copy', copyFrom: String(previous._id) });
+    const res = await postForm(asManager, '/admin/surveys', {
+      title: 'SKM 2025',
+      slug,
+      unitId: String(unit._id),
+      year: '2025',
+      source: 'copy',
+      copyFrom: String(previous._id),
+    });
     expect(res.status).toBe(303);
     const copy = await Survey.findOne({ slug }).lean();
     expect(copy).toMatchObject({ template: 'stakeholder', status: 'draft', published: false, responseCount: 0, population: 1800, period: { year: 2025 } });
@@ -120,7 +147,14 @@ describe('creating a survey', () => {
 
   test('invalid form: 422, every error beside its field, input kept, nothing stored', async () => {
     const before = await Survey.countDocuments({});
-    const res = await postForm(asManager, '/admin/surveys', { title: 'Judul yang disimpan', slug: 'X!', unitId: String(unit._id), year: '20', source: 'custom', customCount: '99' });
+    const res = await postForm(asManager, '/admin/surveys', {
+      title: 'Judul yang disimpan',
+      slug: 'X!',
+      unitId: String(unit._id),
+      year: '20',
+      source: 'custom',
+      customCount: '99',
+    });
     expect(res.status).toBe(422);
     expect(res.text).toContain('id="e-slug"');
     expect(res.text).toContain('id="e-year"');
@@ -133,7 +167,13 @@ describe('creating a survey', () => {
   test('a slug already in use: 422 on the slug field, nothing stored', async () => {
     const existing = await createSurvey(unit);
     const before = await Survey.countDocuments({});
-    const res = await postForm(asAdmin, '/admin/surveys', { title: 'Dobel', slug: existing.slug, unitId: String(unit._id), year: '2024', source: 'stakeholder' });
+    const res = await postForm(asAdmin, '/admin/surveys', {
+      title: 'Dobel',
+      slug: existing.slug,
+      unitId: String(unit._id),
+      year: '2024',
+      source: 'stakeholder',
+    });
     expect(res.status).toBe(422);
     expect(res.text).toContain('Alamat ini sudah dipakai survei lain.');
     expect(await Survey.countDocuments({})).toBe(before);
@@ -141,7 +181,10 @@ describe('creating a survey', () => {
 
   test('without the CSRF token: 403 and nothing stored', async () => {
     const before = await Survey.countDocuments({});
-    const res = await asAdmin.agent.post('/admin/surveys').type('form').send({ title: 'X', slug: `csrf-${Date.now()}`, unitId: String(unit._id), year: '2024', source: 'stakeholder' });
+    const res = await asAdmin.agent
+      .post('/admin/surveys')
+      .type('form')
+      .send({ title: 'X', slug: `csrf-${Date.now()}`, unitId: String(unit._id), year: '2024', source: 'stakeholder' });
     expect(res.status).toBe(403);
     expect(await Survey.countDocuments({})).toBe(before);
   });
@@ -150,7 +193,11 @@ describe('creating a survey', () => {
 describe('editing a survey', () => {
   test('element texts while a draft without responses: saved, audited with before and after', async () => {
     const survey = await createSurvey(unit);
-    const res = await postForm(asManager, `/admin/surveys/${survey._id}/elements`, elementFields(survey.toObject().elements, (i) => (i === 0 ? ' (diubah)' : '')));
+    const res = await postForm(
+      asManager,
+      `/admin/surveys/${survey._id}/elements`,
+      elementFields(survey.toObject().elements, (i) => (i === 0 ? ' (diubah)' : '')),
+    );
     expect(res.status).toBe(303);
     const stored = await Survey.findById(survey._id).lean();
     expect(stored!.elements[0]!.name!.id).toBe('Persyaratan (diubah)');
@@ -178,7 +225,11 @@ describe('editing a survey', () => {
     await insertResponse(survey);
     const page = await asManager.agent.get(`/admin/surveys/${survey._id}`);
     expect(page.text).toContain('Set unsur dikunci karena survei ini sudah memiliki jawaban.');
-    const res = await postForm(asManager, `/admin/surveys/${survey._id}/elements`, elementFields(survey.toObject().elements, () => ' X'));
+    const res = await postForm(
+      asManager,
+      `/admin/surveys/${survey._id}/elements`,
+      elementFields(survey.toObject().elements, () => ' X'),
+    );
     expect(res.status).toBe(409);
     expect(res.text).toContain('Set unsur dikunci karena survei ini sudah memiliki jawaban.');
     const stored = await Survey.findById(survey._id).lean();
@@ -188,29 +239,57 @@ describe('editing a survey', () => {
 
   test('an open survey without responses: texts are not editable either', async () => {
     const survey = await createSurvey(unit, { status: 'open' });
-    const res = await postForm(asAdmin, `/admin/surveys/${survey._id}/elements`, elementFields(survey.toObject().elements, () => ' X'));
+    const res = await postForm(
+      asAdmin,
+      `/admin/surveys/${survey._id}/elements`,
+      elementFields(survey.toObject().elements, () => ' X'),
+    );
     expect(res.status).toBe(409);
     expect(res.text).toContain('Unsur hanya dapat diubah selama survei masih berstatus draf');
   });
 
   test('settings: period, population and dates saved; closing before opening refused beside the field', async () => {
     const survey = await createSurvey(unit);
-    const ok = await postForm(asManager, `/admin/surveys/${survey._id}/settings`, { title: 'SKM Semester 2', year: '2024', semester: '2', population: '1800', opensAt: '2024-07-01', closesAt: '2024-12-31', suggestionEnabled: 'on' });
+    const ok = await postForm(asManager, `/admin/surveys/${survey._id}/settings`, {
+      title: 'SKM Semester 2',
+      year: '2024',
+      semester: '2',
+      population: '1800',
+      opensAt: '2024-07-01',
+      closesAt: '2024-12-31',
+      suggestionEnabled: 'on',
+    });
     expect(ok.status).toBe(303);
     const stored = await Survey.findById(survey._id).lean();
-    expect(stored).toMatchObject({ title: 'SKM Semester 2', period: { year: 2024, semester: 2 }, population: 1800, suggestionEnabled: true, oneResponsePerDevice: false });
+    expect(stored).toMatchObject({
+      title: 'SKM Semester 2',
+      period: { year: 2024, semester: 2 },
+      population: 1800,
+      suggestionEnabled: true,
+      oneResponsePerDevice: false,
+    });
     // Dates are WIB calendar days: open from the start of 1 July, closed after the end of 31 December.
     expect(stored!.opensAt!.toISOString()).toBe('2024-06-30T17:00:00.000Z');
     expect(stored!.closesAt!.toISOString()).toBe('2024-12-31T16:59:59.999Z');
     const page = await asManager.agent.get(`/admin/surveys/${survey._id}`);
     expect(page.text).toContain('value="2024-07-01"');
     expect(page.text).toContain('value="2024-12-31"');
-    const bad = await postForm(asManager, `/admin/surveys/${survey._id}/settings`, { title: 'Lain', year: '2024', opensAt: '2024-12-31', closesAt: '2024-01-01' });
+    const bad = await postForm(asManager, `/admin/surveys/${survey._id}/settings`, {
+      title: 'Lain',
+      year: '2024',
+      opensAt: '2024-12-31',
+      closesAt: '2024-01-01',
+    });
     expect(bad.status).toBe(422);
     expect(bad.text).toContain('id="e-closesAt"');
     expect(bad.text).toContain('value="Lain"');
     expect((await Survey.findById(survey._id).lean())!.title).toBe('SKM Semester 2');
-    const noSuchDay = await postForm(asManager, `/admin/surveys/${survey._id}/settings`, { title: 'Lain', year: '2024', opensAt: '2024-02-31', closesAt: '2024-13-01' });
+    const noSuchDay = await postForm(asManager, `/admin/surveys/${survey._id}/settings`, {
+      title: 'Lain',
+      year: '2024',
+      opensAt: '2024-02-31',
+      closesAt: '2024-13-01',
+    });
     expect(noSuchDay.status).toBe(422);
     expect(noSuchDay.text).toContain('id="e-opensAt"');
     expect(noSuchDay.text).toContain('id="e-closesAt"');
@@ -218,9 +297,20 @@ describe('editing a survey', () => {
 
   test('settings: English title and description saved; blank ones stay blank (the form falls back to Indonesian)', async () => {
     const survey = await createSurvey(unit);
-    const res = await postForm(asManager, `/admin/surveys/${survey._id}/settings`, { title: 'SKM Loket', titleEn: 'Counter Survey', description: 'Deskripsi', descriptionEn: '', year: '2024' });
+    const res = await postForm(asManager, `/admin/surveys/${survey._id}/settings`, {
+      title: 'SKM Loket',
+      titleEn: 'Counter Survey',
+      description: 'Deskripsi',
+      descriptionEn: '',
+      year: '2024',
+    });
     expect(res.status).toBe(303);
-    expect(await Survey.findById(survey._id).lean()).toMatchObject({ title: 'SKM Loket', titleEn: 'Counter Survey', description: 'Deskripsi', descriptionEn: '' });
+    expect(await Survey.findById(survey._id).lean()).toMatchObject({
+      title: 'SKM Loket',
+      titleEn: 'Counter Survey',
+      description: 'Deskripsi',
+      descriptionEn: '',
+    });
     const page = await asManager.agent.get(`/admin/surveys/${survey._id}`);
     expect(page.text).toContain('id="f-titleEn" name="titleEn" value="Counter Survey"');
   });
@@ -263,7 +353,15 @@ describe('editing a survey', () => {
   test('services: a bad typed key or a key used twice is named beside its field; nothing stored', async () => {
     const survey = await createSurvey(unit);
     const before = (await Survey.findById(survey._id).lean())!.services;
-    const res = await postForm(asManager, `/admin/surveys/${survey._id}/services`, { svc_rows: '3', svc_0_id: 'A', svc_0_key: 'BAD KEY', svc_1_id: 'B', svc_1_key: 'b', svc_2_id: 'C', svc_2_key: 'b' });
+    const res = await postForm(asManager, `/admin/surveys/${survey._id}/services`, {
+      svc_rows: '3',
+      svc_0_id: 'A',
+      svc_0_key: 'BAD KEY',
+      svc_1_id: 'B',
+      svc_1_key: 'b',
+      svc_2_id: 'C',
+      svc_2_key: 'b',
+    });
     expect(res.status).toBe(422);
     expect(res.text).toContain('id="e-svc_0_key"');
     expect(res.text).toContain('id="e-svc_2_key"');
@@ -290,10 +388,25 @@ describe('editing a survey', () => {
     });
     expect(ok.status).toBe(303);
     expect((await Survey.findById(survey._id).lean())!.profileQuestions).toMatchObject([
-      { key: 'asal_instansi', label: { id: 'Asal instansi', en: 'Agency' }, kind: 'choice', required: true, options: [{ key: 'pusat', name: { en: 'Central' } }, { key: 'daerah', name: { en: 'Daerah' } }] },
+      {
+        key: 'asal_instansi',
+        label: { id: 'Asal instansi', en: 'Agency' },
+        kind: 'choice',
+        required: true,
+        options: [
+          { key: 'pusat', name: { en: 'Central' } },
+          { key: 'daerah', name: { en: 'Daerah' } },
+        ],
+      },
       { key: 'catatan', kind: 'text', required: false, options: [] },
     ]);
-    const bad = await postForm(asManager, `/admin/surveys/${survey._id}/profile`, { pq_rows: '1', pq_0_id: 'Pekerjaan lain', pq_0_kind: 'choice', pq_0_opts: '1', pq_0_o0_id: '' });
+    const bad = await postForm(asManager, `/admin/surveys/${survey._id}/profile`, {
+      pq_rows: '1',
+      pq_0_id: 'Pekerjaan lain',
+      pq_0_kind: 'choice',
+      pq_0_opts: '1',
+      pq_0_o0_id: '',
+    });
     expect(bad.status).toBe(422);
     expect(bad.text).toContain('id="e-pq_0_o0_id"');
     expect((await Survey.findById(survey._id).lean())!.profileQuestions).toHaveLength(2);
@@ -301,10 +414,32 @@ describe('editing a survey', () => {
 
   test('indicator link: code, target, cap and display rule saved; a target above 100 refused', async () => {
     const survey = await createSurvey(unit);
-    const res = await postForm(asManager, `/admin/surveys/${survey._id}/indicator`, { code: 'IKK 3.1', name: 'Nilai Kepuasan Stakeholder', target: '90', polarity: 'higher', cap: '120', achievementDecimals: '1', achievementRounding: 'truncate' });
+    const res = await postForm(asManager, `/admin/surveys/${survey._id}/indicator`, {
+      code: 'IKK 3.1',
+      name: 'Nilai Kepuasan Stakeholder',
+      target: '90',
+      polarity: 'higher',
+      cap: '120',
+      achievementDecimals: '1',
+      achievementRounding: 'truncate',
+    });
     expect(res.status).toBe(303);
-    expect((await Survey.findById(survey._id).lean())!.indicator).toMatchObject({ code: 'IKK 3.1', target: 90, cap: 120, achievementDecimals: 1, achievementRounding: 'truncate' });
-    const bad = await postForm(asManager, `/admin/surveys/${survey._id}/indicator`, { code: 'IKK 3.1', name: 'X', target: '190', polarity: 'higher', cap: 'none', achievementDecimals: '2', achievementRounding: 'round' });
+    expect((await Survey.findById(survey._id).lean())!.indicator).toMatchObject({
+      code: 'IKK 3.1',
+      target: 90,
+      cap: 120,
+      achievementDecimals: 1,
+      achievementRounding: 'truncate',
+    });
+    const bad = await postForm(asManager, `/admin/surveys/${survey._id}/indicator`, {
+      code: 'IKK 3.1',
+      name: 'X',
+      target: '190',
+      polarity: 'higher',
+      cap: 'none',
+      achievementDecimals: '2',
+      achievementRounding: 'round',
+    });
     expect(bad.status).toBe(422);
     expect(bad.text).toContain('id="e-target"');
     expect((await Survey.findById(survey._id).lean())!.indicator!.target).toBe(90);
@@ -318,7 +453,11 @@ describe('editing a survey', () => {
     expect((await postForm(asManager, `/admin/surveys/${survey._id}/status`, { status: 'closed' })).status).toBe(303);
     const stored = await Survey.findById(survey._id).lean();
     expect(stored).toMatchObject({ status: 'closed', published: true });
-    const actions = (await AuditLog.find({ 'target.id': String(survey._id) }).sort({ at: 1, _id: 1 }).lean()).map((e) => [e.action, e.before, e.after]);
+    const actions = (
+      await AuditLog.find({ 'target.id': String(survey._id) })
+        .sort({ at: 1, _id: 1 })
+        .lean()
+    ).map((e) => [e.action, e.before, e.after]);
     expect(actions).toEqual([
       ['survey.open', { status: 'draft' }, { status: 'open' }],
       ['survey.publish', { published: false }, { published: true }],
@@ -375,7 +514,8 @@ describe('audit trail page', () => {
 
   test('paginated: 50 a page, page 2 holds the older entries', async () => {
     const { recordAudit } = await import('../../server/features/audit/audit.service');
-    for (let i = 0; i < 55; i += 1) await recordAudit({ actor: null, action: 'test.bulk', target: { kind: 'test', id: `n${i}`, label: `entry-${String(i).padStart(2, '0')}` } });
+    for (let i = 0; i < 55; i += 1)
+      await recordAudit({ actor: null, action: 'test.bulk', target: { kind: 'test', id: `n${i}`, label: `entry-${String(i).padStart(2, '0')}` } });
     const p1 = await asAdmin.agent.get('/admin/audit');
     const p2 = await asAdmin.agent.get('/admin/audit?page=2');
     expect(p1.text).toContain('entry-54');

@@ -32,7 +32,12 @@ function shownPassword(html: string): string {
 
 describe('users', () => {
   test('create a unit manager: one-time password shown once, argon2id stored, must change at first login', async () => {
-    const res = await postForm(asAdmin, '/admin/users', { email: 'Pengelola@Example.go.id', name: 'Bu Pengelola', role: 'unit-manager', unitId: String(unit._id) });
+    const res = await postForm(asAdmin, '/admin/users', {
+      email: 'Pengelola@Example.go.id',
+      name: 'Bu Pengelola',
+      role: 'unit-manager',
+      unitId: String(unit._id),
+    });
     expect(res.status).toBe(201);
     const password = shownPassword(res.text);
     const stored = await User.findOne({ email: 'pengelola@example.go.id' }).lean();
@@ -45,10 +50,20 @@ describe('users', () => {
 
     const agent = request.agent(app);
     const page = await agent.get('/admin/login');
-    const login = await agent.post('/admin/login').type('form').send({ email: 'pengelola@example.go.id', password, _csrf: csrfFrom(page.text) });
+    const login = await agent
+      .post('/admin/login')
+      .type('form')
+      .send({ email: 'pengelola@example.go.id', password, _csrf: csrfFrom(page.text) });
     expect(login.headers.location).toBe('/admin/account');
     expect((await agent.get('/admin/surveys')).headers.location).toBe('/admin/account');
-    expect((await agent.post('/admin/surveys').type('form').send({ _csrf: csrfFrom((await agent.get('/admin/account')).text) })).status).toBe(403);
+    expect(
+      (
+        await agent
+          .post('/admin/surveys')
+          .type('form')
+          .send({ _csrf: csrfFrom((await agent.get('/admin/account')).text) })
+      ).status,
+    ).toBe(403);
   });
 
   test('a unit manager without a unit, a bad e-mail and a taken e-mail: 422 beside the fields, nothing stored', async () => {

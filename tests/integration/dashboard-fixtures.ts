@@ -17,10 +17,7 @@ export async function makeUnit(name = 'Direktorat Uji', parent?: { _id: Types.Ob
   return unit;
 }
 
-export async function makeSurvey(
-  unit: { _id: Types.ObjectId; path: Types.ObjectId[] },
-  overrides: Record<string, unknown> = {},
-): Promise<SurveyDoc> {
+export async function makeSurvey(unit: { _id: Types.ObjectId; path: Types.ObjectId[] }, overrides: Record<string, unknown> = {}): Promise<SurveyDoc> {
   const s = await Survey.create({
     unitId: unit._id,
     unitPath: unit.path,

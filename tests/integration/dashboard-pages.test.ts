@@ -20,7 +20,13 @@ async function world() {
   const child = await makeUnit('Subdirektorat Anak', parent);
   const other = await makeUnit('Direktorat Lain');
   const survey = await makeSurvey(child);
-  await storeResponse(survey, { scores: [4, 4, 3, 4, 3, 4, 4, 3, 3], service: 'a', month: 2, profile: { gender: 'p' }, suggestion: '<script>alert("x")</script> tolong perbaiki' });
+  await storeResponse(survey, {
+    scores: [4, 4, 3, 4, 3, 4, 4, 3, 3],
+    service: 'a',
+    month: 2,
+    profile: { gender: 'p' },
+    suggestion: '<script>alert("x")</script> tolong perbaiki',
+  });
   await storeResponse(survey, { scores: [3, 3, 3, 2, 3, 4, 4, 3, null], service: 'b', month: 3, profile: { gender: 'l' }, suggestion: 'Antrean terlalu lama' });
   return { parent, child, other, survey };
 }
@@ -128,7 +134,10 @@ describe('suggestions', () => {
     expect(noToken.status).toBe(403);
     expect((await Response.findById(target!._id).lean())!.suggestionHidden).toBe(false);
 
-    const res = await agent.post(url).type('form').send({ hidden: '1', _csrf: await csrf() });
+    const res = await agent
+      .post(url)
+      .type('form')
+      .send({ hidden: '1', _csrf: await csrf() });
 
     expect(res.status).toBe(303);
     expect((await Response.findById(target!._id).lean())!.suggestionHidden).toBe(true);
@@ -149,7 +158,10 @@ describe('suggestions', () => {
     const { agent, csrf } = await loginAs(app, viewer.email);
     const target = await Response.findOne({ surveyId: survey._id, suggestion: 'Antrean terlalu lama' }).lean();
 
-    const res = await agent.post(`/admin/surveys/${survey._id}/suggestions/${target!._id}/visibility`).type('form').send({ hidden: '1', _csrf: await csrf() });
+    const res = await agent
+      .post(`/admin/surveys/${survey._id}/suggestions/${target!._id}/visibility`)
+      .type('form')
+      .send({ hidden: '1', _csrf: await csrf() });
 
     expect(res.status).toBe(403);
     expect((await Response.findById(target!._id).lean())!.suggestionHidden).toBe(false);

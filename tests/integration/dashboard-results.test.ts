@@ -15,7 +15,6 @@ import { prng } from '../../server/lib/prng';
 
 useTestDatabase();
 
-
 function randomInputs(seed: number, count: number): ResponseInput[] {
   const rnd = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
@@ -91,7 +90,12 @@ describe('computeSurveyResults', () => {
 
     const r = await computeSurveyResults(survey._id);
 
-    expect(r.profiles.get('age')).toEqual(new Map([['40-49', 2], ['u20', 1]]));
+    expect(r.profiles.get('age')).toEqual(
+      new Map([
+        ['40-49', 2],
+        ['u20', 1],
+      ]),
+    );
     expect(r.profiles.get('gender')).toEqual(new Map([['l', 1]]));
   });
 

@@ -19,7 +19,9 @@ let dataDir: string;
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'skm-outage-'));
-  db = await startEmbeddedDatabase({ dataDir, engine: (process.env.SKM_TEST_DB_KIND as 'mongod' | 'ferretdb' | undefined) ?? 'auto',
+  db = await startEmbeddedDatabase({
+    dataDir,
+    engine: (process.env.SKM_TEST_DB_KIND as 'mongod' | 'ferretdb' | undefined) ?? 'auto',
     // A window in which the database is surely down, before the supervisor restarts it.
     restartDelayMs: 6000,
   });

@@ -105,9 +105,7 @@ describe('every reply answers its own query', () => {
     items = db.collection('items');
     await items.createIndex({ key: 1 }, { unique: true });
     await items.createIndex({ group: 1 });
-    await items.insertMany(
-      Array.from({ length: N }, (_, i) => ({ _id: i, key: `k-${i}`, title: `Survei ${i}`, group: `g-${i % 10}` })),
-    );
+    await items.insertMany(Array.from({ length: N }, (_, i) => ({ _id: i, key: `k-${i}`, title: `Survei ${i}`, group: `g-${i % 10}` })));
   });
 
   it('2,000 mixed concurrent queries, around unacknowledged (w:0) sweeps and timed-out queries, all get their own answer', async () => {
@@ -213,9 +211,7 @@ describe('pushdown to indexes', () => {
     expect(await people.countDocuments({ active: false })).toBe(0);
     expect(await people.countDocuments({ email: 'nobody' })).toBe(0);
     // Aggregation $match is pushed down the same way.
-    const grouped = await people
-      .aggregate<{ _id: number; n: number }>([{ $match: { unitId } }, { $group: { _id: '$year', n: { $sum: 1 } } }])
-      .toArray();
+    const grouped = await people.aggregate<{ _id: number; n: number }>([{ $match: { unitId } }, { $group: { _id: '$year', n: { $sum: 1 } } }]).toArray();
     expect(grouped).toEqual([{ _id: 2022, n: strange.length + 1 }]);
   });
 

@@ -29,7 +29,11 @@ const DB_NAME = 'skm_faults';
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'skm-faults-'));
-  db = await startEmbeddedDatabase({ dataDir, engine: (process.env.EMBEDDED_DB as 'auto' | 'mongod' | 'ferretdb' | undefined) ?? 'auto', log: () => undefined });
+  db = await startEmbeddedDatabase({
+    dataDir,
+    engine: (process.env.EMBEDDED_DB as 'auto' | 'mongod' | 'ferretdb' | undefined) ?? 'auto',
+    log: () => undefined,
+  });
   uri = `${db.uri}${DB_NAME}`;
   await connectDatabase({ uri: db.uri, dbName: DB_NAME });
   await syncAllIndexes();
@@ -70,7 +74,14 @@ async function audit(survey: { _id: mongoose.Types.ObjectId }, keys: readonly st
 }
 
 /** The load of one scenario; `fault` runs once, after the 80th acknowledgement. */
-function loadWithFault(survey: { slug: string; elements: { key: string }[] }, keys: string[], port: () => number, fault: () => void, report = newReport(), ms = 90_000) {
+function loadWithFault(
+  survey: { slug: string; elements: { key: string }[] },
+  keys: string[],
+  port: () => number,
+  fault: () => void,
+  report = newReport(),
+  ms = 90_000,
+) {
   let done = false;
   return runLoad({
     report,
@@ -109,7 +120,13 @@ test('SIGTERM during load: in-flight requests finish (no stored response is cut 
     app = await startApp(uri);
   });
   const report = newReport();
-  await loadWithFault(survey, keys, () => app.port, () => first.child.kill('SIGTERM'), report);
+  await loadWithFault(
+    survey,
+    keys,
+    () => app.port,
+    () => first.child.kill('SIGTERM'),
+    report,
+  );
   await restarted;
   expect(first.output()).toContain('SIGTERM: shutting down, draining');
   expect(first.output()).not.toContain('shutdown timeout');
@@ -123,7 +140,7 @@ test('SIGTERM during load: in-flight requests finish (no stored response is cut 
   expect(report.retryAfterMissing).toBe(0);
 });
 
-test('app killed (SIGKILL) during load, restarted, clients retry: nothing lost or doubled; the dead process\'s uncounted responses are counted by the new one', async () => {
+test("app killed (SIGKILL) during load, restarted, clients retry: nothing lost or doubled; the dead process's uncounted responses are counted by the new one", async () => {
   const survey = await makeSurvey();
   const keys = keysFor('kill');
   let app = await startApp(uri);
@@ -131,7 +148,12 @@ test('app killed (SIGKILL) during load, restarted, clients retry: nothing lost o
   const restarted = first.exited.then(async () => {
     app = await startApp(uri); // the killed process's pid is gone: the one-instance check lets this start
   });
-  const report = await loadWithFault(survey, keys, () => app.port, () => first.child.kill('SIGKILL'));
+  const report = await loadWithFault(
+    survey,
+    keys,
+    () => app.port,
+    () => first.child.kill('SIGKILL'),
+  );
   await restarted;
   // The new process resolves the dead one's outbox entries once its heartbeat is stale (COUNTER_RECOVERY_MS = 3 s).
   expect(await waitFor(async () => (await verifyStats(survey._id)).ok, 30_000)).toBe(true);
@@ -145,7 +167,14 @@ test('database killed (SIGKILL) during load and restarted by its supervisor: 503
   const survey = await makeSurvey();
   const keys = keysFor('dbkl');
   const app = await startApp(uri);
-  const report = await loadWithFault(survey, keys, () => app.port, () => process.kill(db.pid()!, 'SIGKILL'), newReport(), 120_000);
+  const report = await loadWithFault(
+    survey,
+    keys,
+    () => app.port,
+    () => process.kill(db.pid()!, 'SIGKILL'),
+    newReport(),
+    120_000,
+  );
   expect(await waitFor(async () => (await verifyStats(survey._id)).ok, 30_000)).toBe(true);
   expect(await stop(app)).toBe(0);
   const a = await audit(survey, keys, report);

@@ -29,7 +29,10 @@ async function setup() {
 
 async function upload(agent: ReturnType<typeof request.agent>, surveyId: unknown, csv: string, name = 'jawaban.csv') {
   const page = await agent.get(`/admin/surveys/${String(surveyId)}/import`);
-  return agent.post(`/admin/surveys/${String(surveyId)}/import`).field('_csrf', csrfFrom(page.text)).attach('file', Buffer.from(csv, 'utf8'), name);
+  return agent
+    .post(`/admin/surveys/${String(surveyId)}/import`)
+    .field('_csrf', csrfFrom(page.text))
+    .attach('file', Buffer.from(csv, 'utf8'), name);
 }
 
 const SCORES_CSV = [
@@ -57,7 +60,10 @@ describe('import: U1…Uk layout', () => {
     expect(preview.text).toMatch(/<td class="num">6<\/td><td>layanan<\/td><td>layanan &#34;z&#34; tidak ada pada survei ini<\/td>/);
     expect(await Response.countDocuments({ surveyId: survey._id })).toBe(0);
 
-    const refused = await agent.post(`${up.headers.location}/commit`).type('form').send({ _csrf: await csrf() });
+    const refused = await agent
+      .post(`${up.headers.location}/commit`)
+      .type('form')
+      .send({ _csrf: await csrf() });
 
     expect(refused.status).toBe(422);
     expect(refused.text).toContain('Masih ada 3 baris tidak valid');
@@ -68,7 +74,10 @@ describe('import: U1…Uk layout', () => {
     const { survey, agent, csrf, manager } = await setup();
     const up = await upload(agent, survey._id, SCORES_CSV);
 
-    const res = await agent.post(`${up.headers.location}/commit`).type('form').send({ _csrf: await csrf(), skipInvalid: '1' });
+    const res = await agent
+      .post(`${up.headers.location}/commit`)
+      .type('form')
+      .send({ _csrf: await csrf(), skipInvalid: '1' });
 
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`/admin/surveys/${survey._id}/dashboard`);
@@ -88,7 +97,10 @@ describe('import: U1…Uk layout', () => {
     expect(audit!.actorEmail).toBe(manager.email);
     expect(audit!.after).toMatchObject({ imported: 2, skipped: 3 });
 
-    const again = await agent.post(`${up.headers.location}/commit`).type('form').send({ _csrf: await csrf(), skipInvalid: '1' });
+    const again = await agent
+      .post(`${up.headers.location}/commit`)
+      .type('form')
+      .send({ _csrf: await csrf(), skipInvalid: '1' });
     expect(again.status).toBe(409);
     expect(await Response.countDocuments({ surveyId: survey._id })).toBe(2);
     // The upload page counts what is stored (the counters), not a field on the survey.
@@ -101,7 +113,9 @@ function googleFormsCsv(): string {
   const q = elementsFromTemplate('permenpanrb-14-2017').map((e, i) => `"${i + 1}. ${e.question.id}"`);
   const head = ['"Cap waktu"', '"Jenis kelamin"', '"Usia"', '"Pendidikan terakhir"', '"Jenis layanan yang Anda terima"', ...q, '"Saran dan masukan"'].join(',');
   const ok = (ts: string, gender: string, age: string, svc: string, u1: string, saran: string) =>
-    [ts, gender, age, 'S1/D4', svc, u1, 'Mudah', 'Cepat', 'Gratis', 'Sesuai', 'Kompeten', 'Sangat sopan dan ramah', 'Baik', 'Dikelola dengan baik', saran].map((c) => `"${c.replace(/"/g, '""')}"`).join(',');
+    [ts, gender, age, 'S1/D4', svc, u1, 'Mudah', 'Cepat', 'Gratis', 'Sesuai', 'Kompeten', 'Sangat sopan dan ramah', 'Baik', 'Dikelola dengan baik', saran]
+      .map((c) => `"${c.replace(/"/g, '""')}"`)
+      .join(',');
   return [
     head,
     ok('15/03/2022 10:23:45', 'Perempuan', '34', 'Layanan A', 'Sangat sesuai', 'Mantap'), // row 2
@@ -130,13 +144,19 @@ describe('import: Google Forms export', () => {
 
     // The admin decides: "Sangat setuju" on U1 means 4.
     const hex = Buffer.from('sangat setuju').toString('hex');
-    const saved = await agent.post(`${up.headers.location}/mapping`).type('form').send({ _csrf: await csrf(), [`d_5_${hex}`]: '4' });
+    const saved = await agent
+      .post(`${up.headers.location}/mapping`)
+      .type('form')
+      .send({ _csrf: await csrf(), [`d_5_${hex}`]: '4' });
     expect(saved.status).toBe(303);
     const after = await agent.get(up.headers.location!);
     expect(after.text).toContain('data-testid="valid">3<');
     expect(after.text).toContain('data-testid="invalid">1<');
 
-    const res = await agent.post(`${up.headers.location}/commit`).type('form').send({ _csrf: await csrf(), skipInvalid: '1' });
+    const res = await agent
+      .post(`${up.headers.location}/commit`)
+      .type('form')
+      .send({ _csrf: await csrf(), skipInvalid: '1' });
 
     expect(res.status).toBe(303);
     const stored = await Response.find({ surveyId: survey._id }).sort({ submittedAt: 1 }).lean();

@@ -19,7 +19,17 @@ async function microsoftFormsXlsx(): Promise<Buffer> {
   ws.addRow(['ID', 'Start time', 'Completion time', 'Email', 'Name', 'Gender', 'Service', ...questions, 'Suggestions']);
   const labels = ['Very appropriate', 'Easy', 'Fast', 'Free', 'Appropriate', 'Competent', 'Very polite and friendly', 'Good', 'Well managed'];
   ws.addRow([1, new Date(Date.UTC(2022, 5, 30, 9, 0)), new Date(Date.UTC(2022, 5, 30, 9, 5)), 'anonymous', '', 'Female', 'Service B', ...labels, 'Good job']);
-  ws.addRow([2, new Date(Date.UTC(2022, 6, 1, 14, 0)), new Date(Date.UTC(2022, 6, 1, 14, 3)), 'anonymous', '', 'Male', 'Service A', ...labels.map((l, i) => (i === 2 ? '' : l)), '']);
+  ws.addRow([
+    2,
+    new Date(Date.UTC(2022, 6, 1, 14, 0)),
+    new Date(Date.UTC(2022, 6, 1, 14, 3)),
+    'anonymous',
+    '',
+    'Male',
+    'Service A',
+    ...labels.map((l, i) => (i === 2 ? '' : l)),
+    '',
+  ]);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
@@ -30,16 +40,32 @@ test('import: a Microsoft Forms XLSX export with English labels, blanks and shee
   const { agent, csrf } = await loginAs(app, manager.email);
   const page = await agent.get(`/admin/surveys/${survey._id}/import`);
 
-  const up = await agent.post(`/admin/surveys/${survey._id}/import`).field('_csrf', csrfFrom(page.text)).attach('file', await microsoftFormsXlsx(), 'SKM.xlsx');
+  const up = await agent
+    .post(`/admin/surveys/${survey._id}/import`)
+    .field('_csrf', csrfFrom(page.text))
+    .attach('file', await microsoftFormsXlsx(), 'SKM.xlsx');
 
   expect(up.status).toBe(303);
   const batch = await ImportBatch.findOne({ surveyId: survey._id }).lean();
-  expect(batch!.mapping).toEqual(['ignore', 'ignore', 'timestamp', 'ignore', 'ignore', 'pf:gender', 'service', ...survey.elements.map((e) => `el:${e.key}`), 'suggestion']);
+  expect(batch!.mapping).toEqual([
+    'ignore',
+    'ignore',
+    'timestamp',
+    'ignore',
+    'ignore',
+    'pf:gender',
+    'service',
+    ...survey.elements.map((e) => `el:${e.key}`),
+    'suggestion',
+  ]);
   const preview = await agent.get(up.headers.location!);
   expect(preview.text).toContain('data-testid="valid">2<');
   expect(preview.text).toContain('data-testid="invalid">0<');
 
-  const res = await agent.post(`${up.headers.location}/commit`).type('form').send({ _csrf: await csrf() });
+  const res = await agent
+    .post(`${up.headers.location}/commit`)
+    .type('form')
+    .send({ _csrf: await csrf() });
 
   expect(res.status).toBe(303);
   const stored = await Response.find({ surveyId: survey._id }).sort({ submittedAt: 1 }).lean();

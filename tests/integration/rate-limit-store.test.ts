@@ -59,7 +59,9 @@ test('a new window starts when the clock moves past the end of the old one', asy
   expect(next.totalHits).toBe(1);
   expect(next.resetTime!.getTime()).toBe(Date.UTC(2026, 0, 1, 0, 12, 0));
   await store.sync();
-  const docs = await RateLimit.find({ _id: new RegExp(`^${store.prefix}:`) }).sort({ _id: 1 }).lean();
+  const docs = await RateLimit.find({ _id: new RegExp(`^${store.prefix}:`) })
+    .sort({ _id: 1 })
+    .lean();
   expect(docs.map((d) => d.hits)).toEqual([2, 1]);
   store.shutdown();
 });

@@ -59,7 +59,7 @@ describe('idempotency by primary key, keys scoped per survey and source', () => 
     expect((await allBucket(survey._id))!.responses).toBe(1);
   });
 
-  test('a client key equal to an import key, or to another survey\'s key, takes nobody\'s place', async () => {
+  test("a client key equal to an import key, or to another survey's key, takes nobody's place", async () => {
     const a = await makeSurvey();
     const b = await makeSurvey();
     const key = 'import-0123456789abcdef01234567-2';
@@ -90,7 +90,12 @@ describe('the submission path never writes the survey document', () => {
     const app = formApp({ minFillMs: 0 });
     const survey = await makeSurvey();
     const pages = await Promise.all(Array.from({ length: 30 }, () => request(app).get(`/s/${survey.slug}`)));
-    const posts = pages.map((p, i) => request(app).post(`/s/${survey.slug}`).type('form').send({ ...hiddenFields(p.text), ...validAnswers(survey, (i % 4) + 1) }));
+    const posts = pages.map((p, i) =>
+      request(app)
+        .post(`/s/${survey.slug}`)
+        .type('form')
+        .send({ ...hiddenFields(p.text), ...validAnswers(survey, (i % 4) + 1) }),
+    );
     // The admin's close lands in the middle of the submissions (the way surveys.service sets it).
     const [results] = await Promise.all([Promise.all(posts), Survey.updateOne({ _id: survey._id }, { $set: { status: 'closed' } })]);
     expect(results.every((r) => r.status === 303 || r.status === 409)).toBe(true);
@@ -152,7 +157,12 @@ describe('counters that heal', () => {
     await stored.counted;
     const doc = await Response.collection.findOne({ surveyId: survey._id });
     // Put the entry back, as if the process died right after counting, then take a new writer id.
-    await CountingOutbox.collection.insertOne({ _id: doc!.batch, writer: shardWriter.id, ids: [doc!._id], createdAt: new Date(Date.now() - 300_000) } as Document);
+    await CountingOutbox.collection.insertOne({
+      _id: doc!.batch,
+      writer: shardWriter.id,
+      ids: [doc!._id],
+      createdAt: new Date(Date.now() - 300_000),
+    } as Document);
     shardWriter.rotate(new Error('test: this writer is gone'));
     expect(await resolveOrphans()).toEqual({ entries: 1, responses: 1 });
     expect(await verifyStats(survey._id)).toMatchObject({ ok: true });
@@ -161,7 +171,11 @@ describe('counters that heal', () => {
 
   test('the reconcile reports drift and repairs it when nothing is being counted', async () => {
     const survey = await makeSurvey();
-    await storeResponses(survey, 'form', Array.from({ length: 8 }, (_, i) => answersOf(survey, i)));
+    await storeResponses(
+      survey,
+      'form',
+      Array.from({ length: 8 }, (_, i) => answersOf(survey, i)),
+    );
     const shard = await SurveyStats.findOne({ surveyId: survey._id, bucket: 'all' }).lean();
     await SurveyStats.updateOne({ _id: shard!._id }, { $inc: { respondents: -3, responses: -3 } });
     expect((await verifyStats(survey._id)).ok).toBe(false);

@@ -36,7 +36,7 @@ beforeAll(async () => {
 });
 
 describe('security: API tokens are scoped to a unit', () => {
-  test('a token reads unpublished surveys of its unit and sub-units, and no other unit\'s', async () => {
+  test("a token reads unpublished surveys of its unit and sub-units, and no other unit's", async () => {
     const own = await createSurvey(parent, { published: false });
     const sub = await createSurvey(child, { published: false });
     const foreign = await createSurvey(other, { published: false });

@@ -85,7 +85,7 @@ describe('security: the reservation itself (service level, no HTTP)', () => {
     expect(allowed).toBe(THROTTLE.maxPerClient - THROTTLE.maxPerAccountClient);
   });
 
-  test('a success gives back this attempt and clears the client\'s failures for the account; the window end frees everything', async () => {
+  test("a success gives back this attempt and clears the client's failures for the account; the window end frees everything", async () => {
     const who = { email: 'typo@example.go.id', client: '192.0.2.62', secret: SECRET };
     for (let i = 0; i < THROTTLE.maxPerAccountClient - 1; i += 1) {
       const r = await reserveLoginAttempt(who, clock);
@@ -112,7 +112,7 @@ describe('security: nobody can lock someone else out', () => {
     expect((await owner.agent.get('/admin')).status).toBe(200);
   });
 
-  test('the attacker\'s own client is throttled for that account while the owner logs in from another', async () => {
+  test("the attacker's own client is throttled for that account while the owner logs in from another", async () => {
     const user = await createUser('admin');
     for (let i = 0; i < THROTTLE.maxPerAccountClient; i += 1) await login(user.email, `wrong ${i}`, '192.0.2.30');
     expect((await login(user.email, TEST_PASSWORD, '192.0.2.30')).status).toBe(429);

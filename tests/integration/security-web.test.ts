@@ -46,10 +46,16 @@ describe('security: anonymous visitors do not create sessions (item 11)', () => 
     expect(await sessionCount()).toBe(before);
     // A wrong password re-renders the form: still nothing stored.
     const user = await createUser('admin');
-    const wrong = await agent.post('/admin/login').type('form').send({ email: user.email, password: 'not it', _csrf: csrfFrom(page.text) });
+    const wrong = await agent
+      .post('/admin/login')
+      .type('form')
+      .send({ email: user.email, password: 'not it', _csrf: csrfFrom(page.text) });
     expect(wrong.status).toBe(401);
     expect(await sessionCount()).toBe(before);
-    const ok = await agent.post('/admin/login').type('form').send({ email: user.email, password: TEST_PASSWORD, _csrf: csrfFrom(wrong.text) });
+    const ok = await agent
+      .post('/admin/login')
+      .type('form')
+      .send({ email: user.email, password: TEST_PASSWORD, _csrf: csrfFrom(wrong.text) });
     expect(ok.status).toBe(303);
     expect(sessionCookie(ok)).toBeDefined();
     expect(await sessionCount()).toBe(before + 1);
@@ -66,7 +72,9 @@ describe('security: anonymous visitors do not create sessions (item 11)', () => 
     expect((await other.post('/admin/login').type('form').send({ email: user.email, password: TEST_PASSWORD, _csrf: token })).status).toBe(403);
     const forged = `${token.split('.')[0]}.${'A'.repeat(32)}`;
     const cookie = ((page.headers['set-cookie'] as unknown as string[]) ?? []).map((c) => c.split(';')[0]).join('; ');
-    expect((await request(app).post('/admin/login').set('Cookie', cookie).type('form').send({ email: user.email, password: TEST_PASSWORD, _csrf: forged })).status).toBe(403);
+    expect(
+      (await request(app).post('/admin/login').set('Cookie', cookie).type('form').send({ email: user.email, password: TEST_PASSWORD, _csrf: forged })).status,
+    ).toBe(403);
   });
 });
 
@@ -110,7 +118,13 @@ describe('security: the survey form (item 6)', () => {
     expect(nullOrigin.status).toBe(403);
     expect(await Response.countDocuments({ surveyId: survey._id })).toBe(0);
     // The same post from the site itself is stored.
-    const own = await request(app).post(`/s/${survey.slug}`).set('Host', 'skm.test').set('Origin', 'http://skm.test').set('Sec-Fetch-Site', 'same-origin').type('form').send(body);
+    const own = await request(app)
+      .post(`/s/${survey.slug}`)
+      .set('Host', 'skm.test')
+      .set('Origin', 'http://skm.test')
+      .set('Sec-Fetch-Site', 'same-origin')
+      .type('form')
+      .send(body);
     expect(own.status).toBe(303);
     expect(await Response.countDocuments({ surveyId: survey._id })).toBe(1);
   });
@@ -132,19 +146,31 @@ describe('security: the survey form (item 6)', () => {
   test('a cross-site post to the admin area (the login form) is refused too', async () => {
     const agent = request.agent(app);
     const page = await agent.get('/admin/login');
-    const res = await agent.post('/admin/login').set('Origin', 'http://evil.example').type('form').send({ email: 'a@example.go.id', password: 'x', _csrf: csrfFrom(page.text) });
+    const res = await agent
+      .post('/admin/login')
+      .set('Origin', 'http://evil.example')
+      .type('form')
+      .send({ email: 'a@example.go.id', password: 'x', _csrf: csrfFrom(page.text) });
     expect(res.status).toBe(403);
   });
 
   test('a form token expires: sent after its lifetime the form comes back with the answers and stores nothing', async () => {
     let clock = Date.now();
-    const deps: SurveyFormDeps = { config: testConfig({ SESSION_SECRET: SECRET }), logger: createLogger('silent'), now: () => new Date(clock), surveyForm: { minFillMs: 0 } };
+    const deps: SurveyFormDeps = {
+      config: testConfig({ SESSION_SECRET: SECRET }),
+      logger: createLogger('silent'),
+      now: () => new Date(clock),
+      surveyForm: { minFillMs: 0 },
+    };
     const clocked = createApp(deps);
     const survey = await makeSurvey();
     const page = await request(clocked).get(`/s/${survey.slug}`);
     const hidden = hiddenFields(page.text);
     clock += START_TOKEN_LIFETIME_MS + 60_000;
-    const late = await request(clocked).post(`/s/${survey.slug}`).type('form').send({ ...hidden, ...validAnswers(survey), suggestion: 'Masih tersimpan' });
+    const late = await request(clocked)
+      .post(`/s/${survey.slug}`)
+      .type('form')
+      .send({ ...hidden, ...validAnswers(survey), suggestion: 'Masih tersimpan' });
     expect(late.status).toBe(422);
     expect(late.text).toContain('Formulir ini perlu dimuat ulang');
     expect(late.text).toContain('Masih tersimpan');
@@ -153,26 +179,42 @@ describe('security: the survey form (item 6)', () => {
     // Within its lifetime the same kind of token is accepted.
     const fresh = hiddenFields((await request(clocked).get(`/s/${survey.slug}`)).text);
     clock += START_TOKEN_LIFETIME_MS - 60_000;
-    expect((await request(clocked).post(`/s/${survey.slug}`).type('form').send({ ...fresh, ...validAnswers(survey) })).status).toBe(303);
+    expect(
+      (
+        await request(clocked)
+          .post(`/s/${survey.slug}`)
+          .type('form')
+          .send({ ...fresh, ...validAnswers(survey) })
+      ).status,
+    ).toBe(303);
   });
 
   test('kiosk: posting kiosk=1 stores a web response; only a kiosk session started by a manager stores kiosk ones', async () => {
     const survey = await makeSurvey();
     const page = await request(app).get(`/s/${survey.slug}?kiosk=1`);
-    const forged = await request(app).post(`/s/${survey.slug}`).type('form').send({ ...hiddenFields(page.text), kiosk: '1', ...validAnswers(survey) });
+    const forged = await request(app)
+      .post(`/s/${survey.slug}`)
+      .type('form')
+      .send({ ...hiddenFields(page.text), kiosk: '1', ...validAnswers(survey) });
     expect(forged.status).toBe(303);
     expect((await Response.findOne({ surveyId: survey._id }).lean())!.source).toBe('web');
 
     const manager = await createUser('unit-manager', survey.unitId);
     const { agent } = await loginAs(app, manager.email);
     const admin = await agent.get(`/admin/surveys/${String(survey._id)}`);
-    const start = await agent.post(`/admin/surveys/${String(survey._id)}/kiosk`).type('form').send({ _csrf: csrfFrom(admin.text) });
+    const start = await agent
+      .post(`/admin/surveys/${String(survey._id)}/kiosk`)
+      .type('form')
+      .send({ _csrf: csrfFrom(admin.text) });
     expect(start.status).toBe(303);
     expect(start.headers.location).toBe(`/s/${survey.slug}?kiosk=1`);
     // The device is no longer logged in as the manager.
     expect((await agent.get('/admin')).status).toBe(303);
     const kioskPage = await agent.get(start.headers.location!);
-    const stored = await agent.post(`/s/${survey.slug}`).type('form').send({ ...hiddenFields(kioskPage.text), ...validAnswers(survey) });
+    const stored = await agent
+      .post(`/s/${survey.slug}`)
+      .type('form')
+      .send({ ...hiddenFields(kioskPage.text), ...validAnswers(survey) });
     expect(stored.status).toBe(303);
     const sources = (await Response.find({ surveyId: survey._id }).lean()).map((r) => r.source).sort();
     expect(sources).toEqual(['kiosk', 'web']);
@@ -182,7 +224,10 @@ describe('security: the survey form (item 6)', () => {
     const survey = await makeSurvey();
     const viewer = await createUser('viewer', survey.unitId);
     const { agent, csrf } = await loginAs(app, viewer.email);
-    const res = await agent.post(`/admin/surveys/${String(survey._id)}/kiosk`).type('form').send({ _csrf: await csrf() });
+    const res = await agent
+      .post(`/admin/surveys/${String(survey._id)}/kiosk`)
+      .type('form')
+      .send({ _csrf: await csrf() });
     expect(res.status).toBe(403);
   });
 });
@@ -194,12 +239,16 @@ describe('security: the QR code does not follow a forged Host (item 9)', () => {
     expect(forged.status).toBe(200);
     expect(forged.headers['cache-control']).toBe('no-store');
     const official = formApp({}, { PUBLIC_URL: 'https://skm.example.go.id' });
-    const res = await request(official).get(`/s/${survey.slug}/qr.svg`).set('Host', 'evil.example').buffer(true).parse((r, cb) => {
-      let d = '';
-      r.setEncoding('utf8');
-      r.on('data', (c: string) => (d += c));
-      r.on('end', () => cb(null, d));
-    });
+    const res = await request(official)
+      .get(`/s/${survey.slug}/qr.svg`)
+      .set('Host', 'evil.example')
+      .buffer(true)
+      .parse((r, cb) => {
+        let d = '';
+        r.setEncoding('utf8');
+        r.on('data', (c: string) => (d += c));
+        r.on('end', () => cb(null, d));
+      });
     expect(res.headers['cache-control']).toBe('public, max-age=3600');
     expect(res.body).toBe(await qrSvg(`https://skm.example.go.id/s/${survey.slug}`));
   });
@@ -208,7 +257,11 @@ describe('security: the QR code does not follow a forged Host (item 9)', () => {
 describe('security: client errors are 400s with a clear message (item 10)', () => {
   test('a body that says gzip but is not: 400', async () => {
     const survey = await makeSurvey();
-    const res = await request(app).post(`/s/${survey.slug}`).set('Content-Type', 'application/x-www-form-urlencoded').set('Content-Encoding', 'gzip').send(Buffer.from('this is not gzip at all'));
+    const res = await request(app)
+      .post(`/s/${survey.slug}`)
+      .set('Content-Type', 'application/x-www-form-urlencoded')
+      .set('Content-Encoding', 'gzip')
+      .send(Buffer.from('this is not gzip at all'));
     expect(res.status).toBe(400);
     expect(res.text).toContain('tidak dapat dibuka');
   });
@@ -233,7 +286,10 @@ describe('security: client errors are 400s with a clear message (item 10)', () =
       .field('_csrf', csrfFrom(page.text))
       .attach('file', Buffer.from('U1,U2,U3,U4,U5,U6,U7,U8,U9\n4,4,3,4,3,4,4,3,3\n', 'utf8'), 'jawaban.csv');
     expect(up.status).toBe(303);
-    const res = await agent.post(`${up.headers.location}/mapping`).type('form').send({ _csrf: await csrf(), d_0_00: '1' });
+    const res = await agent
+      .post(`${up.headers.location}/mapping`)
+      .type('form')
+      .send({ _csrf: await csrf(), d_0_00: '1' });
     expect(res.status).toBe(400);
     expect(res.text).toContain('karakter NUL');
     expect((await agent.get(up.headers.location!)).status).toBe(200);

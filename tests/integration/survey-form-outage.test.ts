@@ -23,7 +23,10 @@ describe('survey form: database outage during submit', () => {
 
     await mongoose.disconnect();
     expect(mongoose.connection.readyState).toBe(0);
-    const res = await request(app).post(`/s/${survey.slug}`).type('form').send({ ...hidden, ...answers });
+    const res = await request(app)
+      .post(`/s/${survey.slug}`)
+      .type('form')
+      .send({ ...hidden, ...answers });
 
     expect(res.status).toBe(503);
     expect(res.headers['retry-after']).toBe('5');
@@ -39,9 +42,15 @@ describe('survey form: database outage during submit', () => {
     expect(hiddenFields(res.text)._key).toBe(hidden._key);
 
     await connectDatabase({ uri, dbName });
-    const retry = await request(app).post(`/s/${survey.slug}`).type('form').send({ ...hiddenFields(res.text), ...answers });
+    const retry = await request(app)
+      .post(`/s/${survey.slug}`)
+      .type('form')
+      .send({ ...hiddenFields(res.text), ...answers });
     expect(retry.status).toBe(303);
-    const again = await request(app).post(`/s/${survey.slug}`).type('form').send({ ...hiddenFields(res.text), ...answers });
+    const again = await request(app)
+      .post(`/s/${survey.slug}`)
+      .type('form')
+      .send({ ...hiddenFields(res.text), ...answers });
     expect(again.status).toBe(303);
     expect(await Response.countDocuments({ surveyId: survey._id })).toBe(1);
   });
@@ -53,13 +62,21 @@ describe('survey form: database outage during submit', () => {
     const answers: Record<string, string> = { ...validAnswers(survey, 3), suggestion: 'Ruang tunggu <panas> & sempit', website: '' };
     const fresh = formApp(); // another instance: it never loaded this survey
     await mongoose.disconnect();
-    const res = await request(fresh).post(`/s/${survey.slug}`).type('form').send({ ...hidden, ...answers });
+    const res = await request(fresh)
+      .post(`/s/${survey.slug}`)
+      .type('form')
+      .send({ ...hidden, ...answers });
     expect(res.status).toBe(503);
     expect(res.headers['retry-after']).toBe('5');
     expect(res.text).toContain('Jawaban Anda belum tersimpan');
     expect(res.text).toContain(`<form method="post" action="/s/${survey.slug}">`);
     expect(res.text).toContain('name="suggestion" value="Ruang tunggu &lt;panas&gt; &amp; sempit"');
-    const resend = Object.fromEntries([...res.text.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')]));
+    const resend = Object.fromEntries(
+      [...res.text.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [
+        m[1]!,
+        m[2]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'),
+      ]),
+    );
     const { website, ...kept } = answers;
     expect(resend).toMatchObject({ ...kept, _key: hidden._key });
     expect(resend).not.toHaveProperty(field.honeypot, website); // the honeypot is never echoed

@@ -19,7 +19,10 @@ describe('survey form: switching language mid-form', () => {
     const answers = validAnswers(survey);
     const first = survey.elements[0]!.key;
 
-    const res = await request(app).post(`/s/${survey.slug}`).type('form').send({ ...hidden, ...answers, _lang: 'en' });
+    const res = await request(app)
+      .post(`/s/${survey.slug}`)
+      .type('form')
+      .send({ ...hidden, ...answers, _lang: 'en' });
 
     expect(res.status).toBe(200);
     expect(res.text).toContain('<html lang="en">');
@@ -70,7 +73,10 @@ describe('survey form: progress and error summary', () => {
 
     const partial: Record<string, string> = { service: 'konsultasi' };
     survey.elements.slice(0, 5).forEach((e) => (partial[`a_${e.key}`] = '3'));
-    const res = await request(app).post(`/s/${survey.slug}`).type('form').send({ ...hiddenFields(page.text), ...partial });
+    const res = await request(app)
+      .post(`/s/${survey.slug}`)
+      .type('form')
+      .send({ ...hiddenFields(page.text), ...partial });
 
     expect(res.status).toBe(422);
     expect(res.text).toContain(`>5 dari ${k} terjawab</p>`);
@@ -79,7 +85,10 @@ describe('survey form: progress and error summary', () => {
   test('each summary link targets the question’s fieldset (focusable), so its text is in view', async () => {
     const survey = await makeSurvey();
     const page = await request(app).get(`/s/${survey.slug}`);
-    const res = await request(app).post(`/s/${survey.slug}`).type('form').send({ ...hiddenFields(page.text), service: 'konsultasi' });
+    const res = await request(app)
+      .post(`/s/${survey.slug}`)
+      .type('form')
+      .send({ ...hiddenFields(page.text), service: 'konsultasi' });
     const key = survey.elements[0]!.key;
     expect(res.text).toContain(`<a href="#q-a_${key}">`);
     expect(res.text).toMatch(new RegExp(`<fieldset class="sf-q has-error" id="q-a_${key}" tabindex="-1"`));

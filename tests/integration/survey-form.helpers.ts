@@ -60,7 +60,14 @@ export function hiddenFields(html: string): { _key: string; _t: string; kiosk?: 
 
 /** A complete, valid answer set for a stakeholder survey. */
 export function validAnswers(survey: { elements: { key: string }[] }, score = 4): Record<string, string> {
-  const body: Record<string, string> = { service: 'konsultasi', p_gender: 'p', p_age: '30-39', p_education: 's1', p_occupation: 'pns', suggestion: 'Pertahankan.' };
+  const body: Record<string, string> = {
+    service: 'konsultasi',
+    p_gender: 'p',
+    p_age: '30-39',
+    p_education: 's1',
+    p_occupation: 'pns',
+    suggestion: 'Pertahankan.',
+  };
   survey.elements.forEach((e, i) => (body[`a_${e.key}`] = String(((score + i - 1) % 4) + 1)));
   return body;
 }

@@ -19,12 +19,19 @@ useTestDatabase();
 const app = formApp();
 
 /** GET the form, then POST `answers` with its hidden fields. */
-async function submit(slug: string, answers: Record<string, string>, opts: { app?: typeof app; agent?: ReturnType<typeof request.agent>; query?: string } = {}) {
+async function submit(
+  slug: string,
+  answers: Record<string, string>,
+  opts: { app?: typeof app; agent?: ReturnType<typeof request.agent>; query?: string } = {},
+) {
   const client = opts.agent ?? request(opts.app ?? app);
   const page = await client.get(`/s/${slug}${opts.query ?? ''}`);
   expect(page.status).toBe(200);
   const hidden = hiddenFields(page.text);
-  const res = await client.post(`/s/${slug}`).type('form').send({ ...hidden, ...answers });
+  const res = await client
+    .post(`/s/${slug}`)
+    .type('form')
+    .send({ ...hidden, ...answers });
   return { res, hidden };
 }
 
@@ -48,7 +55,9 @@ describe('survey form: GET /s/:slug renders an accessible form', () => {
     expect(res.text.match(/<legend>/g)).toHaveLength(survey.elements.length);
     const first = survey.elements[0]!;
     for (let v = 1; v <= 4; v++) {
-      expect(res.text).toContain(`<label class="sf-choice" for="a_${first.key}-${v}"><input type="radio" id="a_${first.key}-${v}" name="a_${first.key}" value="${v}"`);
+      expect(res.text).toContain(
+        `<label class="sf-choice" for="a_${first.key}-${v}"><input type="radio" id="a_${first.key}-${v}" name="a_${first.key}" value="${v}"`,
+      );
     }
     expect(res.text).toContain('Tidak sesuai');
     expect(res.text).toContain('<option value="konsultasi">Konsultasi teknis</option>');
@@ -162,7 +171,25 @@ describe('survey form: POST /s/:slug stores a valid response exactly once', () =
     const text = JSON.stringify(doc);
     expect(text).not.toMatch(/127\.0\.0\.1|::1|::ffff/);
     expect(Object.keys(doc).sort()).toEqual(
-      ['_id', 'surveyId', 'unitId', 'year', 'semester', 'quarter', 'month', 'service', 'answers', 'profile', 'suggestion', 'suggestionHidden', 'submittedAt', 'source', 'idempotencyKey', 'contentHash', 'batch'].sort(),
+      [
+        '_id',
+        'surveyId',
+        'unitId',
+        'year',
+        'semester',
+        'quarter',
+        'month',
+        'service',
+        'answers',
+        'profile',
+        'suggestion',
+        'suggestionHidden',
+        'submittedAt',
+        'source',
+        'idempotencyKey',
+        'contentHash',
+        'batch',
+      ].sort(),
     );
     // Idempotency by primary key: the _id is derived from (survey, "form", key).
     expect(String(doc._id)).toBe(String(responseId(survey._id, 'form', hidden._key!)));
@@ -197,7 +224,10 @@ describe('survey form: POST /s/:slug stores a valid response exactly once', () =
     const answers = validAnswers(survey);
     const { res, hidden } = await submit(survey.slug, answers);
     expect(res.status).toBe(303);
-    const again = await request(app).post(`/s/${survey.slug}`).type('form').send({ ...hidden, ...answers });
+    const again = await request(app)
+      .post(`/s/${survey.slug}`)
+      .type('form')
+      .send({ ...hidden, ...answers });
     expect(again.status).toBe(303);
     expect(again.headers.location).toBe(`/s/${survey.slug}/terima-kasih`);
     expect(await countFor(survey._id)).toBe(1);
@@ -210,7 +240,12 @@ describe('survey form: POST /s/:slug stores a valid response exactly once', () =
     const page = await request(app).get(`/s/${survey.slug}`);
     const hidden = hiddenFields(page.text);
     const results = await Promise.all(
-      Array.from({ length: 5 }, () => request(app).post(`/s/${survey.slug}`).type('form').send({ ...hidden, ...answers })),
+      Array.from({ length: 5 }, () =>
+        request(app)
+          .post(`/s/${survey.slug}`)
+          .type('form')
+          .send({ ...hidden, ...answers }),
+      ),
     );
     expect(results.map((r) => r.status)).toEqual([303, 303, 303, 303, 303]);
     expect(await countFor(survey._id)).toBe(1);
@@ -223,7 +258,10 @@ describe('survey form: POST /s/:slug stores a valid response exactly once', () =
     expect(res.status).toBe(303);
     const before = await Response.findOne({ surveyId: survey._id }).lean();
     const other = { ...answers, [`a_${survey.elements[0]!.key}`]: '1', suggestion: 'Lain' };
-    const again = await request(app).post(`/s/${survey.slug}`).type('form').send({ ...hidden, ...other });
+    const again = await request(app)
+      .post(`/s/${survey.slug}`)
+      .type('form')
+      .send({ ...hidden, ...other });
     expect(again.status).toBe(409);
     expect(again.text).toContain('sudah pernah dikirim dengan jawaban yang berbeda');
     expect(again.text).toContain('>Lain</textarea>');
@@ -255,7 +293,12 @@ describe('survey form: POST /s/:slug stores a valid response exactly once', () =
 });
 
 describe('survey form: each invalid field is refused with its message, the answers kept and nothing stored', () => {
-  async function expectRefused(mutate: (a: Record<string, string>, s: Awaited<ReturnType<typeof makeSurvey>>) => void, field: string, message: string, surveyOverrides = {}) {
+  async function expectRefused(
+    mutate: (a: Record<string, string>, s: Awaited<ReturnType<typeof makeSurvey>>) => void,
+    field: string,
+    message: string,
+    surveyOverrides = {},
+  ) {
     const survey = await makeSurvey(surveyOverrides);
     const answers = validAnswers(survey);
     mutate(answers, survey);
@@ -267,7 +310,8 @@ describe('survey form: each invalid field is refused with its message, the answe
     // Answers intact: the suggestion and another element's choice come back.
     expect(res.text).toContain('>Pertahankan.</textarea>');
     const other = survey.elements[survey.elements.length - 1]!.key;
-    if (answers[`a_${other}`]) expect(res.text).toMatch(new RegExp(`id="a_${other}-${answers[`a_${other}`]}" name="a_${other}" value="${answers[`a_${other}`]}" required checked`));
+    if (answers[`a_${other}`])
+      expect(res.text).toMatch(new RegExp(`id="a_${other}-${answers[`a_${other}`]}" name="a_${other}" value="${answers[`a_${other}`]}" required checked`));
     expect(await countFor(survey._id)).toBe(0);
     expect((await countersOf(survey._id)).responses).toBe(0);
     return res;
@@ -275,7 +319,14 @@ describe('survey form: each invalid field is refused with its message, the answe
 
   test('an unanswered element: "pilih salah satu jawaban", linked from the summary, aria-invalid', async () => {
     let key = '';
-    const res = await expectRefused((a, s) => { key = s.elements[0]!.key; delete a[`a_${key}`]; }, 'a_persyaratan', 'Pilih salah satu jawaban untuk pertanyaan ini.');
+    const res = await expectRefused(
+      (a, s) => {
+        key = s.elements[0]!.key;
+        delete a[`a_${key}`];
+      },
+      'a_persyaratan',
+      'Pilih salah satu jawaban untuk pertanyaan ini.',
+    );
     expect(res.text).toContain(`href="#q-a_${key}"`); // the question's fieldset, so its text is in view
     expect(res.text).toContain(`aria-describedby="err-a_${key}"`);
     expect(res.text).toMatch(new RegExp(`id="a_${key}-1" name="a_${key}" value="1" required aria-invalid="true"`));
@@ -299,21 +350,15 @@ describe('survey form: each invalid field is refused with its message, the answe
   });
 
   test('a required custom profile question left blank', async () => {
-    await expectRefused(
-      (a) => (a.p_instansi = '  '),
-      'p_instansi',
-      'Mohon isi bagian ini.',
-      { profileQuestions: [{ key: 'instansi', label: { id: 'Asal instansi', en: 'Organisation' }, kind: 'text', required: true }] },
-    );
+    await expectRefused((a) => (a.p_instansi = '  '), 'p_instansi', 'Mohon isi bagian ini.', {
+      profileQuestions: [{ key: 'instansi', label: { id: 'Asal instansi', en: 'Organisation' }, kind: 'text', required: true }],
+    });
   });
 
   test('a custom profile text over 200 characters', async () => {
-    await expectRefused(
-      (a) => (a.p_instansi = 'x'.repeat(201)),
-      'p_instansi',
-      'terlalu panjang',
-      { profileQuestions: [{ key: 'instansi', label: { id: 'Asal instansi', en: 'Organisation' }, kind: 'text' }] },
-    );
+    await expectRefused((a) => (a.p_instansi = 'x'.repeat(201)), 'p_instansi', 'terlalu panjang', {
+      profileQuestions: [{ key: 'instansi', label: { id: 'Asal instansi', en: 'Organisation' }, kind: 'text' }],
+    });
   });
 
   test('a suggestion over 2,000 characters', async () => {
@@ -353,7 +398,10 @@ describe('survey form: injection attempts are refused or harmless', () => {
     const survey = await makeSurvey();
     for (const extra of [{ $where: '1' }, { 'profile.admin': 'x' }, { 'p_gender.$ne': 'x' }]) {
       const page = await request(app).get(`/s/${survey.slug}`);
-      const res = await request(app).post(`/s/${survey.slug}`).type('form').send({ ...hiddenFields(page.text), ...validAnswers(survey), ...extra });
+      const res = await request(app)
+        .post(`/s/${survey.slug}`)
+        .type('form')
+        .send({ ...hiddenFields(page.text), ...validAnswers(survey), ...extra });
       expect(res.status).toBe(422);
       expect(res.text).toContain('Formulir berisi data yang tidak dikenal');
     }
@@ -391,7 +439,10 @@ describe('survey form: closed and not-yet-open surveys accept nothing', () => {
     const closedApp = formApp({ definitionFreshMs: 0 });
     const page = await request(closedApp).get(`/s/${survey.slug}`);
     await Survey.updateOne({ _id: survey._id }, { status: 'closed' });
-    const res = await request(closedApp).post(`/s/${survey.slug}`).type('form').send({ ...hiddenFields(page.text), ...validAnswers(survey) });
+    const res = await request(closedApp)
+      .post(`/s/${survey.slug}`)
+      .type('form')
+      .send({ ...hiddenFields(page.text), ...validAnswers(survey) });
     expect(res.status).toBe(409);
     expect(res.text).toContain('Survei sudah ditutup');
     expect(await countFor(survey._id)).toBe(0);
@@ -404,7 +455,10 @@ describe('survey form: closed and not-yet-open surveys accept nothing', () => {
     const page = await request(cachedApp).get(`/s/${survey.slug}`);
     await Survey.updateOne({ _id: survey._id }, { status: 'closed' });
     clock += 1_100;
-    const res = await request(cachedApp).post(`/s/${survey.slug}`).type('form').send({ ...hiddenFields(page.text), ...validAnswers(survey) });
+    const res = await request(cachedApp)
+      .post(`/s/${survey.slug}`)
+      .type('form')
+      .send({ ...hiddenFields(page.text), ...validAnswers(survey) });
     expect(res.status).toBe(409);
     expect(await countFor(survey._id)).toBe(0);
   });
@@ -449,7 +503,10 @@ describe('survey form: abuse resistance that explains itself', () => {
     expect(hiddenFields(res.text)).toEqual(expect.objectContaining({ _key: hidden._key, _t: hidden._t }));
     expect(await countFor(survey._id)).toBe(0);
     clock += 1_600;
-    const later = await request(slowApp).post(`/s/${survey.slug}`).type('form').send({ ...hidden, ...validAnswers(survey) });
+    const later = await request(slowApp)
+      .post(`/s/${survey.slug}`)
+      .type('form')
+      .send({ ...hidden, ...validAnswers(survey) });
     expect(later.status).toBe(303);
     expect(await countFor(survey._id)).toBe(1);
   });
@@ -459,11 +516,17 @@ describe('survey form: abuse resistance that explains itself', () => {
     const page = await request(app).get(`/s/${survey.slug}`);
     const hidden = hiddenFields(page.text);
     const forged = signStartToken('y'.repeat(40), survey.slug, hidden._key, Date.now() - 60_000);
-    const res = await request(app).post(`/s/${survey.slug}`).type('form').send({ ...hidden, _t: forged, ...validAnswers(survey) });
+    const res = await request(app)
+      .post(`/s/${survey.slug}`)
+      .type('form')
+      .send({ ...hidden, _t: forged, ...validAnswers(survey) });
     expect(res.status).toBe(422);
     expect(res.text).toContain('perlu dimuat ulang');
     expect(hiddenFields(res.text)._t).not.toBe(forged);
-    const missing = await request(app).post(`/s/${survey.slug}`).type('form').send({ _key: hidden._key, ...validAnswers(survey) });
+    const missing = await request(app)
+      .post(`/s/${survey.slug}`)
+      .type('form')
+      .send({ _key: hidden._key, ...validAnswers(survey) });
     expect(missing.status).toBe(422);
     expect(await countFor(survey._id)).toBe(0);
   });
@@ -478,7 +541,11 @@ describe('survey form: abuse resistance that explains itself', () => {
     if (intoWindow > 500) await new Promise((r) => setTimeout(r, windowMs - intoWindow + 20));
     const page = await request(limited).get(`/s/${survey.slug}`);
     const hidden = hiddenFields(page.text);
-    const send = (extra: Record<string, string>) => request(limited).post(`/s/${survey.slug}`).type('form').send({ ...hidden, ...validAnswers(survey), ...extra });
+    const send = (extra: Record<string, string>) =>
+      request(limited)
+        .post(`/s/${survey.slug}`)
+        .type('form')
+        .send({ ...hidden, ...validAnswers(survey), ...extra });
     expect((await send({})).status).toBe(303);
     expect((await send({})).status).toBe(303); // the retry of the same form also counts
     const third = await send({ suggestion: 'Jawaban ketiga' });
@@ -497,7 +564,10 @@ describe('survey form: abuse resistance that explains itself', () => {
     expect(JSON.stringify(windows)).not.toMatch(/127\.0\.0\.1|::1/);
     await new Promise((r) => setTimeout(r, windowMs - (Date.now() % windowMs) + 20));
     const next = await request(limited).get(`/s/${survey.slug}`);
-    const after = await request(limited).post(`/s/${survey.slug}`).type('form').send({ ...hiddenFields(next.text), ...validAnswers(survey, 2) });
+    const after = await request(limited)
+      .post(`/s/${survey.slug}`)
+      .type('form')
+      .send({ ...hiddenFields(next.text), ...validAnswers(survey, 2) });
     expect(after.status).toBe(303);
     expect(await countFor(survey._id)).toBe(2);
   });
@@ -508,7 +578,10 @@ describe('survey form: abuse resistance that explains itself', () => {
     const first = await submit(survey.slug, validAnswers(survey, 3), { agent: phone });
     expect(first.res.status).toBe(303);
     // The same form again (a retry) is still fine.
-    const retry = await phone.post(`/s/${survey.slug}`).type('form').send({ ...first.hidden, ...validAnswers(survey, 3) });
+    const retry = await phone
+      .post(`/s/${survey.slug}`)
+      .type('form')
+      .send({ ...first.hidden, ...validAnswers(survey, 3) });
     expect(retry.status).toBe(303);
     const second = await submit(survey.slug, validAnswers(survey, 1), { agent: phone });
     expect(second.res.status).toBe(409);
@@ -539,7 +612,13 @@ describe('survey form: kiosk mode and QR codes', () => {
 
   test('QR code as SVG and PNG of the survey link, built from PUBLIC_URL when set', async () => {
     const survey = await makeSurvey();
-    const asText = (r: request.Request) => r.buffer(true).parse((res, cb) => { let d = ''; res.setEncoding('utf8'); res.on('data', (c: string) => (d += c)); res.on('end', () => cb(null, d)); });
+    const asText = (r: request.Request) =>
+      r.buffer(true).parse((res, cb) => {
+        let d = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (d += c));
+        res.on('end', () => cb(null, d));
+      });
     const svg = await asText(request(app).get(`/s/${survey.slug}/qr.svg`));
     expect(svg.status).toBe(200);
     expect(svg.headers['content-type']).toMatch(/^image\/svg\+xml/);

@@ -50,7 +50,10 @@ export interface LoggedInAgent {
 export async function loginAs(app: Express, email: string, password = TEST_PASSWORD): Promise<LoggedInAgent> {
   const agent = request.agent(app);
   const page = await agent.get('/admin/login');
-  const res = await agent.post('/admin/login').type('form').send({ email, password, _csrf: csrfFrom(page.text) });
+  const res = await agent
+    .post('/admin/login')
+    .type('form')
+    .send({ email, password, _csrf: csrfFrom(page.text) });
   if (res.status !== 303 && res.status !== 302) throw new Error(`login failed for ${email}: HTTP ${res.status}`);
   return {
     agent,

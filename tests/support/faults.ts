@@ -99,7 +99,12 @@ function post(port: number, agent: http.Agent, slug: string, body: string, ip: s
         path: `/s/${slug}`,
         method: 'POST',
         agent,
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body), accept: 'application/json', 'x-forwarded-for': ip },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'content-length': Buffer.byteLength(body),
+          accept: 'application/json',
+          'x-forwarded-for': ip,
+        },
       },
       (res) => {
         res.resume();
@@ -123,7 +128,12 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
   const issuedAt = Date.now() - 60_000;
   const queue = [...o.keys];
   const bodyOf = (key: string, i: number) => {
-    const fields: Record<string, string> = { _key: key, _t: signStartToken(FAULT_SECRET, o.slug, key, issuedAt), service: 'konsultasi', p_gender: i % 2 ? 'l' : 'p' };
+    const fields: Record<string, string> = {
+      _key: key,
+      _t: signStartToken(FAULT_SECRET, o.slug, key, issuedAt),
+      service: 'konsultasi',
+      p_gender: i % 2 ? 'l' : 'p',
+    };
     o.elements.forEach((k, j) => (fields[`a_${k}`] = String(((i + j) % 4) + 1)));
     return new URLSearchParams(fields).toString();
   };

@@ -29,12 +29,19 @@ test('changes arriving during a write are merged into the next one; never two wr
   void c.add('k', 2).then(() => done.push('b'));
   void c.add('k', 3).then(() => done.push('c'));
   void c.add('other', 5);
-  expect(calls.map((x) => [x.key, x.delta])).toEqual([['k', 1], ['other', 5]]);
+  expect(calls.map((x) => [x.key, x.delta])).toEqual([
+    ['k', 1],
+    ['other', 5],
+  ]);
   expect(c.unacknowledged('k')).toBe(6);
   calls[0]!.resolve(1);
   await tick();
   expect(done).toEqual(['a']);
-  expect(calls.map((x) => [x.key, x.delta])).toEqual([['k', 1], ['other', 5], ['k', 5]]);
+  expect(calls.map((x) => [x.key, x.delta])).toEqual([
+    ['k', 1],
+    ['other', 5],
+    ['k', 5],
+  ]);
   expect(c.unacknowledged('k')).toBe(5);
   calls[2]!.resolve(6);
   calls[1]!.resolve(5);

@@ -44,7 +44,12 @@ const bearer: RequestHandler = async (req, res, next) => {
   next();
 };
 
-const yearQuery = z.object({ year: z.string().regex(/^\d{4}$/, 'surveys.err.year').transform(Number) });
+const yearQuery = z.object({
+  year: z
+    .string()
+    .regex(/^\d{4}$/, 'surveys.err.year')
+    .transform(Number),
+});
 
 export function apiRoutes(): Router {
   const router = Router();

@@ -27,14 +27,25 @@ export async function createToken(actor: Actor, { name, unitId }: { name: string
   if (!unit) throw new Invalid({ unitId: 'tokens.unitRequired' });
   const token = `${TOKEN_PREFIX}${crypto.randomBytes(32).toString('base64url')}`;
   const doc = await ApiToken.create({ name, hash: hashToken(token), prefix: token.slice(0, 10), createdBy: new Types.ObjectId(actor.id), unitId: unit._id });
-  await recordAudit({ actor, action: 'token.create', target: { kind: 'apiToken', id: doc._id, label: name }, after: { name, prefix: doc.prefix, unit: unit.name } });
+  await recordAudit({
+    actor,
+    action: 'token.create',
+    target: { kind: 'apiToken', id: doc._id, label: name },
+    after: { name, prefix: doc.prefix, unit: unit.name },
+  });
   return { name, token };
 }
 
 export async function revokeToken(actor: Actor, id: string): Promise<void> {
   const doc = Types.ObjectId.isValid(id) ? await ApiToken.findOneAndUpdate({ _id: id, revokedAt: null }, { $set: { revokedAt: new Date() } }).lean() : null;
   if (!doc) throw new NotFound();
-  await recordAudit({ actor, action: 'token.revoke', target: { kind: 'apiToken', id: doc._id, label: doc.name }, before: { revokedAt: null }, after: { revokedAt: new Date() } });
+  await recordAudit({
+    actor,
+    action: 'token.revoke',
+    target: { kind: 'apiToken', id: doc._id, label: doc.name },
+    before: { revokedAt: null },
+    after: { revokedAt: new Date() },
+  });
 }
 
 /** The live token matching a presented bearer token, or null. Notes when it was last used. */

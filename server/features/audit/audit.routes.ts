@@ -12,7 +12,11 @@ import { AUDIT_ACTIONS, actionLabel, changesOf, whenText } from './audit.view';
 
 // A page number out of range or mistyped shows the nearest page rather than an error.
 // Filters that do not parse are ignored (an empty filter), never an error page.
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined);
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .optional()
+  .catch(undefined);
 const auditQuery = z.object({
   page: z.coerce.number().int().catch(1).default(1),
   action: z.enum(AUDIT_ACTIONS).optional().catch(undefined),
@@ -28,8 +32,15 @@ export function auditRoutes(): Router {
     const filter = { action: q.action, actorEmail: q.actor || undefined, from: q.from, to: q.to };
     const list = await listAudit(q.page, filter);
     const lang = req.lang;
-    const rows = list.entries.map((e) => ({ ...e, when: whenText(e.at, lang), actionText: actionLabel(e.action, lang), changes: changesOf(e.before, e.after, lang) }));
-    const keep = new URLSearchParams(Object.entries({ action: q.action ?? '', actor: q.actor ?? '', from: q.from ?? '', to: q.to ?? '' }).filter(([, v]) => v !== ''));
+    const rows = list.entries.map((e) => ({
+      ...e,
+      when: whenText(e.at, lang),
+      actionText: actionLabel(e.action, lang),
+      changes: changesOf(e.before, e.after, lang),
+    }));
+    const keep = new URLSearchParams(
+      Object.entries({ action: q.action ?? '', actor: q.actor ?? '', from: q.from ?? '', to: q.to ?? '' }).filter(([, v]) => v !== ''),
+    );
     res.render('admin/audit/list', {
       title: res.locals.t('audit.title'),
       extraCss: ['/css/dashboard.css'],

@@ -29,7 +29,11 @@ function plain(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(plain);
   if (typeof v === 'object') {
     const src = typeof (v as { toObject?: unknown }).toObject === 'function' ? (v as { toObject: () => object }).toObject() : v;
-    return Object.fromEntries(Object.entries(src).filter(([k]) => !k.startsWith('$')).map(([k, x]) => [k, plain(x)]));
+    return Object.fromEntries(
+      Object.entries(src)
+        .filter(([k]) => !k.startsWith('$'))
+        .map(([k, x]) => [k, plain(x)]),
+    );
   }
   return v;
 }
@@ -51,10 +55,7 @@ export async function recordAudit(entry: AuditEntry): Promise<void> {
  * The fields of `after` whose value differs from `before`, as two objects holding only those
  * fields: what an audit entry shows. Compared by their JSON form.
  */
-export function changedFields(
-  before: object,
-  after: Record<string, unknown>,
-): { before: Record<string, unknown>; after: Record<string, unknown> } | null {
+export function changedFields(before: object, after: Record<string, unknown>): { before: Record<string, unknown>; after: Record<string, unknown> } | null {
   const b: Record<string, unknown> = {};
   const a: Record<string, unknown> = {};
   const old = new Map(Object.entries(before));

@@ -8,11 +8,29 @@ import { formatNumber } from '../../i18n/format';
 
 /** The actions the app records (for the filter); each has a label `audit.action.<action>`. */
 export const AUDIT_ACTIONS = [
-  'survey.create', 'survey.copy', 'survey.settings', 'survey.elements', 'survey.services', 'survey.profile', 'survey.indicator',
-  'survey.open', 'survey.close', 'survey.publish', 'survey.unpublish', 'survey.import',
-  'suggestion.hide', 'suggestion.unhide',
-  'user.create', 'user.update', 'user.disable', 'user.resetPassword', 'user.bootstrapAdmin',
-  'unit.create', 'unit.rename', 'token.create', 'token.revoke',
+  'survey.create',
+  'survey.copy',
+  'survey.settings',
+  'survey.elements',
+  'survey.services',
+  'survey.profile',
+  'survey.indicator',
+  'survey.open',
+  'survey.close',
+  'survey.publish',
+  'survey.unpublish',
+  'survey.import',
+  'suggestion.hide',
+  'suggestion.unhide',
+  'user.create',
+  'user.update',
+  'user.disable',
+  'user.resetPassword',
+  'user.bootstrapAdmin',
+  'unit.create',
+  'unit.rename',
+  'token.create',
+  'token.revoke',
 ] as const;
 
 export function actionLabel(action: string, lang: Lang): string {
@@ -49,7 +67,12 @@ export function changesOf(before: unknown, after: unknown, lang: Lang): Change[]
 /** "29 Nov 2026 20.02 WIB". */
 export function whenText(d: Date, lang: Lang): string {
   const text = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'id-ID', {
-    day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Jakarta',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: 'Asia/Jakarta',
   }).format(d);
   return `${text} WIB`;
 }

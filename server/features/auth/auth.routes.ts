@@ -84,7 +84,10 @@ export function authRoutes(deps: AppDeps): Router {
     } catch (e) {
       if (e instanceof TooManyRequests) {
         res.setHeader('Retry-After', String(e.retryAfterSeconds));
-        renderLogin(res, 429, { values, formError: res.locals.t(e.messageKey, { minutes: Math.ceil(e.retryAfterSeconds / 60), seconds: e.retryAfterSeconds }) });
+        renderLogin(res, 429, {
+          values,
+          formError: res.locals.t(e.messageKey, { minutes: Math.ceil(e.retryAfterSeconds / 60), seconds: e.retryAfterSeconds }),
+        });
         return;
       }
       if (e instanceof Invalid) {

@@ -52,10 +52,7 @@ export async function logoutEverywhere(actor: { id: string; email: string; name:
  * Change the user's password after checking the current one. Other sessions end (the
  * version is bumped); the caller keeps the current session on the returned version.
  */
-export async function changePassword(
-  actor: { id: string; email: string; name: string },
-  input: { current: string; password: string },
-): Promise<number> {
+export async function changePassword(actor: { id: string; email: string; name: string }, input: { current: string; password: string }): Promise<number> {
   const user = await User.findById(actor.id, { passwordHash: 1 });
   if (!user || !(await verifyPassword(user.passwordHash, input.current))) {
     throw new Invalid({ current: 'auth.currentWrong' });

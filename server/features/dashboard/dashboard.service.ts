@@ -160,7 +160,9 @@ export async function surveyDashboard(user: CurrentUser, surveyId: string, q: Da
     });
 
   // Earlier (and later) periods of the same unit on the same element set: the trend.
-  const siblings = await Survey.find({ unitId: survey.unitId, template: survey.template }).sort({ 'period.year': 1, 'period.semester': 1, 'period.quarter': 1 }).lean<SurveyDoc[]>();
+  const siblings = await Survey.find({ unitId: survey.unitId, template: survey.template })
+    .sort({ 'period.year': 1, 'period.semester': 1, 'period.quarter': 1 })
+    .lean<SurveyDoc[]>();
   const keys = survey.elements.map((e) => e.key).join(',');
   const periods: PeriodPoint[] = [];
   for (const s of siblings.filter((x) => x.elements.map((e) => e.key).join(',') === keys).slice(-8)) {
@@ -322,7 +324,8 @@ export async function unitDashboard(user: CurrentUser, q: DashboardQuery): Promi
   for (const r of rows) byYearMap.set(r.survey.period.year, [...(byYearMap.get(r.survey.period.year) ?? []), r]);
 
   const serviceNames = new Map<string, { id: string; en: string }>();
-  for (const s of surveys) for (const svc of s.services ?? []) if (!serviceNames.has(svc.key)) serviceNames.set(svc.key, svc.name ?? { id: svc.key, en: svc.key });
+  for (const s of surveys)
+    for (const svc of s.services ?? []) if (!serviceNames.has(svc.key)) serviceNames.set(svc.key, svc.name ?? { id: svc.key, en: svc.key });
   // Per service: each survey's cells of that service, so the group check sees which surveys contribute.
   const serviceRows = new Map<string, UnitSurveyRow[]>();
   for (const r of rows) {

@@ -18,8 +18,7 @@ export function viewHelpers(lang: Lang) {
     num: (x: number | null | undefined, decimals = 2) => (x === null || x === undefined ? '–' : formatNumber(x, decimals, lang)),
     int: (x: number) => formatNumber(x, 0, lang),
     pct: (part: number, whole: number, decimals = 1) => (whole > 0 ? formatPercent((part / whole) * 100, decimals, lang) : '–'),
-    grade: (r: IkmResult | { grade: IkmResult['grade']; performance: IkmResult['performance'] } | null) =>
-      r ? gradeText(r.grade, r.performance, lang) : '–',
+    grade: (r: IkmResult | { grade: IkmResult['grade']; performance: IkmResult['performance'] } | null) => (r ? gradeText(r.grade, r.performance, lang) : '–'),
     month: (year: number, month: number) => `${months[month - 1] ?? month} ${year}`,
     ym: (year: number, month: number) => `${year}-${String(month).padStart(2, '0')}`,
     /** A profile answer's label: the form's standard label, the survey's option name, or the value itself. */

@@ -233,7 +233,8 @@ class ShardWriter {
     }
     if (!done) {
       const doc = await SurveyStats.findById(key, { seq: 1 }).lean();
-      if (!doc) await SurveyStats.updateOne({ _id: key }, update, { upsert: true }); // removed by a rebuild: start it again
+      if (!doc)
+        await SurveyStats.updateOne({ _id: key }, update, { upsert: true }); // removed by a rebuild: start it again
       else if ((doc.seq ?? 0) !== next) throw new Error(`counter shard ${key} is at write ${String(doc.seq)}, this process expected ${expected}`);
       // else: an earlier attempt was applied and only its acknowledgement was lost.
     }
@@ -410,7 +411,10 @@ function addShard(into: ExpectedBucket, d: Partial<Pick<SurveyStatsDoc, 'respons
   into.responses += d.responses ?? 0;
   into.respondents += d.respondents ?? 0;
   into.complete += d.complete ?? 0;
-  for (const [root, obj] of [['c', d.c], ['p', d.p]] as const) {
+  for (const [root, obj] of [
+    ['c', d.c],
+    ['p', d.p],
+  ] as const) {
     for (const [a, inner] of Object.entries(obj ?? {})) {
       for (const [b, n] of Object.entries((inner ?? {}) as Record<string, number>)) if (n) addTo(into[root], a, b, n);
     }
@@ -428,7 +432,21 @@ export async function loadCounters(surveyId: Types.ObjectId | string, only?: { b
   const by = new Map<string, ExpectedBucket>();
   for (const d of docs) {
     let e = by.get(d.bucket);
-    if (!e) by.set(d.bucket, (e = { bucket: d.bucket, year: d.year ?? null, month: d.month ?? null, service: d.service ?? null, responses: 0, respondents: 0, complete: 0, c: {}, p: {} }));
+    if (!e)
+      by.set(
+        d.bucket,
+        (e = {
+          bucket: d.bucket,
+          year: d.year ?? null,
+          month: d.month ?? null,
+          service: d.service ?? null,
+          responses: 0,
+          respondents: 0,
+          complete: 0,
+          c: {},
+          p: {},
+        }),
+      );
     addShard(e, d);
   }
   return [...by.values()].sort((a, b) => a.bucket.localeCompare(b.bucket));
@@ -465,7 +483,10 @@ function flatten(doc: Pick<ExpectedBucket, 'responses' | 'respondents' | 'comple
   if (doc.responses) out.set('responses', doc.responses);
   if (doc.respondents) out.set('respondents', doc.respondents);
   if (doc.complete) out.set('complete', doc.complete);
-  for (const [root, obj] of [['c', doc.c], ['p', doc.p]] as const) {
+  for (const [root, obj] of [
+    ['c', doc.c],
+    ['p', doc.p],
+  ] as const) {
     for (const [a, inner] of Object.entries(obj ?? {})) {
       for (const [b, n] of Object.entries(inner ?? {})) if (n) out.set(`${root}.${a}.${b}`, n);
     }

@@ -15,7 +15,6 @@
  */
 import { prng } from '../../lib/prng';
 
-
 export interface DemoPeriod {
   year: number;
   respondents: number;
@@ -93,11 +92,37 @@ function weighted<T extends string>(rnd: () => number, choices: readonly (readon
   return choices[choices.length - 1]![0];
 }
 
-const SERVICES = [['konsultasi', 40], ['data', 36], ['bimtek', 24]] as const;
-const GENDER = [['l', 54], ['p', 46]] as const;
-const AGE = [['u20', 2], ['20-29', 18], ['30-39', 34], ['40-49', 28], ['50-59', 15], ['60plus', 3]] as const;
-const EDUCATION = [['sma', 10], ['diploma', 9], ['s1', 51], ['s2', 26], ['s3', 4]] as const;
-const OCCUPATION = [['pns', 46], ['swasta', 18], ['wirausaha', 6], ['pelajar', 4], ['lainnya', 26]] as const;
+const SERVICES = [
+  ['konsultasi', 40],
+  ['data', 36],
+  ['bimtek', 24],
+] as const;
+const GENDER = [
+  ['l', 54],
+  ['p', 46],
+] as const;
+const AGE = [
+  ['u20', 2],
+  ['20-29', 18],
+  ['30-39', 34],
+  ['40-49', 28],
+  ['50-59', 15],
+  ['60plus', 3],
+] as const;
+const EDUCATION = [
+  ['sma', 10],
+  ['diploma', 9],
+  ['s1', 51],
+  ['s2', 26],
+  ['s3', 4],
+] as const;
+const OCCUPATION = [
+  ['pns', 46],
+  ['swasta', 18],
+  ['wirausaha', 6],
+  ['pelajar', 4],
+  ['lainnya', 26],
+] as const;
 
 export const DEMO_SUGGESTIONS: readonly string[] = [
   'Mohon persyaratan layanan diumumkan lebih awal di situs web direktorat.',

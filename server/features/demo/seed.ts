@@ -38,7 +38,10 @@ const SERVICES = [
 ];
 
 async function storeDemoResponses(survey: PipelineSurvey, period: DemoPeriod): Promise<number> {
-  const rows = demoResponses(period, survey.elements.map((e) => e.key));
+  const rows = demoResponses(
+    period,
+    survey.elements.map((e) => e.key),
+  );
   const outcomes = await storeResponses(
     survey,
     'demo',
@@ -94,6 +97,8 @@ export async function seedDemo(ctx: SeedContext): Promise<boolean> {
   });
   const n2021 = await storeDemoResponses(s2021, DEMO_2021);
   const n2022 = await storeDemoResponses(s2022, DEMO_2022);
-  ctx.log(`demo: ${unit.name}, surveys ${DEMO_SURVEY_2021_SLUG} (${n2021} responses) and ${DEMO_SURVEY_SLUG} (${n2022} responses); open for answers: /s/${DEMO_FORM_SLUG}`);
+  ctx.log(
+    `demo: ${unit.name}, surveys ${DEMO_SURVEY_2021_SLUG} (${n2021} responses) and ${DEMO_SURVEY_SLUG} (${n2022} responses); open for answers: /s/${DEMO_FORM_SLUG}`,
+  );
   return true;
 }

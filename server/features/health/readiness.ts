@@ -66,7 +66,8 @@ export class ReadinessProbe {
   }
 
   async state(): Promise<ReadinessState> {
-    if (this.lifecycle.draining) return { ready: false, database: this.last?.database ?? 'unknown', draining: true, reason: 'shutting down', checkedAt: this.now() };
+    if (this.lifecycle.draining)
+      return { ready: false, database: this.last?.database ?? 'unknown', draining: true, reason: 'shutting down', checkedAt: this.now() };
     const fresh = this.last && this.now() - this.last.checkedAt < this.cacheMs;
     if (fresh) return this.last!;
     if (!this.running) {

@@ -124,10 +124,7 @@ export async function previousPlanOf(survey: SurveyDoc): Promise<{ survey: Surve
 }
 
 function sameQuestionnaire(a: SurveyDoc, b: SurveyDoc): boolean {
-  return (
-    elementSetOf(a).gradeTable === elementSetOf(b).gradeTable &&
-    a.elements.map((e) => e.key).join(',') === b.elements.map((e) => e.key).join(',')
-  );
+  return elementSetOf(a).gradeTable === elementSetOf(b).gradeTable && a.elements.map((e) => e.key).join(',') === b.elements.map((e) => e.key).join(',');
 }
 
 /** Responses per collection channel (web, kiosk, import) in the period. */

@@ -106,11 +106,22 @@ export function surveyFormRoutes(deps: SurveyFormDeps): Router {
   ): void => {
     const key = KEY_PATTERN.test(values[field.key] ?? '') ? values[field.key]! : newIdempotencyKey();
     const startToken =
-      !extra.freshToken && values[field.startToken] && key === values[field.key] ? values[field.startToken] : signStartToken(secret, survey.slug, key, now().getTime());
+      !extra.freshToken && values[field.startToken] && key === values[field.key]
+        ? values[field.startToken]
+        : signStartToken(secret, survey.slug, key, now().getTime());
     // Shared caches must never hand one idempotency key to two people; the browser's own history may keep it.
     res.set('Cache-Control', 'private, no-cache');
     res.status(status).render('survey-form/form', {
-      form: formPage({ survey, lang: res.locals.lang, t: res.locals.t, values, hidden: { key, startToken }, kiosk: extra.kiosk, fieldErrors: extra.fieldErrors, problem: extra.problem }),
+      form: formPage({
+        survey,
+        lang: res.locals.lang,
+        t: res.locals.t,
+        values,
+        hidden: { key, startToken },
+        kiosk: extra.kiosk,
+        fieldErrors: extra.fieldErrors,
+        problem: extra.problem,
+      }),
       title: surveyTexts(survey, res.locals.lang).title,
       extraCss: ['/css/form.css'],
       scripts: ['/js/form.js'],
@@ -126,7 +137,12 @@ export function surveyFormRoutes(deps: SurveyFormDeps): Router {
   };
 
   const renderNotice = (res: Response, status: number, survey: FormSurvey, state: 'closed' | 'not-yet'): void => {
-    res.status(status).render('survey-form/notice', { notice: noticePage(survey, state, res.locals.lang, now()), title: surveyTexts(survey, res.locals.lang).title, kiosk: false, extraCss: ['/css/form.css'] });
+    res.status(status).render('survey-form/notice', {
+      notice: noticePage(survey, state, res.locals.lang, now()),
+      title: surveyTexts(survey, res.locals.lang).title,
+      kiosk: false,
+      extraCss: ['/css/form.css'],
+    });
   };
 
   // ── handlers ─────────────────────────────────────────────────────────────
@@ -192,8 +208,7 @@ export function surveyFormRoutes(deps: SurveyFormDeps): Router {
     const status = appError?.status ?? 500;
     if (status === 503) res.set('Retry-After', '5');
     const t = res.locals.t;
-    const problemKey =
-      appError instanceof Invalid ? undefined : status === 503 ? 'form.err.unavailable' : appError ? appError.messageKey : 'form.err.internal';
+    const problemKey = appError instanceof Invalid ? undefined : status === 503 ? 'form.err.unavailable' : appError ? appError.messageKey : 'form.err.internal';
     if (values[field.honeypot]) values[field.honeypot] = '';
     renderForm(res, status, survey, values, {
       kiosk,
@@ -213,7 +228,10 @@ export function surveyFormRoutes(deps: SurveyFormDeps): Router {
     keyGenerator: (req) => keyedHash(secret, 'client', ipKeyGenerator(req.ip ?? '', 56)),
     // The database is down: let the request through; storing the response will fail with a clear 503 anyway.
     passOnStoreError: true,
-    logger: { warn: (...a: unknown[]) => logger.warn({ detail: a.map(String) }, 'rate limit'), error: (...a: unknown[]) => logger.warn({ detail: a.map(String) }, 'rate limit store unavailable') },
+    logger: {
+      warn: (...a: unknown[]) => logger.warn({ detail: a.map(String) }, 'rate limit'),
+      error: (...a: unknown[]) => logger.warn({ detail: a.map(String) }, 'rate limit store unavailable'),
+    },
     handler: (req, res, next) => {
       const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const seconds = Math.max(1, Math.ceil(((reset?.getTime() ?? Date.now() + opts.rateLimit.windowMs) - Date.now()) / 1000));
@@ -234,16 +252,26 @@ export function surveyFormRoutes(deps: SurveyFormDeps): Router {
     // Kiosk: back to a fresh form without JavaScript (the Refresh header is the HTTP form of <meta http-equiv="refresh">).
     if (kiosk) res.set('Refresh', `${seconds}; url=${next}`);
     res.set('Cache-Control', 'no-store');
-    res.render('survey-form/thanks', { title: surveyTexts(survey, res.locals.lang).title, survey, kiosk, seconds, next, extraCss: ['/css/form.css'], scripts: kiosk ? ['/js/form.js'] : [] });
+    res.render('survey-form/thanks', {
+      title: surveyTexts(survey, res.locals.lang).title,
+      survey,
+      kiosk,
+      seconds,
+      next,
+      extraCss: ['/css/form.css'],
+      scripts: kiosk ? ['/js/form.js'] : [],
+    });
   };
 
-  const qr = (kind: 'svg' | 'png'): RequestHandler => async (req, res) => {
-    const url = publicUrl(req, `/s/${surveyOf(res).slug}`);
-    // Without PUBLIC_URL the link follows the Host header: never cache it, so a forged Host poisons no cache.
-    res.set('Cache-Control', config.PUBLIC_URL ? 'public, max-age=3600' : 'no-store');
-    if (kind === 'svg') res.type('image/svg+xml').send(await qrSvg(url));
-    else res.type('image/png').send(await qrPng(url));
-  };
+  const qr =
+    (kind: 'svg' | 'png'): RequestHandler =>
+    async (req, res) => {
+      const url = publicUrl(req, `/s/${surveyOf(res).slug}`);
+      // Without PUBLIC_URL the link follows the Host header: never cache it, so a forged Host poisons no cache.
+      res.set('Cache-Control', config.PUBLIC_URL ? 'public, max-age=3600' : 'no-store');
+      if (kind === 'svg') res.type('image/svg+xml').send(await qrSvg(url));
+      else res.type('image/png').send(await qrPng(url));
+    };
 
   // ── the table ────────────────────────────────────────────────────────────
   router.get('/s/:slug', loadSurvey, showForm);

@@ -35,8 +35,7 @@ function choice(values: readonly string[], required: MessageKey, invalid: Messag
 }
 
 const optionalBlank = z.literal('').optional();
-const shortText = (max: number, tooLong: MessageKey) =>
-  z.string({ error: 'form.err.unknownField' }).max(max, tooLong).optional();
+const shortText = (max: number, tooLong: MessageKey) => z.string({ error: 'form.err.unknownField' }).max(max, tooLong).optional();
 
 export function formSchema(survey: FormSurvey) {
   const shape: Record<string, z.ZodType> = {
@@ -48,7 +47,11 @@ export function formSchema(survey: FormSurvey) {
   };
   shape[field.service] =
     survey.services.length > 0
-      ? choice(survey.services.map((s) => s.key), 'form.err.serviceRequired', 'form.err.serviceInvalid')
+      ? choice(
+          survey.services.map((s) => s.key),
+          'form.err.serviceRequired',
+          'form.err.serviceInvalid',
+        )
       : optionalBlank;
   for (const e of survey.elements) {
     shape[field.answer(e.key)] = choice(['1', '2', '3', '4'], 'form.err.answerRequired', 'form.err.answerInvalid');
@@ -57,11 +60,13 @@ export function formSchema(survey: FormSurvey) {
     const name = field.profile(q.key);
     if (q.kind === 'text') {
       const text = shortText(PROFILE_TEXT_MAX, 'form.err.profileTooLong');
-      shape[name] = q.required
-        ? text.refine((v) => v !== undefined && v.trim() !== '', 'form.err.profileRequired')
-        : text;
+      shape[name] = q.required ? text.refine((v) => v !== undefined && v.trim() !== '', 'form.err.profileRequired') : text;
     } else {
-      const options = choice(q.options.map((o) => o.key), 'form.err.profileRequired', 'form.err.profileInvalid');
+      const options = choice(
+        q.options.map((o) => o.key),
+        'form.err.profileRequired',
+        'form.err.profileInvalid',
+      );
       shape[name] = q.required ? options : z.preprocess((x) => (x === '' ? undefined : x), options.optional());
     }
   }

@@ -37,7 +37,10 @@ const pick = (lang: Lang, text: { id: string; en: string }) => (lang === 'en' &&
 
 /** The survey's title and description in the respondent's language (Indonesian when the English one is blank). */
 export function surveyTexts(survey: Pick<FormSurvey, 'title' | 'description' | 'titleEn' | 'descriptionEn'>, lang: Lang) {
-  return { title: pick(lang, { id: survey.title, en: survey.titleEn ?? '' }), description: pick(lang, { id: survey.description, en: survey.descriptionEn ?? '' }) };
+  return {
+    title: pick(lang, { id: survey.title, en: survey.titleEn ?? '' }),
+    description: pick(lang, { id: survey.description, en: survey.descriptionEn ?? '' }),
+  };
 }
 
 export function formPage(input: FormPageInput) {
@@ -104,7 +107,12 @@ export function formPage(input: FormPageInput) {
   return {
     ...surveyTexts(survey, lang),
     /** "5 dari 9 terjawab": plain text without JavaScript, kept live by form.js. */
-    progress: { answered, total: elements.length, text: t('form.progress', { answered, total: elements.length }), template: t('form.progress', { answered: '{answered}', total: '{total}' }) },
+    progress: {
+      answered,
+      total: elements.length,
+      text: t('form.progress', { answered, total: elements.length }),
+      template: t('form.progress', { answered: '{answered}', total: '{total}' }),
+    },
     /** The in-form language switch: a submit button, so the answers travel with it. */
     langSwitch: { name: LANG_FIELD, value: other, label: t('nav.switchLanguage') },
     action: `/s/${survey.slug}`,
@@ -124,7 +132,10 @@ export type FormPage = ReturnType<typeof formPage>;
 
 /** "2022", "Semester 1 2022", "Triwulan III 2022", "Mei 2022". */
 export function periodLabel(p: FormSurvey['period'], lang: Lang): string {
-  if (p.month) return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'id-ID', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(p.year, p.month - 1, 1)));
+  if (p.month)
+    return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'id-ID', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+      new Date(Date.UTC(p.year, p.month - 1, 1)),
+    );
   if (p.quarter) return translate(lang, 'form.periodQuarter', { n: ['I', 'II', 'III', 'IV'][p.quarter - 1]!, year: p.year });
   if (p.semester) return translate(lang, 'form.periodSemester', { n: p.semester, year: p.year });
   return String(p.year);

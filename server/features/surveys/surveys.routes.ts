@@ -144,14 +144,16 @@ const section = (name: string) => form('admin/surveys/show', (req, res) => pageL
  * "Add a row" (a submit button, so it works without JavaScript): the same section with one more
  * row, nothing saved.
  */
-const addRow = (name: string): RequestHandler => async (req, res, next) => {
-  const added = withAddedRow(req.body as Body);
-  if (!added) {
-    next();
-    return;
-  }
-  res.render('admin/surveys/show', { ...(await pageLocals(req, res, name)), values: added.values, focus: added.focus });
-};
+const addRow =
+  (name: string): RequestHandler =>
+  async (req, res, next) => {
+    const added = withAddedRow(req.body as Body);
+    if (!added) {
+      next();
+      return;
+    }
+    res.render('admin/surveys/show', { ...(await pageLocals(req, res, name)), values: added.values, focus: added.focus });
+  };
 
 /** After a section is saved: back to it, with a note. */
 const saved = (name: string) => (req: Request, res: Response) => {

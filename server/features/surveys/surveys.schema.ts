@@ -37,10 +37,18 @@ const date = (edge: 'start' | 'end') =>
     .refine((v) => !v || wibDate(new Date(`${v}T12:00:00${WIB_OFFSET}`)) === v, 'surveys.err.date')
     .transform((v) => (v ? new Date(`${v}T${edge === 'start' ? '00:00:00.000' : '23:59:59.999'}${WIB_OFFSET}`) : null));
 
-const checkbox = z.literal('on').optional().transform((v) => v === 'on');
+const checkbox = z
+  .literal('on')
+  .optional()
+  .transform((v) => v === 'on');
 
 export const periodFields = {
-  year: z.string().trim().regex(/^\d{4}$/, 'surveys.err.year').transform(Number).refine((y) => y >= 2000 && y <= 2100, 'surveys.err.year'),
+  year: z
+    .string()
+    .trim()
+    .regex(/^\d{4}$/, 'surveys.err.year')
+    .transform(Number)
+    .refine((y) => y >= 2000 && y <= 2100, 'surveys.err.year'),
   semester: optionalInt(1, 2, 'surveys.err.semester'),
   quarter: optionalInt(1, 4, 'surveys.err.quarter'),
   month: optionalInt(1, 12, 'surveys.err.month'),
@@ -52,7 +60,11 @@ const titleField = z.string().trim().min(1, 'admin.required').max(200, 'admin.to
 export const createSchema = z
   .object({
     title: titleField,
-    slug: z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9-]{1,79}$/, 'surveys.err.slug'),
+    slug: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^[a-z0-9][a-z0-9-]{1,79}$/, 'surveys.err.slug'),
     unitId: z.string().regex(/^[0-9a-f]{24}$/i, 'surveys.err.unit'),
     ...periodFields,
     source: z.enum([...TEMPLATE_IDS, 'custom', 'copy'], { message: 'surveys.err.template' }),
@@ -180,7 +192,17 @@ function rowCount(body: Record<string, unknown>, name: string): number {
 type RowErrors = FieldErrors;
 
 /** A unique key: the typed one (checked), or one derived from the name (made unique with -2, -3…). */
-function rowKey(typed: string, name: string, field: string, pattern: RegExp, sep: '-' | '_', max: number, seen: Set<string>, errors: RowErrors, fallback: string): string {
+function rowKey(
+  typed: string,
+  name: string,
+  field: string,
+  pattern: RegExp,
+  sep: '-' | '_',
+  max: number,
+  seen: Set<string>,
+  errors: RowErrors,
+  fallback: string,
+): string {
   if (typed) {
     if (!pattern.test(typed)) errors[field] = sep === '-' ? 'surveys.err.choiceKey' : 'surveys.err.questionKey';
     else if (seen.has(typed)) errors[field] = 'surveys.err.keyTwice';
@@ -276,7 +298,10 @@ export function profileRowValues(
   const v: Record<string, string> = { pq_rows: String(qs.length + 1), [`pq_${qs.length}_opts`]: '2', [`pq_${qs.length}_kind`]: 'choice' };
   qs.forEach((q, i) => {
     const p = `pq_${i}_`;
-    Object.assign(v, choiceValues(p, { key: q.key, name: q.label }), { [`${p}kind`]: q.kind === 'text' ? 'text' : 'choice', [`${p}required`]: q.required ? 'on' : '' });
+    Object.assign(v, choiceValues(p, { key: q.key, name: q.label }), {
+      [`${p}kind`]: q.kind === 'text' ? 'text' : 'choice',
+      [`${p}required`]: q.required ? 'on' : '',
+    });
     v[`${p}opts`] = String(q.options.length + 1);
     q.options.forEach((o, j) => Object.assign(v, choiceValues(`${p}o${j}_`, o)));
   });

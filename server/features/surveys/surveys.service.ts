@@ -74,7 +74,12 @@ export async function elementLock(survey: SurveyDoc): Promise<ElementLock> {
 }
 
 function periodOf(v: { year: number; semester: number | null; quarter: number | null; month: number | null }) {
-  return { year: v.year, ...(v.semester ? { semester: v.semester } : {}), ...(v.quarter ? { quarter: v.quarter } : {}), ...(v.month ? { month: v.month } : {}) };
+  return {
+    year: v.year,
+    ...(v.semester ? { semester: v.semester } : {}),
+    ...(v.quarter ? { quarter: v.quarter } : {}),
+    ...(v.month ? { month: v.month } : {}),
+  };
 }
 
 function label(s: { title: string; slug: string }): string {
@@ -125,7 +130,15 @@ export async function createSurvey(user: Actor, input: CreateInput): Promise<str
       actor: user,
       action: input.source === 'copy' ? 'survey.copy' : 'survey.create',
       target: { kind: 'survey', id: s._id, label: label(s) },
-      after: { title: s.title, slug: s.slug, unitId: s.unitId, period: s.period, template, elements: elements.length, ...(input.source === 'copy' ? { copiedFrom: input.copyFrom } : {}) },
+      after: {
+        title: s.title,
+        slug: s.slug,
+        unitId: s.unitId,
+        period: s.period,
+        template,
+        elements: elements.length,
+        ...(input.source === 'copy' ? { copiedFrom: input.copyFrom } : {}),
+      },
     });
     return String(s._id);
   } catch (e) {

@@ -29,7 +29,12 @@ export async function createUnit(actor: Actor, input: CreateUnitInput): Promise<
     if (isDuplicateKey(e)) throw new Invalid({ slug: 'units.err.slugTaken' });
     throw e;
   }
-  await recordAudit({ actor, action: 'unit.create', target: { kind: 'unit', id: unit._id, label: unit.name }, after: { name: unit.name, slug: unit.slug, parentId: unit.parentId } });
+  await recordAudit({
+    actor,
+    action: 'unit.create',
+    target: { kind: 'unit', id: unit._id, label: unit.name },
+    after: { name: unit.name, slug: unit.slug, parentId: unit.parentId },
+  });
 }
 
 export async function renameUnit(actor: Actor, id: string, { name }: RenameUnitInput): Promise<void> {

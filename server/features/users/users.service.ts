@@ -19,10 +19,7 @@ async function checkUnit(unitId: string | null): Promise<Types.ObjectId | null> 
 }
 
 export async function listUsers() {
-  const [users, units] = await Promise.all([
-    User.find({}, { passwordHash: 0 }).sort({ email: 1 }).lean(),
-    Unit.find({}, { name: 1 }).lean(),
-  ]);
+  const [users, units] = await Promise.all([User.find({}, { passwordHash: 0 }).sort({ email: 1 }).lean(), Unit.find({}, { name: 1 }).lean()]);
   const unitName = new Map(units.map((u) => [String(u._id), u.name]));
   return users.map((u) => ({ ...u, unitName: u.unitId ? (unitName.get(String(u.unitId)) ?? '') : '' }));
 }
@@ -46,7 +43,12 @@ export async function createUser(actor: Actor, input: CreateUserInput): Promise<
       passwordHash: await hashPassword(password),
       mustChangePassword: true,
     });
-    await recordAudit({ actor, action: 'user.create', target: { kind: 'user', id: u._id, label: u.email }, after: { email: u.email, name: u.name, role: u.role, unitId } });
+    await recordAudit({
+      actor,
+      action: 'user.create',
+      target: { kind: 'user', id: u._id, label: u.email },
+      after: { email: u.email, name: u.name, role: u.role, unitId },
+    });
     return { id: String(u._id), email: u.email, password };
   } catch (e) {
     if (isDuplicateKey(e)) throw new Invalid({ email: 'users.emailTaken' });
@@ -65,7 +67,12 @@ export async function updateUser(actor: Actor, id: string, input: UpdateUserInpu
   // Disabling or changing the role ends the user's sessions.
   const endSessions = 'role' in diff.after || 'disabled' in diff.after || 'unitId' in diff.after;
   await User.updateOne({ _id: before._id }, { $set: next, ...(endSessions ? { $inc: { sessionVersion: 1 } } : {}) });
-  await recordAudit({ actor, action: input.disabled && !before.disabled ? 'user.disable' : 'user.update', target: { kind: 'user', id: before._id, label: before.email }, ...diff });
+  await recordAudit({
+    actor,
+    action: input.disabled && !before.disabled ? 'user.disable' : 'user.update',
+    target: { kind: 'user', id: before._id, label: before.email },
+    ...diff,
+  });
 }
 
 export async function resetPassword(actor: Actor, id: string): Promise<{ email: string; password: string }> {

@@ -87,7 +87,18 @@ describe('skm ikm, the worked check', () => {
 
 describe('skm ikm, blanks', () => {
   it('counts an element only over those who answered it', async () => {
-    const file = box.write('b.csv', csv(['Nama', 'U1', 'U2'], [['a', 4, 4], ['b', 4, null], ['c', 2, null], ['d', null, null]]));
+    const file = box.write(
+      'b.csv',
+      csv(
+        ['Nama', 'U1', 'U2'],
+        [
+          ['a', 4, 4],
+          ['b', 4, null],
+          ['c', 2, null],
+          ['d', null, null],
+        ],
+      ),
+    );
     const out = await box.run('ikm', '--input', file, '--json');
     expect(out.code).toBe(0);
     const json = JSON.parse(out.stdout) as { respondents: number; elements: { answered: number; nrr: number }[]; score: number };
@@ -99,7 +110,16 @@ describe('skm ikm, blanks', () => {
   });
 
   it('mentions skipped rows without answers in the table', async () => {
-    const file = box.write('b.csv', csv(['Nama', 'U1'], [['a', 4], ['b', null]]));
+    const file = box.write(
+      'b.csv',
+      csv(
+        ['Nama', 'U1'],
+        [
+          ['a', 4],
+          ['b', null],
+        ],
+      ),
+    );
     const out = await box.run('ikm', '--input', file);
     expect(out.stdout).toContain('baris tanpa jawaban dilewati: 1');
   });
@@ -116,11 +136,32 @@ describe('skm ikm, bad input gets one message naming row and column, exit 1, no 
   }
 
   it('refuses a score outside 1–4', async () => {
-    expect(await refused(csv(['Nama', 'U1', 'U2'], [['a', 4, 4], ['b', 3, 5]]))).toBe('Baris 3, kolom U2: nilai "5" di luar rentang 1–4.');
+    expect(
+      await refused(
+        csv(
+          ['Nama', 'U1', 'U2'],
+          [
+            ['a', 4, 4],
+            ['b', 3, 5],
+          ],
+        ),
+      ),
+    ).toBe('Baris 3, kolom U2: nilai "5" di luar rentang 1–4.');
   });
 
   it('refuses a non-number', async () => {
-    expect(await refused(csv(['U1', 'U2'], [[4, 4], [3, 3], ['empat', 3]]))).toBe('Baris 4, kolom U1: "empat" bukan angka; isi 1–4 atau biarkan kosong.');
+    expect(
+      await refused(
+        csv(
+          ['U1', 'U2'],
+          [
+            [4, 4],
+            [3, 3],
+            ['empat', 3],
+          ],
+        ),
+      ),
+    ).toBe('Baris 4, kolom U1: "empat" bukan angka; isi 1–4 atau biarkan kosong.');
   });
 
   it('refuses a fraction', async () => {
@@ -156,15 +197,31 @@ describe('skm ikm, bad input gets one message naming row and column, exit 1, no 
   });
 
   it('refuses a file with only blanks', async () => {
-    expect(await refused(csv(['Nama', 'U1', 'U2'], [['a', null, null], ['b', null, null]]))).toBe(
-      'Semua sel U1–U2 kosong: tidak ada jawaban untuk dihitung.',
-    );
+    expect(
+      await refused(
+        csv(
+          ['Nama', 'U1', 'U2'],
+          [
+            ['a', null, null],
+            ['b', null, null],
+          ],
+        ),
+      ),
+    ).toBe('Semua sel U1–U2 kosong: tidak ada jawaban untuk dihitung.');
   });
 
   it('refuses an element nobody answered', async () => {
-    expect(await refused(csv(['U1', 'U2'], [[4, null], [3, null]]))).toBe(
-      'Kolom U2: tidak ada satu pun jawaban untuk unsur ini, sehingga NRR-nya tidak terdefinisi.',
-    );
+    expect(
+      await refused(
+        csv(
+          ['U1', 'U2'],
+          [
+            [4, null],
+            [3, null],
+          ],
+        ),
+      ),
+    ).toBe('Kolom U2: tidak ada satu pun jawaban untuk unsur ini, sehingga NRR-nya tidak terdefinisi.');
   });
 
   it('refuses a tab- or pipe-separated file', async () => {
@@ -173,9 +230,7 @@ describe('skm ikm, bad input gets one message naming row and column, exit 1, no 
   });
 
   it('refuses a row whose separator differs from the header', async () => {
-    expect(await refused('Nama;U1;U2\r\na;4;4\r\nb,4,4\r\n')).toBe(
-      'Baris 3: ada 1 kolom, padahal baris judul 3 kolom. Periksa pemisah dan tanda kutip.',
-    );
+    expect(await refused('Nama;U1;U2\r\na;4;4\r\nb,4,4\r\n')).toBe('Baris 3: ada 1 kolom, padahal baris judul 3 kolom. Periksa pemisah dan tanda kutip.');
   });
 
   it('refuses UTF-16 (Excel "Unicode text")', async () => {
@@ -217,13 +272,21 @@ describe('skm ikm, XLSX input', () => {
   });
 
   it('names the sheet row and column of a bad cell', async () => {
-    const path = await workbook([['U1', 'U2'], [4, 4], [3, 'lima']]);
+    const path = await workbook([
+      ['U1', 'U2'],
+      [4, 4],
+      [3, 'lima'],
+    ]);
     const out = await box.run('ikm', '--input', path);
     expect(out).toEqual({ code: 1, stdout: '', stderr: 'Baris 3, kolom U2: "lima" bukan angka; isi 1–4 atau biarkan kosong.\n' });
   });
 
   it('treats empty cells as blanks', async () => {
-    const path = await workbook([['U1', 'U2'], [4, null], [2, 3]]);
+    const path = await workbook([
+      ['U1', 'U2'],
+      [4, null],
+      [2, 3],
+    ]);
     const json = JSON.parse((await box.run('ikm', '--input', path, '--json')).stdout) as { elements: { answered: number }[] };
     expect(json.elements.map((e) => e.answered)).toEqual([2, 1]);
   });

@@ -35,7 +35,7 @@ describe('formatPercent and labels', () => {
   });
 });
 
-describe('formatLocalDate (issue 11: dates in the unit\'s zone, WIB)', () => {
+describe("formatLocalDate (issue 11: dates in the unit's zone, WIB)", () => {
   test('06:30 WIB on 1 July is 23:30 UTC on 30 June and shows as 1 July; the day turns at midnight WIB', () => {
     expect(formatLocalDate(new Date('2025-06-30T23:30:00Z'))).toBe('2025-07-01');
     expect(formatLocalDate(new Date('2025-06-30T16:59:59Z'))).toBe('2025-06-30');

@@ -20,7 +20,7 @@ describe('worked check of issue 3: 29 respondents (reference 2.11 example B)', (
     const r = computeFromCounts(PERMEN, WORKED_29);
     expect(r.elements.map((e) => e.total)).toEqual([105, 101, 100, 116, 102, 105, 106, 105, 115]);
     expect(r.elements.every((e) => e.answered === 29)).toBe(true);
-    expect(r.score).toBeCloseTo(955 / 261 * 25, 12);
+    expect(r.score).toBeCloseTo((955 / 261) * 25, 12);
     expect(r.scoreRounded).toBe(91.48);
     expect(roundHalfUp(r.score, 2)).toBe(91.48);
     expect(r.grade).toBe('A');
@@ -138,7 +138,11 @@ describe('suggested vectors (reference 2.11)', () => {
 describe('blanks', () => {
   it('divide an element by its own answers, not by all respondents', () => {
     const set = genericElementSet(2);
-    const r = computeFromAnswers(set, [[4, 4], [4, null], [2, null]]);
+    const r = computeFromAnswers(set, [
+      [4, 4],
+      [4, null],
+      [2, null],
+    ]);
     expect(r.elements[0]).toMatchObject({ answered: 3, total: 10 });
     expect(r.elements[0]!.nrr).toBeCloseTo(10 / 3, 14);
     expect(r.elements[1]).toMatchObject({ answered: 1, total: 4, nrr: 4, score: 100 });
@@ -181,7 +185,14 @@ describe('input checks', () => {
   });
 
   it('keep the respondent numbers given with counts', () => {
-    const r = computeFromCounts(genericElementSet(2), [[0, 0, 1, 2], [0, 0, 0, 2]], { respondents: 4, completeRespondents: 2 });
+    const r = computeFromCounts(
+      genericElementSet(2),
+      [
+        [0, 0, 1, 2],
+        [0, 0, 0, 2],
+      ],
+      { respondents: 4, completeRespondents: 2 },
+    );
     expect(r).toMatchObject({ respondents: 4, completeRespondents: 2 });
     expect(computeFromCounts(genericElementSet(1), [[0, 0, 0, 2]]).completeRespondents).toBeNull();
   });

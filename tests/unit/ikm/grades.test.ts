@@ -6,12 +6,12 @@ describe('classifyScore, PermenPANRB 14/2017 table (reference 2.6)', () => {
     [88.31, 'A'],
     [88.305, 'A'],
     [88.3049, 'B'],
-    [88.30, 'B'],
+    [88.3, 'B'],
     [76.61, 'B'],
     [76.605, 'B'],
     [76.6049, 'C'],
-    [76.60, 'C'],
-    [65.00, 'C'],
+    [76.6, 'C'],
+    [65.0, 'C'],
     [64.995, 'C'],
     [64.9949, 'D'],
     [64.99, 'D'],
@@ -50,7 +50,7 @@ describe('classifyScore, KEP/25/2004 table (reference 3.3)', () => {
     [81.25, 'B'],
     [62.51, 'B'],
     [62.505, 'B'],
-    [62.50, 'C'],
+    [62.5, 'C'],
     [43.76, 'C'],
     [43.755, 'C'],
     [43.75, 'D'],
@@ -68,7 +68,10 @@ describe('classifyScore, KEP/25/2004 table (reference 3.3)', () => {
 describe('grade tables', () => {
   it('list the bands best first with the regulation bounds', () => {
     expect(getGradeTable('permenpanrb-14-2017').bands.map((b) => [b.grade, b.min])).toEqual([
-      ['A', '88.31'], ['B', '76.61'], ['C', '65.00'], ['D', '25.00'],
+      ['A', '88.31'],
+      ['B', '76.61'],
+      ['C', '65.00'],
+      ['D', '25.00'],
     ]);
     expect(getGradeTable('kepmenpan-25-2004').bands.map((b) => b.min)).toEqual(['81.26', '62.51', '43.76', '25.00']);
   });

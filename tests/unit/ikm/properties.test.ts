@@ -1,18 +1,27 @@
 import fc from 'fast-check';
-import { computeFromAnswers, computeFromCounts, genericElementSet, getTemplate, TEMPLATE_IDS, type Answer, type IkmResult, type Score } from '../../../server/ikm';
+import {
+  computeFromAnswers,
+  computeFromCounts,
+  genericElementSet,
+  getTemplate,
+  TEMPLATE_IDS,
+  type Answer,
+  type IkmResult,
+  type Score,
+} from '../../../server/ikm';
 import { countsFromRows } from '../../fixtures/ikm/builders';
 
 const score = fc.integer({ min: 1, max: 4 }) as fc.Arbitrary<Score>;
 const answer: fc.Arbitrary<Answer> = fc.option(score, { nil: null, freq: 4 });
 
 /** k in 1..14 and respondent rows; the first row is complete so every element has an answer. */
-const survey = fc.integer({ min: 1, max: 14 }).chain((k) =>
-  fc.tuple(
-    fc.constant(k),
-    fc.array(score, { minLength: k, maxLength: k }),
-    fc.array(fc.array(answer, { minLength: k, maxLength: k }), { maxLength: 30 }),
-  ).map(([k2, first, rest]) => ({ k: k2, rows: [first as Answer[], ...rest] })),
-);
+const survey = fc
+  .integer({ min: 1, max: 14 })
+  .chain((k) =>
+    fc
+      .tuple(fc.constant(k), fc.array(score, { minLength: k, maxLength: k }), fc.array(fc.array(answer, { minLength: k, maxLength: k }), { maxLength: 30 }))
+      .map(([k2, first, rest]) => ({ k: k2, rows: [first as Answer[], ...rest] })),
+  );
 
 /** The figures that must not depend on order or on how many copies of the sample there are. */
 function essentials(r: IkmResult) {
@@ -31,7 +40,10 @@ describe('IKM properties (fast-check)', () => {
     fc.assert(
       fc.property(fc.constantFrom(...TEMPLATE_IDS), fc.integer({ min: 1, max: 50 }), (id, n) => {
         const set = getTemplate(id);
-        const r = computeFromAnswers(set, Array.from({ length: n }, () => set.elements.map((): Answer => 4)));
+        const r = computeFromAnswers(
+          set,
+          Array.from({ length: n }, () => set.elements.map((): Answer => 4)),
+        );
         return r.score === 100 && r.ikm === 4 && r.grade === 'A' && r.performance === 'sangat-baik';
       }),
     );
@@ -41,7 +53,10 @@ describe('IKM properties (fast-check)', () => {
     fc.assert(
       fc.property(fc.constantFrom(...TEMPLATE_IDS), fc.integer({ min: 1, max: 50 }), (id, n) => {
         const set = getTemplate(id);
-        const r = computeFromAnswers(set, Array.from({ length: n }, () => set.elements.map((): Answer => 1)));
+        const r = computeFromAnswers(
+          set,
+          Array.from({ length: n }, () => set.elements.map((): Answer => 1)),
+        );
         return r.score === 25 && r.grade === 'D' && r.performance === 'tidak-baik';
       }),
     );
@@ -49,10 +64,13 @@ describe('IKM properties (fast-check)', () => {
 
   it('permuting respondents changes nothing', () => {
     fc.assert(
-      fc.property(survey.chain((s) => fc.tuple(fc.constant(s), fc.shuffledSubarray(s.rows, { minLength: s.rows.length, maxLength: s.rows.length }))), ([s, shuffled]) => {
-        const set = genericElementSet(s.k);
-        expect(computeFromAnswers(set, shuffled)).toEqual(computeFromAnswers(set, s.rows));
-      }),
+      fc.property(
+        survey.chain((s) => fc.tuple(fc.constant(s), fc.shuffledSubarray(s.rows, { minLength: s.rows.length, maxLength: s.rows.length }))),
+        ([s, shuffled]) => {
+          const set = genericElementSet(s.k);
+          expect(computeFromAnswers(set, shuffled)).toEqual(computeFromAnswers(set, s.rows));
+        },
+      ),
     );
   });
 

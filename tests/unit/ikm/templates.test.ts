@@ -9,7 +9,15 @@ describe('built-in templates', () => {
 
   it('put the 14/2017 elements in questionnaire order U1…U9 (reference 2.3)', () => {
     expect(getTemplate('permenpanrb-14-2017').elements.map((e) => e.key)).toEqual([
-      'persyaratan', 'prosedur', 'waktu', 'biaya', 'produk', 'kompetensi', 'perilaku', 'sarpras', 'pengaduan',
+      'persyaratan',
+      'prosedur',
+      'waktu',
+      'biaya',
+      'produk',
+      'kompetensi',
+      'perilaku',
+      'sarpras',
+      'pengaduan',
     ]);
     const t = getTemplate('permenpanrb-14-2017');
     expect(t.elements[7]!.name.id).toBe('Sarana dan Prasarana');

@@ -104,7 +104,7 @@ async function main(): Promise<void> {
     unitPath: [unit._id],
     title: 'Survei Bench',
     slug: 'survei-bench',
-    period: { year: 2026 },
+    period: { year: new Date(Date.now() + 7 * 3600_000).getUTCFullYear() }, // answers are taken only within the period
     template: 'stakeholder',
     elements: elementsFromTemplate('stakeholder'),
     services: [{ key: 'konsultasi', name: { id: 'Konsultasi', en: 'Consultation' } }],

@@ -11,21 +11,13 @@
  *   npm run bench:retry                              # 10k and 100k
  *   node dist/bench/retry.js --sizes 2000,20000
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import mongoose from 'mongoose';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../server/db/embedded';
-import { connectDatabase } from '../server/db/connection';
-import { syncAllIndexes } from '../server/db/indexes';
-import '../server/models';
-import { Unit } from '../models/unit';
-import { Survey } from '../models/survey';
-import { elementsFromTemplate } from '../server/features/surveys/elements';
 import { countersIdle, storeResponse, storeResponses, type NewResponse } from '../server/responses';
 import { prng } from '../server/lib/prng';
+import { benchSurvey, runBench, withBenchDatabase } from './harness';
 
 const args = process.argv.slice(2);
 const sizes = (args[args.indexOf('--sizes') + 1] && args.includes('--sizes') ? args[args.indexOf('--sizes') + 1]! : '10000,100000').split(',').map(Number);
@@ -35,26 +27,8 @@ const say = (s: string): void => void process.stdout.write(`${s}\n`);
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'skm-bench-retry-'));
-  let embedded: EmbeddedDatabase | undefined;
-  try {
-    embedded = await startEmbeddedDatabase({ dataDir, engine: 'auto', supervise: false });
-    await connectDatabase({ uri: embedded.uri, dbName: `skm_bench_${crypto.randomBytes(4).toString('hex')}` });
-    await syncAllIndexes();
-    say(`database: ${embedded.description}`);
-    const year = new Date(Date.now() + 7 * 3600_000).getUTCFullYear();
-    const unit = await Unit.create({ name: 'Direktorat Bench', slug: 'dit-bench' });
-    const survey = await Survey.create({
-      unitId: unit._id,
-      unitPath: [unit._id],
-      title: 'Survei Bench',
-      slug: 'survei-bench',
-      period: { year },
-      template: 'stakeholder',
-      elements: elementsFromTemplate('stakeholder'),
-      services: [{ key: 'konsultasi', name: { id: 'Konsultasi', en: 'Consultation' } }],
-      status: 'open',
-    });
+  await withBenchDatabase('retry', async (embedded) => {
+    const survey = await benchSurvey([{ key: 'konsultasi', name: { id: 'Konsultasi', en: 'Consultation' } }]);
     const rnd = prng(14);
     const keys = survey.elements.map((e) => e.key);
     const make = (key: string): NewResponse => ({
@@ -121,17 +95,7 @@ collection: 4.4–5.0 s at 5k, 6.9–7.6 s at 13k.
 `;
     fs.writeFileSync(out, md);
     say(`retry at the largest size ÷ at the smallest: ${flat.toFixed(2)}×; written ${out}`);
-  } finally {
-    await mongoose.disconnect().catch(() => undefined);
-    await embedded?.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
-main().then(
-  () => process.exit(0),
-  (e: Error) => {
-    process.stderr.write(`${e.stack ?? e.message}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

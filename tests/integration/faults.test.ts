@@ -20,7 +20,7 @@ import { loadCounters, verifyStats } from '../../server/features/dashboard/stats
 import { makeSurvey } from './survey-form.helpers';
 import { killAll, newReport, runLoad, startApp, waitFor, type AppProcess, type LoadReport } from '../support/faults';
 
-jest.setTimeout(180_000);
+jest.setTimeout(300_000);
 
 let db: EmbeddedDatabase;
 let dataDir: string;
@@ -156,7 +156,7 @@ test("app killed (SIGKILL) during load, restarted, clients retry: nothing lost o
   );
   await restarted;
   // The new process resolves the dead one's outbox entries once its heartbeat is stale (COUNTER_RECOVERY_MS = 3 s).
-  expect(await waitFor(async () => (await verifyStats(survey._id)).ok, 30_000)).toBe(true);
+  expect(await waitFor(async () => (await verifyStats(survey._id)).ok, 90_000)).toBe(true);
   expect(await stop(app)).toBe(0);
   const a = await audit(survey, keys, report);
   expect(a).toEqual({ sent: KEYS, acknowledged: KEYS, stored: KEYS, lost: 0, duplicates: 0, counted: KEYS, countersOk: true });
@@ -175,7 +175,7 @@ test('database killed (SIGKILL) during load and restarted by its supervisor: 503
     newReport(),
     120_000,
   );
-  expect(await waitFor(async () => (await verifyStats(survey._id)).ok, 30_000)).toBe(true);
+  expect(await waitFor(async () => (await verifyStats(survey._id)).ok, 90_000)).toBe(true);
   expect(await stop(app)).toBe(0);
   const a = await audit(survey, keys, report);
   expect(a).toEqual({ sent: KEYS, acknowledged: KEYS, stored: KEYS, lost: 0, duplicates: 0, counted: KEYS, countersOk: true });

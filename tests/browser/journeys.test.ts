@@ -4,50 +4,27 @@
  * and an admin reading the dashboard with and without JavaScript.
  */
 import fs from 'node:fs';
-import http from 'node:http';
-import { chromium, type Browser, type ConsoleMessage } from 'playwright-core';
-import { createApp } from '../../server/app';
-import { createLogger } from '../../server/logger';
-import type { SurveyFormDeps } from '../../server/features/survey-form/survey-form.routes';
-import { DEMO_FORM_SLUG, DEMO_SURVEY_SLUG, seedDemo } from '../../server/features/demo/seed';
+import { type Browser, type ConsoleMessage } from 'playwright-core';
+import { DEMO_FORM_SLUG, DEMO_SURVEY_SLUG } from '../../server/features/demo/seed';
 import { Response } from '../../models/response';
 import { Survey } from '../../models/survey';
 import { useTestDatabase } from '../support/db';
-import { testConfig } from '../support/app';
-import { createUser, TEST_PASSWORD } from '../support/auth';
+import { useBrowserStage } from '../support/browser';
+import { TEST_PASSWORD } from '../support/auth';
 import { csvRows, docxContent, pdfPages, readXlsx } from '../support/files';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 jest.setTimeout(120_000);
 useTestDatabase();
 
 let browser: Browser;
-let server: http.Server;
 let base: string;
 let adminEmail: string;
 /** The app's clock: moved past the form's minimum fill time instead of waiting for it. */
 let clock = Date.now();
 
-beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (.ci/run does)`);
-  const config = testConfig();
-  await seedDemo({ config, log: () => undefined });
-  adminEmail = (await createUser('admin')).email;
-  const deps: SurveyFormDeps = { config, logger: createLogger('silent'), now: () => new Date(clock), surveyForm: { minFillMs: 500 } };
-  const app = createApp(deps);
-  server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+const stage = useBrowserStage({ now: () => new Date(clock), surveyForm: { minFillMs: 500 } });
+beforeAll(() => {
+  ({ browser, base, adminEmail } = stage);
 });
 
 function collectProblems(messages: string[]) {

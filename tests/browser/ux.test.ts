@@ -9,23 +9,18 @@
  * SCREENSHOTS=1.
  */
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { createApp } from '../../server/app';
-import { createLogger } from '../../server/logger';
-import type { SurveyFormDeps } from '../../server/features/survey-form/survey-form.routes';
-import { DEMO_FORM_SLUG, DEMO_SURVEY_SLUG, DEMO_UNIT_SLUG, seedDemo } from '../../server/features/demo/seed';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { DEMO_FORM_SLUG, DEMO_SURVEY_SLUG, DEMO_UNIT_SLUG } from '../../server/features/demo/seed';
 import { elementsFromTemplate } from '../../server/features/surveys/elements';
 import { Response } from '../../models/response';
 import { Survey } from '../../models/survey';
 import { Unit } from '../../models/unit';
 import { useTestDatabase } from '../support/db';
-import { testConfig } from '../support/app';
-import { createUser, TEST_PASSWORD } from '../support/auth';
+import { useBrowserStage } from '../support/browser';
+import { TEST_PASSWORD } from '../support/auth';
 import { makeSurvey, makeUnit, storeResponse } from '../integration/dashboard-fixtures';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const SHOTS = process.env.SCREENSHOTS === '1' ? path.join(__dirname, '../../docs/screenshots') : null;
 const PHONE = { width: 360, height: 740 };
@@ -35,28 +30,12 @@ jest.setTimeout(180_000);
 useTestDatabase();
 
 let browser: Browser;
-let server: http.Server;
 let base: string;
 let adminEmail: string;
 
-beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (.ci/run does)`);
-  const config = testConfig();
-  await seedDemo({ config, log: () => undefined });
-  adminEmail = (await createUser('admin')).email;
-  const deps: SurveyFormDeps = { config, logger: createLogger('silent'), surveyForm: { minFillMs: 0 } };
-  server = http.createServer(createApp(deps));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+const stage = useBrowserStage({ surveyForm: { minFillMs: 0 } });
+beforeAll(() => {
+  ({ browser, base, adminEmail } = stage);
 });
 
 /** axe-core evaluated in the page (never injected as a <script>: the CSP rightly forbids inline scripts). Needs JavaScript on. */

@@ -123,6 +123,8 @@ async function main(): Promise<void> {
     fenceAfterMs: Math.floor(recoveryMs / 2),
     heartbeatMs: Math.min(5_000, Math.floor(recoveryMs / 6)),
     orphanCheckMs: Math.min(30_000, Math.floor(recoveryMs / 2)),
+    // The recount that repairs any drift left behind (10 minutes by default; sooner when recovery is set shorter).
+    reconcileEveryMs: Math.min(10 * 60_000, recoveryMs * 10),
   });
 
   if (config.SEED_DEMO) {

@@ -107,6 +107,8 @@ export interface PeriodPoint {
 export interface SurveyDashboard {
   survey: SurveyDoc;
   results: SurveyResults;
+  /** The whole survey's respondents against its minimum sample (the sample is for the whole period). */
+  wholeSample: SurveyResults['sample'];
   filter: ResultsFilter;
   order: 'questionnaire' | 'sorted';
   profileKeys: string[];
@@ -178,6 +180,7 @@ export async function surveyDashboard(user: CurrentUser, surveyId: string, q: Da
   return {
     survey,
     results,
+    wholeSample: all.sample,
     filter,
     order,
     profileKeys,

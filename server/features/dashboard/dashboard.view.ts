@@ -37,6 +37,15 @@ export function viewHelpers(lang: Lang) {
     /** A date in the unit's time zone (WIB), the zone the period uses. */
     date: (d: Date) => formatLocalDate(d),
     json: jsonForScript,
+    /** "From" after "to": the range selects nothing, and the page says why instead. */
+    reversed: (f: { from?: { year: number; month: number }; to?: { year: number; month: number } }) =>
+      !!f.from && !!f.to && f.from.year * 100 + f.from.month > f.to.year * 100 + f.to.month,
+    /**
+     * A filter that keeps part of the survey (months, a service, a profile answer): the minimum
+     * sample is computed for the whole period's population, so it is not compared against a part.
+     */
+    partial: (f: { from?: unknown; to?: unknown; service?: unknown; profile?: Record<string, string> }) =>
+      !!f.from || !!f.to || f.service !== undefined || Object.keys(f.profile ?? {}).length > 0,
     text: (t: { id: string; en: string } | null | undefined) => (t ? t[lang] : ''),
   };
 }

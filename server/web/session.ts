@@ -35,7 +35,8 @@ declare module 'express-session' {
     /** This device is the kiosk of that survey: its responses are stored as kiosk responses. */
     kioskSurveyId?: string;
     /** One-time messages shown on the next page. */
-    flash?: { kind: 'ok' | 'error' | 'info'; text: string }[];
+    /** `at`: the id of the page section the message belongs to (shown there, not at the top). */
+    flash?: { kind: 'ok' | 'error' | 'info'; text: string; at?: string }[];
   }
 }
 

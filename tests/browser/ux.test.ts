@@ -198,6 +198,11 @@ describe('admin', () => {
     await page.waitForLoadState();
     const stored = (await Survey.findById(survey._id).lean())!;
     expect(stored.services.map((s) => s.key)).toContain('rehabilitasi-sosial');
+    // The confirmation sits in the section the redirect's #services lands on, on screen.
+    const note = await page.locator('#services [data-flash-at=services]').boundingBox();
+    expect(note).not.toBeNull();
+    expect(note!.y).toBeGreaterThanOrEqual(0);
+    expect(note!.y + note!.height).toBeLessThanOrEqual(PHONE.height);
     expect(await noSidewaysScroll(page)).toBe(true);
     await ctx.close();
   });

@@ -465,14 +465,14 @@ describe('editing a survey', () => {
     ]);
   });
 
-  test('a viewer sees the survey page read-only: no save buttons, fields disabled', async () => {
+  test('a viewer sees the survey page read-only: no save buttons, text fields readonly', async () => {
     const survey = await createSurvey(unit);
     const viewer = await createUser('viewer', unit._id);
     const page = await (await loginAs(app, viewer.email)).agent.get(`/admin/surveys/${survey._id}`);
     expect(page.status).toBe(200);
     expect(page.text).toContain(survey.title);
     expect(page.text).not.toContain('>Simpan<');
-    expect(page.text).toMatch(/id="f-title"[^>]*disabled/);
+    expect(page.text).toMatch(/id="f-title"[^>]*readonly/);
   });
 });
 

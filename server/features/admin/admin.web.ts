@@ -6,8 +6,12 @@ import type { Request, RequestHandler, Response } from 'express';
 import { Forbidden, type Invalid } from '../../errors';
 import { fieldMessages } from '../../web/errors';
 
-export function flash(req: Request, kind: 'ok' | 'error' | 'info', text: string): void {
-  req.session.flash = [...(req.session.flash ?? []), { kind, text }];
+/**
+ * A message for the next page. With `at` (a section's id) it is shown inside that section, where
+ * the redirect's #fragment lands, instead of at the top of the page, off-screen.
+ */
+export function flash(req: Request, kind: 'ok' | 'error' | 'info', text: string, at?: string): void {
+  req.session.flash = [...(req.session.flash ?? []), at ? { kind, text, at } : { kind, text }];
 }
 
 /** Moves pending flash messages to res.locals.flash (shown once) for every admin page. */

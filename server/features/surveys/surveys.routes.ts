@@ -155,9 +155,9 @@ const addRow =
     res.render('admin/surveys/show', { ...(await pageLocals(req, res, name)), values: added.values, focus: added.focus });
   };
 
-/** After a section is saved: back to it, with a note. */
+/** After a section is saved: back to it (#fragment), with the note inside that section. */
 const saved = (name: string) => (req: Request, res: Response) => {
-  flash(req, 'ok', res.locals.t('surveys.saved'));
+  flash(req, 'ok', res.locals.t('surveys.saved'), name);
   res.redirect(303, `/admin/surveys/${req.params.id}#${name}`);
 };
 

@@ -1,0 +1,107 @@
+/**
+ * The survey page after a save and for a read-only reader, over HTTP without JavaScript:
+ * a save redirects to the edited section's #fragment and its confirmation is rendered inside
+ * that section (not at the top of the page, off-screen); a viewer's fields say "read-only" in
+ * words beside each label and carry no save button.
+ */
+import { useTestDatabase } from '../support/db';
+import { testApp } from '../support/app';
+import { createUser, loginAs, type LoggedInAgent } from '../support/auth';
+import { createSurvey, createUnit, postForm } from './admin-helpers';
+
+useTestDatabase();
+const app = testApp();
+
+let unit: Awaited<ReturnType<typeof createUnit>>;
+let asManager: LoggedInAgent;
+let asViewer: LoggedInAgent;
+
+beforeAll(async () => {
+  unit = await createUnit('Direktorat Umpan Balik');
+  asManager = await loginAs(app, (await createUser('unit-manager', unit._id)).email);
+  asViewer = await loginAs(app, (await createUser('viewer', unit._id)).email);
+});
+
+/** The HTML of one <section id="…"> of the page. */
+function sectionOf(html: string, id: string): string {
+  const start = html.indexOf(`<section id="${id}"`);
+  if (start < 0) throw new Error(`no section ${id}`);
+  return html.slice(start, html.indexOf('</section>', start));
+}
+
+describe('saving a section of the survey page', () => {
+  test('indicator: redirect to #indicator; the confirmation is inside that section and nowhere else', async () => {
+    const survey = await createSurvey(unit);
+
+    const res = await postForm(asManager, `/admin/surveys/${survey._id}/indicator`, {
+      code: 'IKK 3.1',
+      name: 'Indeks kepuasan',
+      target: '90',
+      polarity: 'higher',
+      cap: 'none',
+      achievementDecimals: '2',
+      achievementRounding: 'round',
+    });
+    const page = await asManager.agent.get(res.headers.location!.split('#')[0]!);
+
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`/admin/surveys/${survey._id}#indicator`);
+    expect(sectionOf(page.text, 'indicator')).toContain('data-flash-at="indicator">Perubahan disimpan.</p>');
+    expect(page.text.split('Perubahan disimpan.')).toHaveLength(2);
+    expect(sectionOf(page.text, 'settings')).not.toContain('data-flash-at');
+  });
+
+  test('settings in English: the confirmation in English inside #settings, shown once only', async () => {
+    const survey = await createSurvey(unit);
+    await asManager.agent.get('/admin/surveys?lang=en');
+
+    const res = await postForm(asManager, `/admin/surveys/${survey._id}/settings`, { title: 'SKM baru', year: '2024' });
+    const page = await asManager.agent.get(`/admin/surveys/${survey._id}`);
+    const again = await asManager.agent.get(`/admin/surveys/${survey._id}`);
+    await asManager.agent.get('/admin/surveys?lang=id');
+
+    expect(res.headers.location).toBe(`/admin/surveys/${survey._id}#settings`);
+    expect(sectionOf(page.text, 'settings')).toContain('Changes saved.');
+    expect(again.text).not.toContain('Changes saved.');
+  });
+
+  test('a message without a section (user saved) still shows at the top', async () => {
+    const admin = await loginAs(app, (await createUser('admin')).email);
+    const other = await createUser('viewer', unit._id);
+
+    const res = await postForm(admin, `/admin/users/${other._id}`, { name: 'Nama Baru', email: other.email, role: 'viewer', unitId: String(unit._id) });
+    const page = await admin.agent.get(res.headers.location!);
+
+    expect(res.status).toBe(303);
+    expect(page.text).toMatch(/<div class="wrap"><p class="notice notice-ok" role="status">[^<]+<\/p><\/div>/);
+  });
+});
+
+describe('a viewer on the survey page', () => {
+  test('every field says it is read-only in words; text stays selectable; no save button', async () => {
+    const survey = await createSurvey(unit, { indicator: { code: 'IKK 3.1', name: 'Indeks', target: 90 } });
+
+    const page = await asViewer.agent.get(`/admin/surveys/${survey._id}`);
+    const settings = sectionOf(page.text, 'settings');
+    const indicator = sectionOf(page.text, 'indicator');
+
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('data-testid="readonly-note"');
+    expect(page.text).toContain('Hanya baca: sebagai Pembaca');
+    expect(settings).toMatch(/<label for="f-title">[^<]+<span class="ro-tag">\(hanya baca\)<\/span><\/label>/);
+    expect(settings).toMatch(/<input type="text" id="f-title" name="title" value="[^"]+" readonly>/);
+    expect(indicator).toMatch(/<select id="f-polarity" name="polarity" disabled>/);
+    expect(indicator).toContain('<span class="ro-tag">(hanya baca)</span>');
+    expect(page.text).not.toContain('>Simpan</button>');
+  });
+
+  test('the manager of the unit sees neither the note nor the read-only marks', async () => {
+    const survey = await createSurvey(unit);
+
+    const page = await asManager.agent.get(`/admin/surveys/${survey._id}`);
+
+    expect(page.text).not.toContain('data-testid="readonly-note"');
+    expect(page.text).not.toContain('ro-tag');
+    expect(page.text).toContain('>Simpan</button>');
+  });
+});

@@ -305,7 +305,7 @@ export async function unitDashboard(user: CurrentUser, q: DashboardQuery): Promi
   if (yearFrom !== null) year.$gte = yearFrom;
   if (yearTo !== null) year.$lte = yearTo;
   if (Object.keys(year).length > 0) match['period.year'] = year;
-  const surveys = (await Survey.collection.find(match).sort({ 'period.year': 1, title: 1 }).limit(200).toArray()) as unknown as SurveyDoc[];
+  const surveys = await Survey.collection.find<SurveyDoc>(match).sort({ 'period.year': 1, title: 1 }).limit(200).toArray();
   const profileKeys = profileFilterKeys(surveys);
   const filter = parseFilter(q, profileKeys);
   delete filter.from;

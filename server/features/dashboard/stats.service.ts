@@ -277,7 +277,7 @@ export const shardWriter = new ShardWriter();
 async function statsSurvey(surveyId: Types.ObjectId | string): Promise<StatsSurvey> {
   const survey = await Survey.findById(surveyId, { elements: 1, profileQuestions: 1 }).lean();
   if (!survey) throw new NotFound();
-  return survey as unknown as StatsSurvey;
+  return survey;
 }
 
 /**
@@ -359,9 +359,9 @@ export async function wholeSurveyCounts(
 export async function countResponses(survey: StatsSurvey, extraMatch: Record<string, unknown> = {}): Promise<ExpectedBucket[]> {
   const delta = new StatsDelta(survey);
   const cursor = Response.collection
-    .find({ ...extraMatch, surveyId: survey._id }, { projection: { surveyId: 1, year: 1, month: 1, service: 1, answers: 1, profile: 1 } })
+    .find<StatsResponse>({ ...extraMatch, surveyId: survey._id }, { projection: { surveyId: 1, year: 1, month: 1, service: 1, answers: 1, profile: 1 } })
     .batchSize(5000);
-  for await (const doc of cursor) delta.add(doc as unknown as StatsResponse);
+  for await (const doc of cursor) delta.add(doc);
   return bucketsOf(delta);
 }
 

@@ -6,8 +6,8 @@
  * every machine. Charts are PNG bytes, used by the PDF, the DOCX and the public page.
  */
 import path from 'node:path';
-import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
-import { Chart, registerables, type ChartConfiguration } from 'chart.js';
+import { createCanvas, GlobalFonts, type Canvas } from '@napi-rs/canvas';
+import { Chart, registerables, type ChartConfiguration, type ChartDataset, type ChartItem } from 'chart.js';
 import type { ChartSpec } from './report.model';
 
 Chart.register(...registerables);
@@ -28,39 +28,39 @@ function registerFonts(): void {
   fontsReady = true;
 }
 
+/** The chart kinds a spec draws, and the data chart.js gets (a gap is null). */
+type Kind = 'bar' | 'line';
+type Data = (number | null)[];
+type Dataset = ChartDataset<Kind, Data>;
+
 /** chart.js configuration for a spec (no animation, fixed size: a server has no screen). */
-export function chartConfig(spec: ChartSpec): ChartConfiguration {
+export function chartConfig(spec: ChartSpec): ChartConfiguration<Kind, Data, string> {
   const valueAxis = spec.horizontal ? 'x' : 'y';
   const labelAxis = spec.horizontal ? 'y' : 'x';
-  const datasets: Record<string, unknown>[] = spec.datasets.map((ds, i) => {
+  const datasets: Dataset[] = spec.datasets.map((ds, i): Dataset => {
     const base = spec.stacked && spec.datasets.length === 4 ? SCORES[i]! : PALETTE[i % PALETTE.length]!;
-    return {
-      type: spec.type,
-      label: ds.label,
-      data: ds.data,
-      backgroundColor: spec.type === 'line' ? base : ds.data.map((_, j) => (ds.high?.includes(j) ? HIGH : ds.low?.includes(j) ? LOW : base)),
-      borderColor: base,
-      borderWidth: spec.type === 'line' ? 2 : 0,
-      spanGaps: true,
-      ...(spec.stacked ? { stack: 's' } : {}),
-    };
+    const common = { label: ds.label, data: ds.data, borderColor: base, ...(spec.stacked ? { stack: 's' } : {}) };
+    if (spec.type === 'line') return { type: 'line', ...common, backgroundColor: base, borderWidth: 2, spanGaps: true };
+    const colours = ds.data.map((_, j) => (ds.high?.includes(j) ? HIGH : ds.low?.includes(j) ? LOW : base));
+    return { type: 'bar', ...common, backgroundColor: colours, borderWidth: 0 };
   });
   if (typeof spec.target === 'number') {
+    const target = spec.target;
     datasets.push({
       type: 'line',
       label: spec.targetLabel ?? 'Target',
-      data: spec.labels.map(() => spec.target),
+      data: spec.labels.map(() => target),
       borderColor: '#1a1f2b',
       borderDash: [6, 4],
       borderWidth: 2,
       pointRadius: 0,
       fill: false,
-      ...(spec.horizontal ? { indexAxis: 'y' } : {}),
+      ...(spec.horizontal ? { indexAxis: 'y' as const } : {}),
     });
   }
   return {
     type: spec.type,
-    data: { labels: spec.labels, datasets: datasets as never },
+    data: { labels: spec.labels, datasets },
     options: {
       indexAxis: spec.horizontal ? 'y' : 'x',
       responsive: false,
@@ -71,7 +71,7 @@ export function chartConfig(spec: ChartSpec): ChartConfiguration {
         [valueAxis]: { min: spec.min, max: spec.max, stacked: !!spec.stacked, beginAtZero: spec.min === undefined },
         [labelAxis]: { stacked: !!spec.stacked, ticks: { autoSkip: false } },
       },
-    } as never,
+    },
   };
 }
 
@@ -94,6 +94,15 @@ const whiteBackground = {
   },
 };
 
+/**
+ * chart.js types its target as a DOM canvas. Off the browser it runs on its basic platform,
+ * which only calls the target's `getContext('2d')`: that is what this checks of a
+ * @napi-rs/canvas canvas.
+ */
+function isChartItem(canvas: Canvas): canvas is Canvas & ChartItem {
+  return typeof canvas.getContext === 'function';
+}
+
 /** The chart as PNG bytes (twice the CSS size, for print), on a white background. */
 export function renderChartPng(spec: ChartSpec): Buffer {
   registerFonts();
@@ -101,7 +110,8 @@ export function renderChartPng(spec: ChartSpec): Buffer {
   const canvas = createCanvas(width, height);
   const config = chartConfig(spec);
   config.plugins = [whiteBackground];
-  const chart = new Chart(canvas as never, config);
+  if (!isChartItem(canvas)) throw new Error('@napi-rs/canvas: no getContext');
+  const chart = new Chart(canvas, config);
   try {
     return canvas.toBuffer('image/png');
   } finally {

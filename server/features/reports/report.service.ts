@@ -302,15 +302,12 @@ function rawMatch(surveyId: Types.ObjectId, period: ReportPeriod): Record<string
  */
 export async function* rawResponses(surveyId: Types.ObjectId, period: ReportPeriod, batchSize = 2000): AsyncGenerator<RawResponse> {
   const cursor = Response.collection
-    .find(rawMatch(surveyId, period), {
+    .find<RawResponse>(rawMatch(surveyId, period), {
       projection: { year: 1, month: 1, service: 1, source: 1, submittedAt: 1, answers: 1, profile: 1, suggestion: 1, suggestionHidden: 1 },
     })
     .batchSize(batchSize);
   try {
-    for await (const doc of cursor) {
-      const r = doc as unknown as RawResponse;
-      if (inPeriod(r, period)) yield r;
-    }
+    for await (const r of cursor) if (inPeriod(r, period)) yield r;
   } finally {
     await cursor.close();
   }

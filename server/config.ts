@@ -53,6 +53,8 @@ const schema = z.object({
   COUNTER_RECOVERY_MS: z.coerce.number().int().min(3000).max(3600000).default(60000),
   /** One app process per database on an engine without atomic updates (FerretDB): refuse a second. */
   SINGLE_INSTANCE: z.enum(['auto', 'off']).default('auto'),
+  /** Time zone of a new unit's clock (WIB Asia/Jakarta, WITA Asia/Makassar, WIT Asia/Jayapura); each unit can change it. */
+  DEFAULT_TIME_ZONE: z.enum(['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura']).default('Asia/Jakarta'),
   /** First admin account, created at first start. Without a password a one-time one is printed. */
   ADMIN_EMAIL: z.string().email('must be an e-mail address').optional(),
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters long').optional(),

@@ -76,3 +76,32 @@ export const UNIT_UTC_OFFSET_MINUTES = 7 * 60;
 export function formatLocalDate(d: Date | string | number): string {
   return new Date(new Date(d).getTime() + UNIT_UTC_OFFSET_MINUTES * 60_000).toISOString().slice(0, 10);
 }
+
+/**
+ * The three Indonesian time zones a unit can keep its clock in (set per unit on the units page;
+ * a new unit gets DEFAULT_TIME_ZONE from the configuration), and how each is written.
+ */
+export const UNIT_TIME_ZONES = { 'Asia/Jakarta': 'WIB', 'Asia/Makassar': 'WITA', 'Asia/Jayapura': 'WIT' } as const;
+export type UnitTimeZone = keyof typeof UNIT_TIME_ZONES;
+export const UNIT_TIME_ZONE_IDS = Object.keys(UNIT_TIME_ZONES) as [UnitTimeZone, ...UnitTimeZone[]];
+
+/** Their offsets from UTC (Indonesia keeps no daylight saving time), for calendar-day bounds. */
+export const UNIT_TIME_ZONE_OFFSETS: Record<UnitTimeZone, string> = { 'Asia/Jakarta': '+07:00', 'Asia/Makassar': '+08:00', 'Asia/Jayapura': '+09:00' };
+
+/** WIB, WITA or WIT; any other zone by its IANA name. */
+export function zoneAbbreviation(timeZone: string): string {
+  return (UNIT_TIME_ZONES as Record<string, string>)[timeZone] ?? timeZone;
+}
+
+/** A moment as people read it, in a zone, with the zone named: "29 Nov 2026 20.02 WITA". */
+export function formatDateTimeIn(d: Date, timeZone: string, lang: Lang): string {
+  const text = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'id-ID', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone,
+  }).format(d);
+  return `${text} ${zoneAbbreviation(timeZone)}`;
+}

@@ -29,8 +29,8 @@ export function adminRoutes(deps: AppDeps): Router {
   router.use(authRoutes(deps));
   router.use(surveysRoutes({ publicUrl: deps.config.PUBLIC_URL }));
   router.use(usersRoutes());
-  router.use(unitsRoutes());
-  router.use(auditRoutes());
+  router.use(unitsRoutes({ defaultTimeZone: deps.config.DEFAULT_TIME_ZONE }));
+  router.use(auditRoutes({ defaultTimeZone: deps.config.DEFAULT_TIME_ZONE }));
   router.use(tokensRoutes());
   return router;
 }

@@ -7,7 +7,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { parseOrInvalid } from '../../validation';
 import { requireRole } from '../../web/auth';
-import { listAudit } from './audit.service';
+import { entryTimeZones, listAudit } from './audit.service';
+import type { UnitTimeZone } from '../../i18n/format';
 import { AUDIT_ACTIONS, actionLabel, changesOf, whenText } from './audit.view';
 
 // A page number out of range or mistyped shows the nearest page rather than an error.
@@ -25,18 +26,21 @@ const auditQuery = z.object({
   to: day,
 });
 
-export function auditRoutes(): Router {
+/** `defaultTimeZone`: DEFAULT_TIME_ZONE, for entries without a unit and for the date filter's days. */
+export function auditRoutes(opts: { defaultTimeZone?: UnitTimeZone } = {}): Router {
+  const fallback = opts.defaultTimeZone ?? 'Asia/Jakarta';
   const router = Router();
   router.get('/audit', requireRole('admin'), async (req, res) => {
     const q = parseOrInvalid(auditQuery, req.query);
     const filter = { action: q.action, actorEmail: q.actor || undefined, from: q.from, to: q.to };
-    const list = await listAudit(q.page, filter);
+    const list = await listAudit(q.page, filter, fallback);
     const lang = req.lang;
-    const rows = list.entries.map((e) => ({
+    const zones = await entryTimeZones(list.entries, fallback);
+    const rows = list.entries.map((e, i) => ({
       ...e,
-      when: whenText(e.at, lang),
+      when: whenText(e.at, lang, zones[i]),
       actionText: actionLabel(e.action, lang),
-      changes: changesOf(e.before, e.after, lang),
+      changes: changesOf(e.before, e.after, lang, zones[i]),
     }));
     const keep = new URLSearchParams(
       Object.entries({ action: q.action ?? '', actor: q.actor ?? '', from: q.from ?? '', to: q.to ?? '' }).filter(([, v]) => v !== ''),

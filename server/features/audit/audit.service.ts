@@ -4,6 +4,11 @@
  */
 import mongoose, { Types } from 'mongoose';
 import { AuditLog } from '../../../models/audit-log';
+import { Survey } from '../../../models/survey';
+import { Unit } from '../../../models/unit';
+import { User } from '../../../models/user';
+import { Response } from '../../../models/response';
+import { UNIT_TIME_ZONE_OFFSETS, type UnitTimeZone } from '../../i18n/format';
 
 export interface AuditActor {
   id: string | Types.ObjectId;
@@ -75,18 +80,19 @@ export const AUDIT_PAGE_SIZE = 50;
 export interface AuditFilter {
   action?: string;
   actorEmail?: string;
-  /** First and last day included (WIB calendar dates, YYYY-MM-DD). */
+  /** First and last day included (calendar dates, YYYY-MM-DD, in the default time zone). */
   from?: string;
   to?: string;
 }
 
-export async function listAudit(page: number, f: AuditFilter = {}) {
+export async function listAudit(page: number, f: AuditFilter = {}, timeZone: UnitTimeZone = 'Asia/Jakarta') {
+  const offset = UNIT_TIME_ZONE_OFFSETS[timeZone];
   const filter: Record<string, unknown> = {};
   if (f.action) filter.action = f.action;
   if (f.actorEmail) filter.actorEmail = f.actorEmail.toLowerCase();
   const at: Record<string, Date> = {};
-  if (f.from) at.$gte = new Date(`${f.from}T00:00:00+07:00`);
-  if (f.to) at.$lt = new Date(new Date(`${f.to}T00:00:00+07:00`).getTime() + 24 * 3600 * 1000);
+  if (f.from) at.$gte = new Date(`${f.from}T00:00:00${offset}`);
+  if (f.to) at.$lt = new Date(new Date(`${f.to}T00:00:00${offset}`).getTime() + 24 * 3600 * 1000);
   // Our own range operators, built from validated dates: trusted under sanitizeFilter.
   if (Object.keys(at).length > 0) filter.at = mongoose.trusted(at);
   const total = await AuditLog.countDocuments(filter);
@@ -98,4 +104,42 @@ export async function listAudit(page: number, f: AuditFilter = {}) {
     .limit(AUDIT_PAGE_SIZE)
     .lean();
   return { entries, total, page: current, pages };
+}
+
+/** The unit an entry's target belongs to, by target kind: a model and the field holding the unit. */
+const UNIT_OF = {
+  survey: { model: Survey, field: 'unitId' },
+  user: { model: User, field: 'unitId' },
+  response: { model: Response, field: 'unitId' },
+} as const;
+
+/**
+ * The time zone of each entry: that of the unit its target belongs to (a unit itself, a survey's,
+ * a user's, a hidden suggestion's survey unit), else `fallback` (the configured default). One
+ * lookup by _id per target kind and one for the units: at most four reads for a page of 50.
+ */
+export async function entryTimeZones(list: readonly { target?: { kind: string; id: string } | null }[], fallback: string): Promise<string[]> {
+  const entries = list.map((e) => ({ target: e.target ?? { kind: '', id: '' } }));
+  const unitOf = new Map<string, string>();
+  for (const [kind, { model, field }] of Object.entries(UNIT_OF)) {
+    const ids = [...new Set(entries.filter((e) => e.target.kind === kind && Types.ObjectId.isValid(e.target.id)).map((e) => e.target.id))];
+    if (ids.length === 0) continue;
+    const docs = (await (model as typeof Survey).collection
+      .find({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) } }, { projection: { [field]: 1 } })
+      .toArray()) as {
+      _id: Types.ObjectId;
+      unitId?: Types.ObjectId | null;
+    }[];
+    for (const d of docs) if (d.unitId) unitOf.set(`${kind}:${String(d._id)}`, String(d.unitId));
+  }
+  for (const e of entries) if (e.target.kind === 'unit' && Types.ObjectId.isValid(e.target.id)) unitOf.set(`unit:${e.target.id}`, e.target.id);
+  const unitIds = [...new Set(unitOf.values())];
+  const units = unitIds.length
+    ? await Unit.collection.find({ _id: { $in: unitIds.map((id) => new Types.ObjectId(id)) } }, { projection: { timeZone: 1 } }).toArray()
+    : [];
+  const zoneOf = new Map(units.map((u) => [String(u._id), typeof u.timeZone === 'string' ? u.timeZone : fallback]));
+  return entries.map((e) => {
+    const unit = unitOf.get(`${e.target.kind}:${e.target.id}`);
+    return (unit && zoneOf.get(unit)) || fallback;
+  });
 }

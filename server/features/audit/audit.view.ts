@@ -1,10 +1,11 @@
 /**
  * The audit trail as people read it (issue 13, item 9): actions named in the user's language,
  * before/after as a field-by-field list of changes (whole values, never cut mid-word), and times
- * in Indonesian western time (WIB) with the zone named. Formatting only; nothing is rounded.
+ * in the time zone of the unit the entry concerns (WIB, WITA or WIT), with the zone named.
+ * Formatting only; nothing is rounded.
  */
 import { translate, type Lang } from '../../i18n';
-import { formatNumber } from '../../i18n/format';
+import { formatDateTimeIn, formatNumber } from '../../i18n/format';
 
 /** The actions the app records (for the filter); each has a label `audit.action.<action>`. */
 export const AUDIT_ACTIONS = [
@@ -29,6 +30,7 @@ export const AUDIT_ACTIONS = [
   'user.bootstrapAdmin',
   'unit.create',
   'unit.rename',
+  'unit.update',
   'token.create',
   'token.revoke',
 ] as const;
@@ -39,11 +41,11 @@ export function actionLabel(action: string, lang: Lang): string {
   return text === key ? action : text;
 }
 
-function valueText(v: unknown, lang: Lang): string {
+function valueText(v: unknown, lang: Lang, timeZone: string): string {
   if (v === null || v === undefined || v === '') return '–';
   if (typeof v === 'number') return formatNumber(v, Number.isInteger(v) ? 0 : 2, lang);
   if (typeof v === 'boolean') return translate(lang, v ? 'audit.yes' : 'audit.no');
-  if (v instanceof Date) return whenText(v, lang);
+  if (v instanceof Date) return whenText(v, lang, timeZone);
   if (typeof v === 'string') return v;
   return JSON.stringify(v);
 }
@@ -55,24 +57,16 @@ export interface Change {
 }
 
 /** The fields that differ between before and after (all fields of a creation or deletion). */
-export function changesOf(before: unknown, after: unknown, lang: Lang): Change[] {
+export function changesOf(before: unknown, after: unknown, lang: Lang, timeZone = 'Asia/Jakarta'): Change[] {
   const b = (before ?? {}) as Record<string, unknown>;
   const a = (after ?? {}) as Record<string, unknown>;
   const fields = [...new Set([...Object.keys(b), ...Object.keys(a)])];
   return fields
     .filter((f) => JSON.stringify(b[f]) !== JSON.stringify(a[f]))
-    .map((f) => ({ field: f, before: f in b ? valueText(b[f], lang) : '–', after: f in a ? valueText(a[f], lang) : '–' }));
+    .map((f) => ({ field: f, before: f in b ? valueText(b[f], lang, timeZone) : '–', after: f in a ? valueText(a[f], lang, timeZone) : '–' }));
 }
 
-/** "29 Nov 2026 20.02 WIB". */
-export function whenText(d: Date, lang: Lang): string {
-  const text = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'id-ID', {
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone: 'Asia/Jakarta',
-  }).format(d);
-  return `${text} WIB`;
+/** "29 Nov 2026 20.02 WIB" (or WITA, WIT: the unit's zone). */
+export function whenText(d: Date, lang: Lang, timeZone = 'Asia/Jakarta'): string {
+  return formatDateTimeIn(d, timeZone, lang);
 }

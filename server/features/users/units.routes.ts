@@ -3,7 +3,7 @@
  *
  *   GET  /admin/units        the unit tree and a form to add a unit
  *   POST /admin/units        create (name, slug, parent)
- *   POST /admin/units/:id    rename
+ *   POST /admin/units/:id    rename, change the time zone (WIB/WITA/WIT)
  */
 import { Router, type Response } from 'express';
 import { requireRole } from '../../web/auth';
@@ -12,20 +12,26 @@ import { validate } from '../../web/validate';
 import { flash } from '../admin/admin.web';
 import { createUnit, listUnits, renameUnit } from './units.service';
 import { createUnitSchema, renameUnitSchema } from './users.schema';
+import { UNIT_TIME_ZONE_IDS } from '../../i18n/format';
 
 const VIEW = 'admin/units/list';
 
-async function page(_req: unknown, res: Response) {
-  return { title: res.locals.t('units.title'), units: await listUnits(), values: {}, errors: {}, formError: null };
-}
-
-export function unitsRoutes(): Router {
+export function unitsRoutes(opts: { defaultTimeZone?: string } = {}): Router {
+  const defaultTimeZone = opts.defaultTimeZone ?? 'Asia/Jakarta';
+  const page = async (_req: unknown, res: Response) => ({
+    title: res.locals.t('units.title'),
+    units: await listUnits(),
+    zones: UNIT_TIME_ZONE_IDS.map((z) => ({ value: z, label: res.locals.t(`units.zone.${z}`) })),
+    values: { timeZone: defaultTimeZone },
+    errors: {},
+    formError: null,
+  });
   const router = Router();
   const admin = requireRole('admin');
 
   router.get('/units', admin, async (req, res) => res.render(VIEW, await page(req, res)));
   router.post('/units', admin, form(VIEW, page), validate(createUnitSchema), async (req, res) => {
-    await createUnit(req.user!, req.body);
+    await createUnit(req.user!, req.body, defaultTimeZone);
     flash(req, 'ok', res.locals.t('units.created'));
     res.redirect(303, '/admin/units');
   });

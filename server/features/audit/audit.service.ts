@@ -106,12 +106,8 @@ export async function listAudit(page: number, f: AuditFilter = {}, timeZone: Uni
   return { entries, total, page: current, pages };
 }
 
-/** The unit an entry's target belongs to, by target kind: a model and the field holding the unit. */
-const UNIT_OF = {
-  survey: { model: Survey, field: 'unitId' },
-  user: { model: User, field: 'unitId' },
-  response: { model: Response, field: 'unitId' },
-} as const;
+/** Where the unit of an entry's target is found, by target kind (each holds `unitId`). */
+const UNIT_OF = { survey: Survey.collection, user: User.collection, response: Response.collection };
 
 /**
  * The time zone of each entry: that of the unit its target belongs to (a unit itself, a survey's,
@@ -121,21 +117,20 @@ const UNIT_OF = {
 export async function entryTimeZones(list: readonly { target?: { kind: string; id: string } | null }[], fallback: string): Promise<string[]> {
   const entries = list.map((e) => ({ target: e.target ?? { kind: '', id: '' } }));
   const unitOf = new Map<string, string>();
-  for (const [kind, { model, field }] of Object.entries(UNIT_OF)) {
+  for (const [kind, collection] of Object.entries(UNIT_OF)) {
     const ids = [...new Set(entries.filter((e) => e.target.kind === kind && Types.ObjectId.isValid(e.target.id)).map((e) => e.target.id))];
     if (ids.length === 0) continue;
-    const docs = (await (model as typeof Survey).collection
-      .find({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) } }, { projection: { [field]: 1 } })
-      .toArray()) as {
-      _id: Types.ObjectId;
-      unitId?: Types.ObjectId | null;
-    }[];
+    const docs = await collection
+      .find<{ _id: Types.ObjectId; unitId?: Types.ObjectId | null }>({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) } }, { projection: { unitId: 1 } })
+      .toArray();
     for (const d of docs) if (d.unitId) unitOf.set(`${kind}:${String(d._id)}`, String(d.unitId));
   }
   for (const e of entries) if (e.target.kind === 'unit' && Types.ObjectId.isValid(e.target.id)) unitOf.set(`unit:${e.target.id}`, e.target.id);
   const unitIds = [...new Set(unitOf.values())];
   const units = unitIds.length
-    ? await Unit.collection.find({ _id: { $in: unitIds.map((id) => new Types.ObjectId(id)) } }, { projection: { timeZone: 1 } }).toArray()
+    ? await Unit.collection
+        .find<{ _id: Types.ObjectId; timeZone?: string }>({ _id: { $in: unitIds.map((id) => new Types.ObjectId(id)) } }, { projection: { timeZone: 1 } })
+        .toArray()
     : [];
   const zoneOf = new Map(units.map((u) => [String(u._id), typeof u.timeZone === 'string' ? u.timeZone : fallback]));
   return entries.map((e) => {

@@ -30,8 +30,7 @@ import { Survey, type SurveyDoc } from '../models/survey';
 import { Response } from '../models/response';
 import { computeFromCounts, type ScoreCounts } from '../server/ikm';
 import { elementSetOf, elementsFromTemplate } from '../server/features/surveys/elements';
-import { computeSurveyResults } from '../server/features/results/results.service';
-import { recordResponsesStats, type StatsResponse } from '../server/features/dashboard/stats.service';
+import { computeSurveyResults, recordResponsesStats, type StatsResponse } from '../server/results';
 import { prng } from '../server/lib/prng';
 
 interface Args {

@@ -26,7 +26,7 @@ import '../server/models';
 import { Unit } from '../models/unit';
 import { Survey } from '../models/survey';
 import { countersIdle } from '../server/responses';
-import { responseCounts, verifyStats } from '../server/features/dashboard/stats.service';
+import { responseCounts, verifyStats } from '../server/results';
 import { Response } from '../models/response';
 import { RateLimit } from '../models/rate-limit';
 import { elementsFromTemplate } from '../server/features/surveys/elements';

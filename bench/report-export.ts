@@ -26,7 +26,7 @@ import { Unit } from '../models/unit';
 import { Survey, type SurveyDoc } from '../models/survey';
 import { Response } from '../models/response';
 import { elementsFromTemplate } from '../server/features/surveys/elements';
-import { recordResponsesStats, type StatsResponse } from '../server/features/dashboard/stats.service';
+import { recordResponsesStats, type StatsResponse } from '../server/results';
 import { buildSurveyReport, rawResponses } from '../server/features/reports/report.service';
 import { writeCsv } from '../server/features/reports/report.csv';
 import { writeXlsx } from '../server/features/reports/report.xlsx';

@@ -5,7 +5,7 @@
  * Sharded by writer: the _id is "<surveyId>:<bucket>:<writer>", and only the app process named
  * `writer` ever writes its shard (one write in flight at a time), so no two processes update one
  * document (FerretDB 1.x loses concurrent updates). A bucket's count is the sum of its shards
- * (server/features/dashboard/stats.service.ts `loadCounters`). Writers: a process's random id, "base"
+ * (server/results/counters.ts `loadCounters`). Writers: a process's random id, "base"
  * (a rebuild) or "r:<outbox id>" (a batch recovered after a crash, written whole: idempotent).
  *
  * Buckets of a survey:

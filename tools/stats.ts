@@ -13,7 +13,7 @@ import { loadConfig, ConfigError } from '../server/config';
 import { openDatabase } from '../server/start';
 import { disconnectDatabase } from '../server/db/connection';
 import { Survey } from '../models/survey';
-import { rebuildStats, verifyStats } from '../server/features/dashboard/stats.service';
+import { rebuildStats, verifyStats } from '../server/results';
 
 const USAGE = 'usage: npm run stats -- verify|rebuild [--survey <slug>]';
 

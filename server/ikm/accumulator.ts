@@ -32,6 +32,16 @@ export function isScore(x: unknown): x is Score {
   return x === 1 || x === 2 || x === 3 || x === 4;
 }
 
+/**
+ * Who counts as a respondent, given how many of the k elements a questionnaire
+ * answers with a score: none is a blank questionnaire and no respondent; all k is a complete one.
+ * The one rule, for this tally and for the stored counters (server/results/counters.ts).
+ */
+export function respondentKind(answered: number, k: number): 'blank' | 'partial' | 'complete' {
+  if (answered === 0) return 'blank';
+  return answered === k ? 'complete' : 'partial';
+}
+
 /** Adds respondents one by one into per-element counts. */
 export class IkmAccumulator {
   private readonly counts: Float64Array;
@@ -60,7 +70,8 @@ export class IkmAccumulator {
       if (!isScore(a)) throw new IkmError('invalid-score', `answer ${String(a)} is not an integer 1–4`, j);
       answered++;
     }
-    if (answered === 0) {
+    const kind = respondentKind(answered, this.k);
+    if (kind === 'blank') {
       this.blank++;
       return;
     }
@@ -69,7 +80,7 @@ export class IkmAccumulator {
       if (a !== null && a !== undefined) this.counts[4 * j + a - 1] += 1;
     }
     this.respondents++;
-    if (answered === this.k) this.complete++;
+    if (kind === 'complete') this.complete++;
   }
 
   /** A snapshot of the counts so far. */

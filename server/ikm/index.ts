@@ -40,7 +40,7 @@ export {
   type Performance,
 } from './grades';
 export { looksNumeric, readScore, type ScoreReading } from './score-text';
-export { IkmAccumulator, isScore, type Answer, type Score, type ScoreCounts, type Tally } from './accumulator';
+export { IkmAccumulator, isScore, respondentKind, type Answer, type Score, type ScoreCounts, type Tally } from './accumulator';
 export {
   computeFromAnswers,
   computeFromCounts,

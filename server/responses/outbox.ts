@@ -22,7 +22,7 @@ import { CountingOutbox } from '../../models/counting-outbox';
 import { AppInstance } from '../../models/app-instance';
 import { Lease } from '../../models/lease';
 import { isDuplicateKey } from '../errors';
-import { loadCounters, rebuildStats, shardWriter, verifyStats, writeRecoveredBatch, type StatsResponse } from '../features/dashboard/stats.service';
+import { loadCounters, rebuildStats, shardWriter, verifyStats, writeRecoveredBatch, type StatsResponse } from '../results';
 import type { PipelineSurvey } from './pipeline';
 
 export interface CountingOptions {

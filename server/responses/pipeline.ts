@@ -22,7 +22,7 @@ import type { Document, MongoBulkWriteError } from 'mongodb';
 import { Response } from '../../models/response';
 import { CountingOutbox } from '../../models/counting-outbox';
 import { isDuplicateKey } from '../errors';
-import { recordResponsesStats, shardWriter, type StatsResponse, type StatsSurvey } from '../features/dashboard/stats.service';
+import { recordResponsesStats, shardWriter, type StatsResponse, type StatsSurvey } from '../results';
 import { periodFields, type PeriodFields, type SurveyPeriod } from './period';
 import { loadBatchResponses } from './outbox';
 

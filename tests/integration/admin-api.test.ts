@@ -12,7 +12,7 @@ import { Response } from '../../models/response';
 import { ApiToken } from '../../models/api-token';
 import { AuditLog } from '../../models/audit-log';
 import { achievement, computeFromAnswers, getTemplate, type Answer } from '../../server/ikm';
-import { rebuildStats } from '../../server/features/dashboard/stats.service';
+import { rebuildStats } from '../../server/results';
 import { createSurvey, createUnit, postForm } from './admin-helpers';
 
 useTestDatabase();

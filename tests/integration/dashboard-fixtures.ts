@@ -5,7 +5,7 @@ import { Unit } from '../../models/unit';
 import { Survey, type SurveyDoc } from '../../models/survey';
 import { Response } from '../../models/response';
 import { elementsFromTemplate } from '../../server/features/surveys/elements';
-import { recordResponseStats } from '../../server/features/dashboard/stats.service';
+import { recordResponseStats } from '../../server/results';
 
 let n = 0;
 const uid = () => `${Date.now().toString(36)}${(n++).toString(36)}${crypto.randomBytes(2).toString('hex')}`;

@@ -8,7 +8,7 @@ import { testApp } from '../support/app';
 import { createUser, loginAs } from '../support/auth';
 import { AuditLog } from '../../models/audit-log';
 import { Response } from '../../models/response';
-import { computeSurveyResults } from '../../server/features/results/results.service';
+import { computeSurveyResults } from '../../server/results';
 import { formatNumber } from '../../server/i18n/format';
 import { makeSurvey, makeUnit, storeResponse } from './dashboard-fixtures';
 

@@ -8,8 +8,7 @@ import { SurveyStats } from '../../models/survey-stats';
 import { Response } from '../../models/response';
 import { computeFromAnswers, type Answer } from '../../server/ikm';
 import { elementSetOf } from '../../server/features/surveys/elements';
-import { computeSurveyResults } from '../../server/features/results/results.service';
-import { rebuildStats, verifyStats } from '../../server/features/dashboard/stats.service';
+import { computeSurveyResults, rebuildStats, verifyStats } from '../../server/results';
 import { makeSurvey, makeUnit, storeResponse, type ResponseInput } from './dashboard-fixtures';
 import { prng } from '../../server/lib/prng';
 

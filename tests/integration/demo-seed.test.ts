@@ -14,8 +14,7 @@ import { computeFromAnswers, type Answer } from '../../server/ikm';
 import { formatNumber } from '../../server/i18n/format';
 import { elementSetOf } from '../../server/features/surveys/elements';
 import { DEMO_SURVEY_2021_SLUG, DEMO_SURVEY_SLUG, seedDemo } from '../../server/features/demo/seed';
-import { computeSurveyResults } from '../../server/features/results/results.service';
-import { verifyStats } from '../../server/features/dashboard/stats.service';
+import { computeSurveyResults, verifyStats } from '../../server/results';
 import { testApp } from '../support/app';
 import { createUser, loginAs } from '../support/auth';
 

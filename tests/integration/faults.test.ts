@@ -16,7 +16,7 @@ import '../../server/models';
 import { Response } from '../../models/response';
 import { Survey } from '../../models/survey';
 import { responseId } from '../../server/responses';
-import { loadCounters, verifyStats } from '../../server/features/dashboard/stats.service';
+import { loadCounters, verifyStats } from '../../server/results';
 import { makeSurvey } from './survey-form.helpers';
 import { killAll, newReport, runLoad, startApp, waitFor, type AppProcess, type LoadReport } from '../support/faults';
 

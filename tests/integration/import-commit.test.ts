@@ -18,8 +18,7 @@ import { prng } from '../../server/lib/prng';
 import { storeResponse, storeResponses } from '../../server/responses';
 import { elementSetOf } from '../../server/features/surveys/elements';
 import { responseCount } from '../../server/features/surveys/surveys.service';
-import { computeSurveyResults } from '../../server/features/results/results.service';
-import { verifyStats } from '../../server/features/dashboard/stats.service';
+import { computeSurveyResults, verifyStats } from '../../server/results';
 import { commitBatch, IMPORT_LEASE_MS, importResponses, previewBatch } from '../../server/features/import/import.service';
 import { makeSurvey, makeUnit } from './dashboard-fixtures';
 

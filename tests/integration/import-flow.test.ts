@@ -12,8 +12,7 @@ import { ImportBatch } from '../../models/import-batch';
 import { AuditLog } from '../../models/audit-log';
 import { computeFromAnswers, type Answer } from '../../server/ikm';
 import { elementSetOf, elementsFromTemplate } from '../../server/features/surveys/elements';
-import { computeSurveyResults } from '../../server/features/results/results.service';
-import { verifyStats } from '../../server/features/dashboard/stats.service';
+import { computeSurveyResults, verifyStats } from '../../server/results';
 import { makeSurvey, makeUnit } from './dashboard-fixtures';
 
 useTestDatabase();

@@ -14,8 +14,7 @@ import { Response } from '../../models/response';
 import { ImportBatch } from '../../models/import-batch';
 import { computeFromAnswers, type Answer } from '../../server/ikm';
 import { elementSetOf, elementsFromTemplate } from '../../server/features/surveys/elements';
-import { computeSurveyResults } from '../../server/features/results/results.service';
-import { verifyStats } from '../../server/features/dashboard/stats.service';
+import { computeSurveyResults, verifyStats } from '../../server/results';
 import { prng } from '../../server/lib/prng';
 import { makeSurvey, makeUnit } from './dashboard-fixtures';
 

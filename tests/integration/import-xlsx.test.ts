@@ -6,7 +6,7 @@ import { createUser, csrfFrom, loginAs } from '../support/auth';
 import { Response } from '../../models/response';
 import { ImportBatch } from '../../models/import-batch';
 import { elementsFromTemplate } from '../../server/features/surveys/elements';
-import { verifyStats } from '../../server/features/dashboard/stats.service';
+import { verifyStats } from '../../server/results';
 import { makeSurvey, makeUnit } from './dashboard-fixtures';
 
 useTestDatabase();

@@ -14,7 +14,7 @@ import { Survey, type SurveyDoc } from '../../models/survey';
 import { Response } from '../../models/response';
 import { Unit } from '../../models/unit';
 import { DEMO_SURVEY_SLUG, seedDemo } from '../../server/features/demo/seed';
-import { computeSurveyResults, type SurveyResults } from '../../server/features/results/results.service';
+import { computeSurveyResults, type SurveyResults } from '../../server/results';
 import { formatNumber, formatPercent } from '../../server/i18n/format';
 import { formatDateTime } from '../../server/features/reports/report.model';
 import { makeUnit } from './dashboard-fixtures';

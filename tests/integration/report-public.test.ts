@@ -8,7 +8,7 @@ import { useTestDatabase } from '../support/db';
 import { testApp } from '../support/app';
 import { makeSurvey, makeUnit, storeResponse } from './dashboard-fixtures';
 import { FollowUpPlan } from '../../models/follow-up-plan';
-import { computeSurveyResults } from '../../server/features/results/results.service';
+import { computeSurveyResults } from '../../server/results';
 import { formatNumber } from '../../server/i18n/format';
 
 useTestDatabase();

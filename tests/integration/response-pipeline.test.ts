@@ -24,7 +24,7 @@ import {
   toResponseDocument,
   type NewResponse,
 } from '../../server/responses';
-import { loadCounters, shardWriter, verifyStats } from '../../server/features/dashboard/stats.service';
+import { loadCounters, shardWriter, verifyStats } from '../../server/results';
 import { formApp, hiddenFields, makeSurvey, validAnswers } from './survey-form.helpers';
 
 useTestDatabase();

@@ -8,7 +8,7 @@ import { RateLimit } from '../../models/rate-limit';
 import { DeviceResponse } from '../../models/device-response';
 import { signStartToken } from '../../server/features/survey-form/form-token';
 import { countersIdle, periodFields, responseId } from '../../server/responses';
-import { loadCounters } from '../../server/features/dashboard/stats.service';
+import { loadCounters } from '../../server/results';
 import { CountingOutbox } from '../../models/counting-outbox';
 import { qrSvg } from '../../server/features/survey-form/qr';
 import { DatabaseRateLimitStore } from '../../server/features/survey-form/rate-limit.store';

@@ -66,7 +66,13 @@ const RULES: Rule[] = [
   },
   {
     name: 'services and domain modules never import the web layer or Express',
-    files: (f) => isService(f) || under('server/access')(f) || f === 'server/validation.ts' || f === 'server/errors.ts',
+    files: (f) =>
+      isService(f) ||
+      under('server/access')(f) ||
+      under('server/responses')(f) ||
+      under('server/results')(f) ||
+      f === 'server/validation.ts' ||
+      f === 'server/errors.ts',
     forbidden: (t) => under('server/web')(t) || isExpress(t),
   },
   {

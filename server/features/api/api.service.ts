@@ -9,7 +9,7 @@ import { Unit } from '../../../models/unit';
 import type { Types } from 'mongoose';
 import { NotFound } from '../../errors';
 import { PERFORMANCE_LABELS } from '../../ikm';
-import { computeSurveyResults, type SurveyResults } from '../results/results.service';
+import { computeSurveyResults, type SurveyResults } from '../../results';
 
 export interface ApiCaller {
   /** A valid API token was presented. */

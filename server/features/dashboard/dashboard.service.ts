@@ -2,7 +2,7 @@
  * The dashboard's use cases: a survey's results with its breakdowns (per element, answer
  * distribution, profiles, months, services, earlier periods), a unit's surveys compared and
  * combined, and the suggestions list with hide-from-reports. Numbers come from
- * results.service (server/ikm underneath); the views only format them.
+ * server/results (server/ikm underneath); the views only format them.
  */
 import { Types } from 'mongoose';
 import { Survey, type SurveyDoc } from '../../../models/survey';
@@ -15,6 +15,7 @@ import { recordAudit } from '../audit/audit.service';
 import {
   addCounts,
   computeSurveyResults,
+  countedProfileKeys,
   indicatorOf,
   resultFromCounts,
   sumCounts,
@@ -23,8 +24,7 @@ import {
   type ResultsFilter,
   type SurveyResults,
   type YearMonth,
-} from '../results/results.service';
-import { STANDARD_PROFILE_KEYS } from './stats.service';
+} from '../../results';
 import { getTemplate, isTemplateId, type IkmResult } from '../../ikm';
 
 /** Query-string filters, as strings (validated here: anything malformed is ignored). */
@@ -43,13 +43,6 @@ function yearMonth(v: string | undefined): YearMonth | undefined {
   if (!m) return undefined;
   const month = Number(m[2]);
   return month >= 1 && month <= 12 ? { year: Number(m[1]), month } : undefined;
-}
-
-/** The profile filter keys offered: the standard ones and the survey's own choice questions. */
-export function profileFilterKeys(surveys: readonly Pick<SurveyDoc, 'profileQuestions'>[]): string[] {
-  const keys: string[] = [...STANDARD_PROFILE_KEYS];
-  for (const s of surveys) for (const q of s.profileQuestions ?? []) if (q.kind === 'choice' && !keys.includes(q.key)) keys.push(q.key);
-  return keys;
 }
 
 /** Filters from the query string. */
@@ -137,7 +130,7 @@ function groupCells<K>(cells: readonly Cell[], keyOf: (c: Cell) => K): Map<K, Co
 export async function surveyDashboard(user: CurrentUser, surveyId: string, q: DashboardQuery): Promise<SurveyDashboard> {
   const survey = await readableSurvey(user, surveyId);
   const set = elementSetOf(survey);
-  const profileKeys = profileFilterKeys([survey]);
+  const profileKeys = countedProfileKeys([survey]);
   const filter = parseFilter(q, profileKeys);
   const results = await computeSurveyResults(survey, filter);
   const order = str(q, 'order') === 'sorted' ? 'sorted' : 'questionnaire';
@@ -306,7 +299,7 @@ export async function unitDashboard(user: CurrentUser, q: DashboardQuery): Promi
   if (yearTo !== null) year.$lte = yearTo;
   if (Object.keys(year).length > 0) match['period.year'] = year;
   const surveys = await Survey.collection.find<SurveyDoc>(match).sort({ 'period.year': 1, title: 1 }).limit(200).toArray();
-  const profileKeys = profileFilterKeys(surveys);
+  const profileKeys = countedProfileKeys(surveys);
   const filter = parseFilter(q, profileKeys);
   delete filter.from;
   delete filter.to;

@@ -12,6 +12,7 @@ import crypto from 'node:crypto';
 import { looksNumeric, readScore } from '../../ikm';
 import { cellText, openTable, TableReadError, type ReadLimits } from '../../lib/read-table';
 import { UNIT_UTC_OFFSET_MINUTES } from '../../i18n/format';
+import { ageGroup } from '../../results';
 
 /* ------------------------------------------------------------------ reading */
 
@@ -263,8 +264,7 @@ export function choiceKey(value: string, options: readonly MappableChoice[], pro
     if (/^(p|pr|perempuan|wanita|female|f)$/.test(n)) return options.find((o) => o.key === 'p')?.key ?? null;
   }
   if (profileKey === 'age' && /^\d{1,3}$/.test(n)) {
-    const a = Number(n);
-    const group = a < 20 ? 'u20' : a >= 60 ? '60plus' : `${Math.floor(a / 10) * 10}-${Math.floor(a / 10) * 10 + 9}`;
+    const group = ageGroup(n);
     return options.find((o) => o.key === group)?.key ?? null;
   }
   return null;

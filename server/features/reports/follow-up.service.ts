@@ -13,7 +13,7 @@ import { parseOrInvalid } from '../../validation';
 import { canManageUnit, type CurrentUser } from '../../access';
 import { recordAudit } from '../audit/audit.service';
 import { manageableSurvey, readableSurvey } from '../dashboard/dashboard.service';
-import { computeSurveyResults } from '../results/results.service';
+import { computeSurveyResults } from '../../results';
 import { rankedGroups } from './report.model';
 import { previousPlanOf } from './report.service';
 

@@ -6,7 +6,7 @@
  */
 import { translate, type Lang } from '../../i18n';
 import { formatDateTime, profileKeyLabel } from './report.model';
-import { countedProfileKeys } from '../dashboard/stats.service';
+import { countedProfileKeys } from '../../results';
 import type { RawResponse } from './report.service';
 import type { SurveyDoc } from '../../../models/survey';
 
@@ -20,7 +20,7 @@ export interface RawTable {
 
 /** Profile keys shown: the standard ones, the survey's own questions (choice or text). */
 function profileKeys(survey: SurveyDoc): string[] {
-  const keys = countedProfileKeys(survey);
+  const keys = countedProfileKeys([survey]);
   for (const q of survey.profileQuestions ?? []) if (!keys.includes(q.key)) keys.push(q.key);
   return keys;
 }

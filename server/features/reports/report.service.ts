@@ -1,7 +1,7 @@
 /**
  * The report's use case: who may see which survey's report (as the dashboard: 404 for an
  * unknown survey, 403 for another unit's), the period asked for, and everything the report
- * model needs, read through results.service (counters; server/ikm underneath). The raw
+ * model needs, read through server/results (counters; server/ikm underneath). The raw
  * answers for XLSX and CSV are read with a cursor, batch by batch, never all at once.
  */
 import { type Types } from 'mongoose';
@@ -13,18 +13,18 @@ import { BadRequest, NotFound } from '../../errors';
 import type { Lang } from '../../i18n';
 import type { CurrentUser } from '../../access';
 import { readableSurvey } from '../dashboard/dashboard.service';
-import { countedProfileKeys } from '../dashboard/stats.service';
 import { elementSetOf } from '../surveys/elements';
 import {
   addCounts,
   computeSurveyResults,
+  countedProfileKeys,
   resultFromCounts,
   sumCounts,
   type Counts,
   type ResultsFilter,
   type SurveyResults,
   type YearMonth,
-} from '../results/results.service';
+} from '../../results';
 import { buildReport, surveyPeriodLabel, type PlanItem, type Report, type ReportInput, type TrendPoint } from './report.model';
 
 export const DEFAULT_TIME_ZONE = 'Asia/Jakarta';
@@ -175,7 +175,7 @@ export async function buildSurveyReport(survey: SurveyDoc, period: ReportPeriod,
 
   // Profiles in the questionnaire's order: standard keys first, then the survey's own.
   const profiles = new Map<string, Map<string, number>>();
-  for (const key of countedProfileKeys(survey)) {
+  for (const key of countedProfileKeys([survey])) {
     const m = results.profiles.get(key);
     if (m && m.size) profiles.set(key, m);
   }

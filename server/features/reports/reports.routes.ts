@@ -20,7 +20,7 @@ import { isLang, translate, type Lang } from '../../i18n';
 import { NotFound } from '../../errors';
 import { readableSurvey } from '../dashboard/dashboard.service';
 import { viewHelpers } from '../dashboard/dashboard.view';
-import { computeSurveyResults } from '../results/results.service';
+import { computeSurveyResults } from '../../results';
 import { surveyReport, type ReportContext } from './report.service';
 import { renderPdf } from './report.pdf';
 import { renderDocx } from './report.docx';

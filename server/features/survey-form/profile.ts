@@ -1,26 +1,20 @@
 /**
- * The standard respondent profile of the PermenPANRB 14/2017 questionnaire (reference 2.4):
- * gender, age group, education, occupation. Optional for the respondent, so nobody abandons the
+ * The standard respondent profile (server/results/profile.ts) as the form asks it, with its
+ * labels in both languages. Optional for the respondent, so nobody abandons the
  * form over a personal question; a survey may add its own questions or replace one of these by
  * defining a question with the same key.
  */
 import { translate } from '../../i18n';
+import { STANDARD_PROFILE_KEYS, STANDARD_PROFILE_OPTIONS } from '../../results';
 import type { FormChoice, FormProfileQuestion } from './survey-form.types';
-
-const STANDARD: { key: string; options: string[] }[] = [
-  { key: 'gender', options: ['l', 'p'] },
-  { key: 'age', options: ['u20', '20-29', '30-39', '40-49', '50-59', '60plus'] },
-  { key: 'education', options: ['sd', 'smp', 'sma', 'diploma', 's1', 's2', 's3'] },
-  { key: 'occupation', options: ['pns', 'tni', 'polri', 'swasta', 'wirausaha', 'pelajar', 'lainnya'] },
-];
 
 const both = (key: string) => ({ id: translate('id', key), en: translate('en', key) });
 
-export const STANDARD_PROFILE: readonly FormProfileQuestion[] = STANDARD.map((q) => ({
-  key: q.key,
-  label: both(`profile.${q.key}`),
+export const STANDARD_PROFILE: readonly FormProfileQuestion[] = STANDARD_PROFILE_KEYS.map((key) => ({
+  key,
+  label: both(`profile.${key}`),
   kind: 'choice' as const,
-  options: q.options.map((o): FormChoice => ({ key: o, name: both(`profile.${q.key}.${o}`) })),
+  options: STANDARD_PROFILE_OPTIONS[key].map((o): FormChoice => ({ key: o, name: both(`profile.${key}.${o}`) })),
   required: false,
 }));
 

@@ -11,7 +11,7 @@
 import mongoose, { Types } from 'mongoose';
 import { Survey, type SurveyDoc } from '../../../models/survey';
 import { Response } from '../../../models/response';
-import { responseCounts } from '../dashboard/stats.service';
+import { responseCounts } from '../../results';
 import { Unit } from '../../../models/unit';
 import { Conflict, Forbidden, Invalid, NotFound, isDuplicateKey } from '../../errors';
 import { genericElementSet, isTemplateId } from '../../ikm';

@@ -10,8 +10,8 @@
  * aggregation (output still O(k); the cost grows with the matching responses).
  */
 import { Types } from 'mongoose';
-import { Survey, type SurveyDoc } from '../../../models/survey';
-import type { StoredCounts, SurveyStatsDoc } from '../../../models/survey-stats';
+import { Survey, type SurveyDoc } from '../../models/survey';
+import type { StoredCounts, SurveyStatsDoc } from '../../models/survey-stats';
 import {
   achievement,
   computeFromCounts,
@@ -23,10 +23,10 @@ import {
   type IkmResult,
   type SampleAdequacy,
   type ScoreCounts,
-} from '../../ikm';
-import { NotFound } from '../../errors';
-import { elementSetOf } from '../surveys/elements';
-import { ALL_BUCKET, countResponses, decodeValueKey, loadCounters, type ExpectedBucket } from '../dashboard/stats.service';
+} from '../ikm';
+import { NotFound } from '../errors';
+import { elementSetOf } from '../features/surveys/elements';
+import { ALL_BUCKET, countResponses, decodeValueKey, loadCounters, type ExpectedBucket } from './counters';
 
 /** A month of a year, for period ranges. */
 export interface YearMonth {

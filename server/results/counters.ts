@@ -14,17 +14,13 @@
  */
 import crypto from 'node:crypto';
 import { Types } from 'mongoose';
-import { Coalescer } from '../../lib/coalescer';
-import { Response } from '../../../models/response';
-import { Survey } from '../../../models/survey';
-import { SurveyStats, type SurveyStatsDoc } from '../../../models/survey-stats';
-import { isDuplicateKey, NotFound } from '../../errors';
-
-/** The standard profile questions of the questionnaire (reference 2.4). */
-export const STANDARD_PROFILE_KEYS = ['gender', 'age', 'education', 'occupation'] as const;
-
-/** The standard age groups, as the survey form stores them. */
-export const AGE_GROUPS = ['u20', '20-29', '30-39', '40-49', '50-59', '60plus'] as const;
+import { Coalescer } from '../lib/coalescer';
+import { Response } from '../../models/response';
+import { Survey } from '../../models/survey';
+import { SurveyStats, type SurveyStatsDoc } from '../../models/survey-stats';
+import { isDuplicateKey, NotFound } from '../errors';
+import { isScore, respondentKind } from '../ikm';
+import { ageGroup, countedProfileKeys } from './profile';
 
 export const ALL_BUCKET = 'all';
 
@@ -62,26 +58,6 @@ export function decodeValueKey(key: string): string {
   }
 }
 
-/** An age in years → its standard group; a value that is already a group (or anything else) is kept. */
-export function ageGroup(value: string): string {
-  const v = value.trim();
-  if (!/^\d{1,3}$/.test(v)) return v;
-  const n = Number(v);
-  if (n < 20) return 'u20';
-  if (n >= 60) return '60plus';
-  const lo = Math.floor(n / 10) * 10;
-  return `${lo}-${lo + 9}`;
-}
-
-/** The profile keys counted for a survey: the standard ones and its own choice questions. */
-export function countedProfileKeys(survey: Pick<StatsSurvey, 'profileQuestions'>): string[] {
-  const keys: string[] = [...STANDARD_PROFILE_KEYS];
-  for (const q of survey.profileQuestions ?? []) {
-    if (!keys.includes(q.key) && (q.kind ?? 'choice') === 'choice') keys.push(q.key);
-  }
-  return keys;
-}
-
 /** The counted value of a profile answer, or null when it is not counted. */
 export function profileCountValue(key: string, raw: unknown): string | null {
   if (typeof raw !== 'string') return null;
@@ -112,7 +88,7 @@ export class StatsDelta {
   constructor(readonly survey: StatsSurvey) {
     this.elementKeys = new Set(survey.elements.map((e) => e.key));
     this.k = this.elementKeys.size;
-    this.profileKeys = new Set(countedProfileKeys(survey));
+    this.profileKeys = new Set(countedProfileKeys([survey]));
   }
 
   /** Adds one response. Returns false (and adds nothing) when it is no respondent. */
@@ -121,13 +97,14 @@ export class StatsDelta {
     const seen = new Set<string>();
     const paths: string[] = [];
     for (const a of r.answers) {
-      if (!this.elementKeys.has(a.k) || seen.has(a.k) || !(a.v === 1 || a.v === 2 || a.v === 3 || a.v === 4)) continue;
+      if (!this.elementKeys.has(a.k) || seen.has(a.k) || !isScore(a.v)) continue;
       seen.add(a.k);
       paths.push(`c.${a.k}.s${a.v}`);
     }
-    if (seen.size === 0) return false;
+    const kind = respondentKind(seen.size, this.k);
+    if (kind === 'blank') return false;
     paths.push('respondents');
-    if (seen.size === this.k) paths.push('complete');
+    if (kind === 'complete') paths.push('complete');
     for (const [key, raw] of profileEntries(r.profile)) {
       if (!this.profileKeys.has(key)) continue;
       const v = profileCountValue(key, raw);

@@ -14,6 +14,7 @@ import { createApp } from './app';
 import { databaseEngine, disconnectDatabase, DatabaseConnectError } from './db/connection';
 import { Lifecycle } from './features/health/readiness';
 import { otherLiveInstance, startCounting, type Counting } from './responses';
+import { runMigrations } from './db/migrations';
 import { EmbeddedDatabaseError } from './db/embedded';
 import { seedDemo } from './features/demo/seed';
 import { ensureFirstAdmin } from './features/auth/bootstrap';
@@ -116,6 +117,9 @@ async function main(): Promise<void> {
       );
     }
   }
+  // Documents written by an earlier version, brought up to date in the background.
+  void runMigrations({ logger }).catch((e: Error) => logger.warn({ err: e }, 'data migrations stopped; they run again at the next start'));
+
   const recoveryMs = config.COUNTER_RECOVERY_MS;
   counting = startCounting({
     logger,

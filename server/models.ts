@@ -8,6 +8,7 @@ import '../models/follow-up-plan';
 import '../models/import-batch';
 import '../models/lease';
 import '../models/login-attempt';
+import '../models/migration';
 import '../models/rate-limit';
 import '../models/response';
 import '../models/survey-stats';

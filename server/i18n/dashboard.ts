@@ -110,8 +110,9 @@ export const id = {
   'sugg.unhide': 'Tampilkan lagi',
   'sugg.hiddenDone': 'Saran disembunyikan dari laporan.',
   'sugg.unhiddenDone': 'Saran ditampilkan lagi di laporan.',
-  'sugg.prev': 'Sebelumnya',
-  'sugg.next': 'Berikutnya',
+  'sugg.newest': '← Saran terbaru',
+  'sugg.older': 'Saran lebih lama →',
+  'sugg.pages': 'Halaman saran',
   'sugg.back': 'Kembali ke dasbor',
   'imp.title': 'Impor jawaban: {title}',
   'imp.lead':
@@ -322,8 +323,9 @@ export const en: { readonly [K in keyof typeof id]: string } = {
   'sugg.unhide': 'Show again',
   'sugg.hiddenDone': 'The suggestion is hidden from reports.',
   'sugg.unhiddenDone': 'The suggestion is shown in reports again.',
-  'sugg.prev': 'Previous',
-  'sugg.next': 'Next',
+  'sugg.newest': '← Newest suggestions',
+  'sugg.older': 'Older suggestions →',
+  'sugg.pages': 'Suggestion pages',
   'sugg.back': 'Back to the dashboard',
   'imp.title': 'Import answers: {title}',
   'imp.lead':

@@ -7,11 +7,12 @@
  *   responseId(surveyId, scope, key)          the _id a key maps to (lookups, tests)
  *   contentHash(surveyId, response)           what a retry must match
  *   periodFields / periodOfMonth              the period fields copied onto a response
+ *   dayKey / dayKeysDescending                the WIB day a suggestion is filed under
  *   countersIdle()                            wait until this process's counting is done
  *   startCounting(options)                    heartbeat, orphan resolution, reconcile (main.ts)
  */
 export { contentHash, countersIdle, responseId, storeResponse, storeResponses, toResponseDocument } from './pipeline';
 export type { KeyScope, NewResponse, PipelineSurvey, StoreOutcome, StoreResult } from './pipeline';
-export { periodBounds, periodFields, periodOfMonth, periodPosition, type PeriodFields, type SurveyPeriod } from './period';
+export { dayKey, dayKeysDescending, periodBounds, periodFields, periodOfMonth, periodPosition, type PeriodFields, type SurveyPeriod } from './period';
 export { COUNTING_DEFAULTS, otherLiveInstance, reconcile, resolveOrphans, startCounting, takeLease } from './outbox';
 export type { Counting, CountingOptions, ReconcileReport } from './outbox';

@@ -68,3 +68,21 @@ export function periodFields(period: SurveyPeriod, submittedAt: Date): PeriodFie
 export function periodOfMonth(year: number, month: number): PeriodFields {
   return { year, semester: Math.ceil(month / 6), quarter: Math.ceil(month / 3), month };
 }
+
+/**
+ * The day (WIB) a moment falls on, as "YYYY-MM-DD": the key a response with a suggestion is
+ * filed under (Response.suggestionDay), so the newest suggestions are read day by day through
+ * an index instead of sorting every response of a survey (the embedded engine sorts in memory).
+ */
+export function dayKey(at: Date): string {
+  return new Date(at.getTime() + WIB_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The day keys from `last` back to `first` (both WIB days, inclusive), newest first. */
+export function dayKeysDescending(first: Date, last: Date): string[] {
+  const out: string[] = [];
+  const DAY = 24 * 3600 * 1000;
+  const lo = Date.parse(`${dayKey(first)}T00:00:00Z`);
+  for (let t = Date.parse(`${dayKey(last)}T00:00:00Z`); t >= lo; t -= DAY) out.push(new Date(t).toISOString().slice(0, 10));
+  return out;
+}

@@ -5,7 +5,7 @@ import { Unit } from '../../models/unit';
 import { Survey, type SurveyDoc } from '../../models/survey';
 import { Response } from '../../models/response';
 import { elementsFromTemplate } from '../../server/features/surveys/elements';
-import { recordResponseStats } from '../../server/results';
+import { periodOfMonth, responseId, storeResponses } from '../../server/responses';
 
 let n = 0;
 const uid = () => `${Date.now().toString(36)}${(n++).toString(36)}${crypto.randomBytes(2).toString('hex')}`;
@@ -49,29 +49,27 @@ export interface ResponseInput {
   submittedAt?: Date;
 }
 
-/** Stores a response as the form does (insert, then the counters). */
+/** Stores a response through the response pipeline (the form's way), counted before it resolves. */
 export async function storeResponse(survey: SurveyDoc, input: ResponseInput) {
   const year = input.year ?? survey.period.year;
   const month = input.month ?? 1;
   const answers = survey.elements
     .map((e, j) => ({ k: e.key, v: input.scores[j] }))
     .filter((a): a is { k: string; v: number } => a.v !== null && a.v !== undefined);
-  const doc = await Response.create({
-    surveyId: survey._id,
-    unitId: survey.unitId,
-    year,
-    month,
-    quarter: Math.ceil(month / 3),
-    semester: month <= 6 ? 1 : 2,
-    service: input.service ?? '',
-    answers,
-    profile: input.profile ?? {},
-    suggestion: input.suggestion ?? '',
-    submittedAt: input.submittedAt ?? new Date(Date.UTC(year, month - 1, 15, 3)),
-    source: 'web',
-    idempotencyKey: `t-${uid()}`,
-    contentHash: 'x',
-  });
-  await recordResponseStats(doc.toObject());
-  return doc;
+  const key = `t-${uid()}`;
+  const [outcome] = await storeResponses(survey, 'form', [
+    {
+      key,
+      submittedAt: input.submittedAt ?? new Date(Date.UTC(year, month - 1, 15, 3)),
+      period: periodOfMonth(year, month),
+      service: input.service ?? '',
+      answers,
+      profile: input.profile ?? {},
+      suggestion: input.suggestion ?? '',
+      source: 'web',
+    },
+  ]);
+  if (outcome !== 'stored') throw new Error(`fixture response not stored: ${outcome}`);
+  const doc = await Response.findById(responseId(survey._id, 'form', key));
+  return doc!;
 }

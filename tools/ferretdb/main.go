@@ -17,6 +17,8 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/http"
+	_ "net/http/pprof"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -31,6 +33,7 @@ func main() {
 	data := flag.String("data", "", "directory that holds the SQLite database files (required)")
 	watchParent := flag.Bool("watch-parent", true, "exit when the parent process exits")
 	logLevel := flag.String("log-level", "warn", "log level: debug, info, warn, error")
+	debugAddr := flag.String("debug-addr", "", "if set, serve Go's pprof profiles on this address (e.g. 127.0.0.1:6060)")
 	flag.Parse()
 
 	if *data == "" {
@@ -44,6 +47,10 @@ func main() {
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "skm-ferretdb: cannot use data directory %q: %v\n", *data, err)
 		os.Exit(2)
+	}
+
+	if *debugAddr != "" {
+		go func() { _ = http.ListenAndServe(*debugAddr, nil) }()
 	}
 
 	var level slog.Level

@@ -26,6 +26,7 @@ import {
   type YearMonth,
 } from '../../results';
 import { getTemplate, isTemplateId, type IkmResult } from '../../ikm';
+import { formatCursor, parseCursor, walkSuggestions, type SuggestionItem } from './suggestions.service';
 
 /** Query-string filters, as strings (validated here: anything malformed is ignored). */
 export type DashboardQuery = Record<string, unknown>;
@@ -164,11 +165,7 @@ export async function surveyDashboard(user: CurrentUser, surveyId: string, q: Da
     periods.push({ survey: s, current: s._id.equals(survey._id), results: s._id.equals(survey._id) ? all : await computeSurveyResults(s) });
   }
 
-  const latest = await Response.collection
-    .find({ surveyId: survey._id, suggestion: { $nin: ['', null] }, suggestionHidden: { $ne: true } }, { projection: { suggestion: 1, submittedAt: 1 } })
-    .sort({ submittedAt: -1 })
-    .limit(5)
-    .toArray();
+  const latest = (await walkSuggestions(survey, { limit: 5 })).items;
 
   return {
     survey,
@@ -182,7 +179,7 @@ export async function surveyDashboard(user: CurrentUser, surveyId: string, q: Da
     months,
     services,
     periods,
-    suggestions: latest.map((r) => ({ id: String(r._id), text: String(r.suggestion), submittedAt: r.submittedAt as Date })),
+    suggestions: latest.map((r) => ({ id: r.id, text: r.text, submittedAt: r.submittedAt })),
     canManage: canManageUnit(user, survey.unitPath),
   };
 }
@@ -367,51 +364,31 @@ export interface SuggestionPage {
   survey: SurveyDoc;
   q: string;
   showHidden: boolean;
-  page: number;
-  pages: number;
-  total: number;
-  items: { id: string; text: string; submittedAt: Date; hidden: boolean; service: string }[];
+  items: SuggestionItem[];
+  /** The cursor of the next (older) page, as it goes in the query string; null on the last page. */
+  older: string | null;
+  /** True when this is not the first (newest) page. */
+  continued: boolean;
   canManage: boolean;
 }
 
 const PAGE_SIZE = 50;
 
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** A survey's suggestions, newest first, searchable (case-insensitive, literal text). */
-export async function listSuggestions(user: CurrentUser, surveyId: string, q: DashboardQuery): Promise<SuggestionPage> {
+/** A survey's suggestions, newest first, searchable (case-insensitive, literal text), a page at a time (suggestions.service.ts). */
+export async function listSuggestions(user: CurrentUser, surveyId: string, q: DashboardQuery, now?: Date): Promise<SuggestionPage> {
   const survey = await readableSurvey(user, surveyId);
   const canManage = canManageUnit(user, survey.unitPath);
   const text = (str(q, 'q') ?? '').slice(0, 100);
   const showHidden = canManage && str(q, 'hidden') === '1';
-  const filter: Record<string, unknown> = { surveyId: survey._id, suggestion: { $nin: ['', null] } };
-  if (text) filter.suggestion = { $regex: escapeRegex(text), $options: 'i' };
-  if (!showHidden) filter.suggestionHidden = { $ne: true };
-  const total = await Response.collection.countDocuments(filter);
-  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-  const pageNo = Math.min(pages, Math.max(1, Number(str(q, 'page') ?? '1') || 1));
-  const docs = await Response.collection
-    .find(filter, { projection: { suggestion: 1, submittedAt: 1, suggestionHidden: 1, service: 1 } })
-    .sort({ submittedAt: -1, _id: -1 })
-    .skip((pageNo - 1) * PAGE_SIZE)
-    .limit(PAGE_SIZE)
-    .toArray();
+  const before = parseCursor(str(q, 'before'));
+  const { items, more } = await walkSuggestions(survey, { limit: PAGE_SIZE, before, text, includeHidden: showHidden, now });
   return {
     survey,
     q: text,
     showHidden,
-    page: pageNo,
-    pages,
-    total,
-    items: docs.map((d) => ({
-      id: String(d._id),
-      text: String(d.suggestion ?? ''),
-      submittedAt: d.submittedAt as Date,
-      hidden: d.suggestionHidden === true,
-      service: String(d.service ?? ''),
-    })),
+    items,
+    older: more && items.length ? formatCursor(items[items.length - 1]!) : null,
+    continued: before !== undefined,
     canManage,
   };
 }

@@ -1,0 +1,54 @@
+/**
+ * Data migrations: changes to documents written by an earlier version, applied once per
+ * database at start, in the background (the app serves meanwhile), and recorded in
+ * `migrations` when finished. Each is idempotent: a restart halfway runs it again safely.
+ *
+ * They read a collection once, in `_id` order through one cursor (no sort or range the
+ * embedded engine would evaluate per batch), and write each changed document by `_id`.
+ */
+import type { Logger } from 'pino';
+import { Migration } from '../../models/migration';
+import { Response } from '../../models/response';
+import { dayKey } from '../responses';
+
+export interface DataMigration {
+  id: string;
+  /** Returns how many documents it changed. */
+  run: () => Promise<number>;
+}
+
+export const MIGRATIONS: readonly DataMigration[] = [
+  {
+    // Responses with a suggestion get the day it was given (Response.suggestionDay), by which
+    // the suggestions are read newest first (server/features/dashboard/suggestions.service.ts).
+    id: '2026-11-response-suggestion-day',
+    async run() {
+      let changed = 0;
+      const cursor = Response.collection.find({}, { projection: { suggestion: 1, submittedAt: 1, suggestionDay: 1 } }).batchSize(1000);
+      for await (const d of cursor) {
+        if (typeof d.suggestion !== 'string' || d.suggestion === '' || typeof d.suggestionDay === 'string') continue;
+        if (!(d.submittedAt instanceof Date)) continue;
+        await Response.collection.updateOne({ _id: d._id }, { $set: { suggestionDay: dayKey(d.submittedAt) } });
+        changed += 1;
+      }
+      return changed;
+    },
+  },
+];
+
+/** Runs the migrations this database has not had yet, in order. Resolves when all are done. */
+export async function runMigrations(
+  opts: { logger?: Pick<Logger, 'info' | 'warn'>; now?: () => Date; migrations?: readonly DataMigration[] } = {},
+): Promise<string[]> {
+  const now = opts.now ?? (() => new Date());
+  const done = new Set((await Migration.find({}, { _id: 1 }).lean()).map((m) => String(m._id)));
+  const ran: string[] = [];
+  for (const m of opts.migrations ?? MIGRATIONS) {
+    if (done.has(m.id)) continue;
+    const changed = await m.run();
+    await Migration.updateOne({ _id: m.id }, { $set: { doneAt: now(), changed } }, { upsert: true });
+    opts.logger?.info({ migration: m.id, changed }, 'data migration done');
+    ran.push(m.id);
+  }
+  return ran;
+}

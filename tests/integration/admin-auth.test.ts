@@ -114,6 +114,12 @@ describe('login', () => {
 });
 
 describe('login throttling', () => {
+  // Windows are fixed in time: the app's clock stays a minute into one, so no test's failures
+  // straddle a window's end however slow the machine is.
+  const inWindow = () => Math.floor(Date.now() / THROTTLE.windowMs) * THROTTLE.windowMs + 60_000;
+  const fixed = inWindow();
+  const throttled = createApp({ config: testConfig({ TRUST_PROXY: '1' }), logger: createLogger('silent'), now: () => new Date(fixed) });
+
   afterEach(async () => {
     await LoginAttempt.deleteMany({});
   });
@@ -121,9 +127,9 @@ describe('login throttling', () => {
   test('per account and client: after 5 failures the right password from that client gets a friendly 429', async () => {
     const user = await createUser('admin');
     for (let i = 0; i < THROTTLE.maxPerAccountClient; i += 1) {
-      expect((await tryLogin(user.email, `wrong ${i}`, '203.0.113.10')).res.status).toBe(401);
+      expect((await tryLogin(user.email, `wrong ${i}`, '203.0.113.10', throttled)).res.status).toBe(401);
     }
-    const blocked = await tryLogin(user.email, TEST_PASSWORD, '203.0.113.10');
+    const blocked = await tryLogin(user.email, TEST_PASSWORD, '203.0.113.10', throttled);
     expect(blocked.res.status).toBe(429);
     expect(blocked.res.text).toContain('Terlalu banyak percobaan masuk yang gagal');
     expect(Number(blocked.res.headers['retry-after'])).toBeGreaterThan(0);
@@ -135,7 +141,7 @@ describe('login throttling', () => {
   });
 
   test('per account and client: recovers once the window has passed (the clock moves)', async () => {
-    let clock = Date.now();
+    let clock = inWindow();
     const clocked = createApp({ config: testConfig({ TRUST_PROXY: '1' }), logger: createLogger('silent'), now: () => new Date(clock) });
     const user = await createUser('admin');
     for (let i = 0; i < THROTTLE.maxPerAccountClient; i += 1) await tryLogin(user.email, `wrong ${i}`, '203.0.113.20', clocked);
@@ -149,10 +155,10 @@ describe('login throttling', () => {
   test('per client: 20 failures over many accounts block that client only', async () => {
     const user = await createUser('admin');
     for (let i = 0; i < THROTTLE.maxPerClient; i += 1) {
-      expect((await tryLogin(`guess-${i}@example.go.id`, 'x', '203.0.113.30')).res.status).toBe(401);
+      expect((await tryLogin(`guess-${i}@example.go.id`, 'x', '203.0.113.30', throttled)).res.status).toBe(401);
     }
-    expect((await tryLogin(user.email, TEST_PASSWORD, '203.0.113.30')).res.status).toBe(429);
-    expect((await tryLogin(user.email, TEST_PASSWORD, '203.0.113.31')).res.status).toBe(303);
+    expect((await tryLogin(user.email, TEST_PASSWORD, '203.0.113.30', throttled)).res.status).toBe(429);
+    expect((await tryLogin(user.email, TEST_PASSWORD, '203.0.113.31', throttled)).res.status).toBe(303);
   }, 120_000); // many argon2 checks in a row: slow on a loaded machine
 
   test('the sweep removes the slots of ended windows and keeps the current ones', async () => {

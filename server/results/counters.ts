@@ -18,7 +18,7 @@ import { Coalescer } from '../lib/coalescer';
 import { Response } from '../../models/response';
 import { Survey } from '../../models/survey';
 import { SurveyStats, type SurveyStatsDoc } from '../../models/survey-stats';
-import { isDuplicateKey, NotFound } from '../errors';
+import { NotFound } from '../errors';
 import { isScore, respondentKind } from '../ikm';
 import { ageGroup, countedProfileKeys } from './profile';
 
@@ -131,20 +131,26 @@ export class StatsDelta {
   }
 }
 
-/** What one shard write adds: the merged increments and the outbox batches they come from. */
+/**
+ * What one shard write adds: increments by the outbox batch they come from. A batch always adds
+ * the same increments to a shard (they are computed from its stored responses), so merging keeps
+ * one copy per batch, and a batch the shard already holds is never added again.
+ */
 interface ShardDelta {
   surveyId: Types.ObjectId;
   bucket: string;
   meta: Pick<BucketDelta, 'year' | 'month' | 'service'>;
-  inc: Map<string, number>;
-  batches: Set<string>;
+  parts: Map<string, Map<string, number>>;
 }
 
 function mergeShardDelta(a: ShardDelta, b: ShardDelta): ShardDelta {
-  const inc = new Map(a.inc);
-  for (const [p, n] of b.inc) inc.set(p, (inc.get(p) ?? 0) + n);
-  return { ...a, inc, batches: new Set([...a.batches, ...b.batches]) };
+  const parts = new Map(a.parts);
+  for (const [batch, inc] of b.parts) if (!parts.has(batch)) parts.set(batch, inc);
+  return { ...a, parts };
 }
+
+/** Increments that come from no outbox batch (a benchmark, a fixture) get a one-off id of this form: never listed in `applied`. */
+const ONE_OFF = '~';
 
 export function shardId(surveyId: Types.ObjectId | string, bucket: string, writer: string): string {
   return `${String(surveyId)}:${bucket}:${writer}`;
@@ -154,68 +160,100 @@ export function shardId(surveyId: Types.ObjectId | string, bucket: string, write
  * This process's counter shards. Every shard is written only by this process, one write in
  * flight at a time (the coalescer merges what arrives meanwhile; a failed write is retried), so
  * the counters are right on an engine whose updates are read-modify-write (FerretDB 1.x) and with
- * several app processes. Each shard also lists the outbox batches it already holds whose outbox
- * entry may still exist: whoever resolves an orphaned batch skips the shards that hold it.
+ * several app processes.
+ *
+ * Exactly once, by construction:
+ * - each write is conditional on the shard's write count (`seq`) and lists, in the same document
+ *   write, the outbox batches the shard holds (`applied`, until their outbox entry is cleared);
+ * - after a write that failed, whether it was applied is unknown (the connection may have dropped
+ *   after the database applied it): the next write of that shard first reads it, and the batches
+ *   of the failed attempt are taken as held when its `seq` is there, as new otherwise;
+ * - a batch added again (its outbox entry is resolved once more because clearing it failed) is
+ *   skipped in every shard that holds it;
+ * - whoever resolves an orphaned batch skips the shards that list it, and a reader ignores a
+ *   recovered batch's shard where a writer's shard lists that batch (`loadCounters`).
  */
 class ShardWriter {
   id = newWriterId();
-  /** Shard id → outbox batches acknowledged in it and not yet cleared from the outbox. */
+  /** Shard id → outbox batches held by it and not yet cleared from the outbox. */
   private applied = new Map<string, Set<string>>();
   private shardsOfBatch = new Map<string, Set<string>>();
+  /** Shard id → its write count as last acknowledged. */
+  private seqOf = new Map<string, number>();
+  /** Shard id → the write that failed (applied or not: unknown until the shard is read). */
+  private uncertain = new Map<string, { seq: number; batches: string[] }>();
   private coalescer = this.newCoalescer();
 
-  private newCoalescer(): Coalescer<ShardDelta, void> {
-    return new Coalescer<ShardDelta, void>({
+  private newCoalescer(): Coalescer<ShardDelta, string[]> {
+    return new Coalescer<ShardDelta, string[]>({
       write: (key, d) => this.write(key, d),
       merge: mergeShardDelta,
       retryMs: 500,
-      onWritten: (key, _r, d) => {
-        const set = this.applied.get(key) ?? new Set<string>();
-        for (const b of d.batches) {
-          set.add(b);
-          const shards = this.shardsOfBatch.get(b) ?? new Set<string>();
-          shards.add(key);
-          this.shardsOfBatch.set(b, shards);
-        }
-        if (set.size > 0) this.applied.set(key, set);
-      },
+      onWritten: (key, held) => this.hold(key, held),
     });
+  }
+
+  private hold(key: string, batches: readonly string[]): void {
+    const set = this.applied.get(key) ?? new Set<string>();
+    for (const b of batches) {
+      if (b.startsWith(ONE_OFF)) continue;
+      set.add(b);
+      const shards = this.shardsOfBatch.get(b) ?? new Set<string>();
+      shards.add(key);
+      this.shardsOfBatch.set(b, shards);
+    }
+    if (set.size > 0) this.applied.set(key, set);
   }
 
   add(surveyId: Types.ObjectId, bucket: string, delta: BucketDelta, batch?: string): Promise<void> {
     const key = shardId(surveyId, bucket, this.id);
+    const id = batch ?? `${ONE_OFF}${crypto.randomBytes(9).toString('base64url')}`;
+    if (this.applied.get(key)?.has(id)) return Promise.resolve(); // this shard holds the batch already
     const meta = { year: delta.year, month: delta.month, service: delta.service };
-    return this.coalescer.add(key, { surveyId, bucket, meta, inc: new Map(delta.inc), batches: new Set(batch ? [batch] : []) });
+    return this.coalescer.add(key, { surveyId, bucket, meta, parts: new Map([[id, new Map(delta.inc)]]) });
   }
 
-  /** Writes per shard so far (the shard's `seq`): a retry after a lost acknowledgement is recognised, never applied twice. */
-  private seqOf = new Map<string, number>();
-
-  private async write(key: string, d: ShardDelta): Promise<void> {
-    const applied = [...new Set([...(this.applied.get(key) ?? []), ...d.batches])];
+  /** Writes the parts the shard does not hold yet; returns every batch of `d` the shard now holds. */
+  private async write(key: string, d: ShardDelta): Promise<string[]> {
+    const held: string[] = [];
+    const failed = this.uncertain.get(key);
+    if (failed) {
+      const doc = await SurveyStats.findById(key, { seq: 1 }).lean();
+      const seq = doc?.seq ?? 0;
+      if (doc && seq === failed.seq) held.push(...failed.batches); // the failed write was applied; only its reply was lost
+      this.seqOf.set(key, seq); // 0 when the shard is gone (a rebuild removed it): started again
+      this.uncertain.delete(key);
+    }
+    const known = this.applied.get(key);
+    const todo = [...d.parts].filter(([b]) => !held.includes(b) && !known?.has(b));
+    if (todo.length === 0) return held;
+    const inc = new Map<string, number>();
+    for (const [, part] of todo) for (const [path, n] of part) inc.set(path, (inc.get(path) ?? 0) + n);
+    const batches = todo.map(([b]) => b);
     const expected = this.seqOf.get(key) ?? 0;
     const next = expected + 1;
+    const applied = [...new Set([...(known ?? []), ...held, ...batches])].filter((b) => !b.startsWith(ONE_OFF));
     const update = {
-      $inc: Object.fromEntries(d.inc),
+      $inc: Object.fromEntries(inc),
       $set: { applied, seq: next },
       $setOnInsert: { surveyId: d.surveyId, bucket: d.bucket, writer: this.id, year: d.meta.year, month: d.meta.month, service: d.meta.service },
     };
-    let done = false;
+    this.hold(key, held); // a retry that fails again must not add them twice
+    let r: { matchedCount: number; upsertedCount: number };
     try {
       // Conditional on the shard's write count: only this process writes it, so no atomicity is needed.
-      const r = await SurveyStats.updateOne({ _id: key, seq: expected }, update, { upsert: expected === 0 });
-      done = r.matchedCount === 1 || r.upsertedCount === 1;
+      r = await SurveyStats.updateOne({ _id: key, seq: expected }, update, { upsert: expected === 0 });
     } catch (e) {
-      if (!isDuplicateKey(e)) throw e; // E11000: the shard exists already (an earlier attempt created it)
+      this.uncertain.set(key, { seq: next, batches });
+      throw e;
     }
-    if (!done) {
-      const doc = await SurveyStats.findById(key, { seq: 1 }).lean();
-      if (!doc)
-        await SurveyStats.updateOne({ _id: key }, update, { upsert: true }); // removed by a rebuild: start it again
-      else if ((doc.seq ?? 0) !== next) throw new Error(`counter shard ${key} is at write ${String(doc.seq)}, this process expected ${expected}`);
-      // else: an earlier attempt was applied and only its acknowledgement was lost.
+    if (r.matchedCount !== 1 && r.upsertedCount !== 1) {
+      // Not at the write count this process expected (removed by a rebuild): read it, then write again.
+      this.uncertain.set(key, { seq: next, batches });
+      throw new Error(`counter shard ${key} is not at write ${expected}`);
     }
     this.seqOf.set(key, next);
+    return [...held, ...batches];
   }
 
   /** The batch's outbox entry is gone: the shards need not list it any more. */
@@ -240,6 +278,7 @@ class ShardWriter {
     this.applied.clear();
     this.shardsOfBatch.clear();
     this.seqOf.clear();
+    this.uncertain.clear();
     this.id = newWriterId();
     return this.id;
   }
@@ -399,13 +438,26 @@ function addShard(into: ExpectedBucket, d: Partial<Pick<SurveyStatsDoc, 'respons
 }
 
 /**
+ * The shards that count: a recovered batch's shard ("r:<batch>") is left out where a writer's
+ * shard of the same bucket lists that batch as held (the writer's last write landed after all),
+ * so a batch is counted once whoever wrote it.
+ */
+export function countedShards<T extends { surveyId?: unknown; bucket?: string; writer?: string | null; applied?: readonly string[] | null }>(
+  docs: readonly T[],
+): T[] {
+  const held = new Set<string>();
+  for (const d of docs) for (const b of d.applied ?? []) held.add(`${String(d.surveyId)}:${d.bucket}:${b}`);
+  return docs.filter((d) => !(d.writer?.startsWith('r:') && held.has(`${String(d.surveyId)}:${d.bucket}:${d.writer.slice(2)}`)));
+}
+
+/**
  * A survey's counters: every bucket, its shards summed (one shard per writer). This is how every
  * reader (results, dashboard, verify) reads the counters. O(buckets × writers).
  */
 export async function loadCounters(surveyId: Types.ObjectId | string, only?: { bucket: string }): Promise<ExpectedBucket[]> {
   const filter: Record<string, unknown> = { surveyId: new Types.ObjectId(String(surveyId)) };
   if (only) filter.bucket = only.bucket;
-  const docs = await SurveyStats.find(filter).lean<SurveyStatsDoc[]>();
+  const docs = countedShards(await SurveyStats.find(filter).lean<SurveyStatsDoc[]>());
   const by = new Map<string, ExpectedBucket>();
   for (const d of docs) {
     let e = by.get(d.bucket);
@@ -434,9 +486,10 @@ export async function responseCounts(surveyIds: readonly Types.ObjectId[]): Prom
   const out = new Map<string, number>(surveyIds.map((id) => [String(id), 0]));
   if (surveyIds.length === 0) return out;
   const docs = await SurveyStats.collection
-    .find({ surveyId: { $in: [...surveyIds] }, bucket: ALL_BUCKET }, { projection: { surveyId: 1, responses: 1 } })
+    .find({ surveyId: { $in: [...surveyIds] }, bucket: ALL_BUCKET }, { projection: { surveyId: 1, bucket: 1, writer: 1, applied: 1, responses: 1 } })
     .toArray();
-  for (const d of docs) out.set(String(d.surveyId), (out.get(String(d.surveyId)) ?? 0) + ((d.responses as number | undefined) ?? 0));
+  for (const d of countedShards(docs as { surveyId?: unknown; bucket?: string; writer?: string; applied?: string[]; responses?: number }[]))
+    out.set(String(d.surveyId), (out.get(String(d.surveyId)) ?? 0) + ((d.responses as number | undefined) ?? 0));
   return out;
 }
 

@@ -12,6 +12,7 @@
  */
 export { AGE_GROUPS, ageGroup, countedProfileKeys, STANDARD_PROFILE_KEYS, STANDARD_PROFILE_OPTIONS, type ProfileQuestionKinds } from './profile';
 export {
+  countedShards,
   loadCounters,
   rebuildStats,
   recordResponseStats,

@@ -22,24 +22,11 @@ import {
   storeResponses,
   takeLease,
   toResponseDocument,
-  type NewResponse,
 } from '../../server/responses';
 import { loadCounters, shardWriter, verifyStats } from '../../server/results';
-import { formApp, hiddenFields, makeSurvey, validAnswers } from './survey-form.helpers';
+import { answersOf, formApp, hiddenFields, makeSurvey, validAnswers } from './survey-form.helpers';
 
 useTestDatabase();
-
-function answersOf(survey: { elements: { key: string }[] }, seed: number): NewResponse {
-  return {
-    key: crypto.randomUUID(),
-    submittedAt: new Date('2026-05-10T03:00:00Z'),
-    service: 'konsultasi',
-    answers: survey.elements.map((e, i) => ({ k: e.key, v: ((seed + i) % 4) + 1 })),
-    profile: { gender: seed % 2 ? 'l' : 'p', age: String(20 + (seed % 50)) },
-    suggestion: '',
-    source: 'web',
-  };
-}
 
 async function allBucket(surveyId: Parameters<typeof loadCounters>[0]) {
   await countersIdle();

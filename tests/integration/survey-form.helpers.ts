@@ -8,6 +8,7 @@ import { Unit } from '../../models/unit';
 import { Survey } from '../../models/survey';
 import { elementsFromTemplate } from '../../server/features/surveys/elements';
 import type { SurveyFormDeps, SurveyFormOptions } from '../../server/features/survey-form/survey-form.routes';
+import type { NewResponse } from '../../server/responses';
 
 export const SECRET = 'x'.repeat(40);
 
@@ -70,4 +71,17 @@ export function validAnswers(survey: { elements: { key: string }[] }, score = 4)
   };
   survey.elements.forEach((e, i) => (body[`a_${e.key}`] = String(((score + i - 1) % 4) + 1)));
   return body;
+}
+
+/** A response as the pipeline takes it (storeResponse), with a fresh key; `seed` varies the answers. */
+export function answersOf(survey: { elements: { key: string }[] }, seed: number): NewResponse {
+  return {
+    key: crypto.randomUUID(),
+    submittedAt: new Date('2026-05-10T03:00:00Z'),
+    service: 'konsultasi',
+    answers: survey.elements.map((e, i) => ({ k: e.key, v: ((seed + i) % 4) + 1 })),
+    profile: { gender: seed % 2 ? 'l' : 'p', age: String(20 + (seed % 50)) },
+    suggestion: '',
+    source: 'web',
+  };
 }

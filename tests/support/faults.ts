@@ -7,7 +7,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
+import { BSON } from 'mongodb';
 import { ROOT } from '../../server/paths';
 import { signStartToken } from '../../server/features/survey-form/form-token';
 
@@ -39,7 +41,8 @@ export function startApp(uri: string, env: Record<string, string> = {}): Promise
         HOME: process.env.HOME ?? '',
         MONGODB_URI: uri,
         PORT: '0',
-        LOG_LEVEL: 'silent',
+        // Errors only: an unhandled error (a 500) shows in `output()`.
+        LOG_LEVEL: 'error',
         SEED_DEMO: 'false',
         SESSION_SECRET: FAULT_SECRET,
         // Each simulated respondent has an address of its own (the per-address limit is not under test here).
@@ -173,5 +176,136 @@ export async function waitFor(fn: () => Promise<boolean>, ms: number, everyMs = 
     if (await fn().catch(() => false)) return true;
     if (Date.now() > end) return false;
     await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** One MongoDB command as the proxy sees it (OP_MSG section 0): its name and first value, e.g. `update` `surveystats`. */
+export interface WireCommand {
+  name: string;
+  collection: unknown;
+  body: Record<string, unknown>;
+}
+
+export type WireFault =
+  /** The command never reaches the database: the connection drops first. */
+  | 'drop-before'
+  /** The command is applied, then the connection drops before its reply: a lost acknowledgement. */
+  | 'drop-reply';
+
+interface WireRule {
+  match: (c: WireCommand) => boolean;
+  fault: WireFault;
+  times: number;
+  fired: number;
+  onFire: (() => void)[];
+}
+
+/**
+ * A TCP proxy between the app and the database that injects faults at a chosen command: the
+ * database itself is real and untouched. `arm(match, fault, times)` makes the next `times`
+ * commands that match drop their connection, before the command reaches the database or
+ * after it was applied and before its reply reaches the client (the acknowledgement is lost).
+ */
+export class WireProxy {
+  private server: net.Server;
+  private sockets = new Set<net.Socket>();
+  private rules: WireRule[] = [];
+  port = 0;
+
+  private constructor(
+    private readonly host: string,
+    private readonly targetPort: number,
+  ) {
+    this.server = net.createServer((client) => this.pipe(client));
+  }
+
+  /** A proxy in front of the database of `uri` (mongodb://host:port/...). */
+  static async start(uri: string): Promise<WireProxy> {
+    const u = new URL(uri);
+    const p = new WireProxy(u.hostname, Number(u.port || 27017));
+    await new Promise<void>((r) => p.server.listen(0, '127.0.0.1', r));
+    p.port = (p.server.address() as net.AddressInfo).port;
+    return p;
+  }
+
+  /** `uri` with the proxy's address in place of the database's. */
+  uri(uri: string): string {
+    const u = new URL(uri);
+    u.hostname = '127.0.0.1';
+    u.port = String(this.port);
+    return u.toString();
+  }
+
+  /** `fired` resolves when the rule first fires; it stays armed until it fired `times` times or `disarm()`. */
+  arm(match: (c: WireCommand) => boolean, fault: WireFault, times = Infinity): { fired: Promise<void>; count: () => number; disarm: () => void } {
+    const rule: WireRule = { match, fault, times, fired: 0, onFire: [] };
+    this.rules.push(rule);
+    const fired = new Promise<void>((r) => rule.onFire.push(r));
+    return { fired, count: () => rule.fired, disarm: () => (this.rules = this.rules.filter((x) => x !== rule)) };
+  }
+
+  async stop(): Promise<void> {
+    this.rules = [];
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  private ruleFor(cmd: WireCommand): WireRule | undefined {
+    const rule = this.rules.find((r) => r.fired < r.times && r.match(cmd));
+    if (!rule) return undefined;
+    if (++rule.fired >= rule.times) this.rules = this.rules.filter((x) => x !== rule);
+    rule.onFire.forEach((f) => f());
+    return rule;
+  }
+
+  private pipe(client: net.Socket): void {
+    const server = net.connect(this.targetPort, this.host);
+    this.sockets.add(client).add(server);
+    const drop = () => {
+      client.destroy();
+      server.destroy();
+    };
+    client.on('close', drop).on('error', drop);
+    server.on('close', drop).on('error', drop);
+    /** Request ids whose reply must not reach the client. */
+    const swallow = new Set<number>();
+    frames(client, (msg) => {
+      const cmd = parseCommand(msg);
+      const rule = cmd ? this.ruleFor(cmd) : undefined;
+      if (rule?.fault === 'drop-before') return drop();
+      if (rule?.fault === 'drop-reply') swallow.add(msg.readInt32LE(4));
+      server.write(msg);
+    });
+    frames(server, (msg) => {
+      if (swallow.has(msg.readInt32LE(8))) return drop();
+      client.write(msg);
+    });
+  }
+}
+
+/** Splits a socket's bytes into wire-protocol messages (int32 length first). */
+function frames(socket: net.Socket, onMessage: (msg: Buffer) => void): void {
+  let buf: Buffer = Buffer.alloc(0);
+  socket.on('data', (chunk: Buffer) => {
+    buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
+    while (buf.length >= 4) {
+      const len = buf.readInt32LE(0);
+      if (buf.length < len) break;
+      onMessage(buf.subarray(0, len));
+      buf = buf.subarray(len);
+    }
+  });
+}
+
+const OP_MSG = 2013;
+
+function parseCommand(msg: Buffer): WireCommand | undefined {
+  if (msg.readInt32LE(12) !== OP_MSG || msg[20] !== 0) return undefined;
+  try {
+    const body = BSON.deserialize(msg.subarray(21, 21 + msg.readInt32LE(21)));
+    const name = Object.keys(body)[0] ?? '';
+    return { name, collection: body[name], body };
+  } catch {
+    return undefined;
   }
 }

@@ -207,14 +207,14 @@ export interface OfficialIndex extends CombinedFigure {
   surveys: { id: string; title: string; unitName: string }[];
 }
 
-interface UnitSurveyRow {
+export interface UnitSurveyRow {
   survey: SurveyDoc;
   unitName: string;
   results: SurveyResults;
 }
 
 /** Same element keys (in order) and the same grade table: the condition for a combined index. */
-function sameElementSet(surveys: readonly SurveyDoc[]): boolean {
+export function sameElementSet(surveys: readonly SurveyDoc[]): boolean {
   // The template decides the grade table; custom sets combine with custom sets of the same keys.
   const signature = (s: SurveyDoc) => `${isTemplateId(s.template) ? getTemplate(s.template).gradeTable : 'custom'}|${s.elements.map((e) => e.key).join(',')}`;
   return surveys.every((s) => signature(s) === signature(surveys[0]!));
@@ -256,15 +256,8 @@ function officialIndex(rows: readonly UnitSurveyRow[]): OfficialIndex[] {
     .sort((a, b) => a.year - b.year || a.code.localeCompare(b.code));
 }
 
-export interface UnitDashboard {
-  units: { _id: Types.ObjectId; name: string; depth: number }[];
-  unitId: string | null;
-  yearFrom: number | null;
-  yearTo: number | null;
-  filter: ResultsFilter;
-  profileKeys: string[];
-  profileOptions: Map<string, string[]>;
-  surveys: UnitSurveyRow[];
+/** A unit's surveys compared and combined: overall, per sub-unit, per year, per service, per indicator. */
+export interface SurveyComparison {
   /** False when the surveys use different element sets (no combined figure over all of them). */
   combinable: boolean;
   combined: CombinedFigure | null;
@@ -274,6 +267,54 @@ export interface UnitDashboard {
   /** The unit's official index per indicator and year: the surveys linked to that indicator. */
   official: OfficialIndex[];
   serviceOptions: { key: string; name: { id: string; en: string } }[];
+}
+
+/**
+ * A combined figure is defined only across surveys with the very same element keys and grade
+ * table. Each group (all, a unit, a year, a service, an indicator) is checked on its own: a
+ * year with a single survey always has its figure, even when another year used another set.
+ * The dashboard and the unit report both read their breakdowns from here.
+ */
+export function compareSurveys(rows: readonly UnitSurveyRow[], unitNames: ReadonlyMap<string, string>): SurveyComparison {
+  const byUnitMap = new Map<string, UnitSurveyRow[]>();
+  for (const r of rows) byUnitMap.set(String(r.survey.unitId), [...(byUnitMap.get(String(r.survey.unitId)) ?? []), r]);
+  const byYearMap = new Map<number, UnitSurveyRow[]>();
+  for (const r of rows) byYearMap.set(r.survey.period.year, [...(byYearMap.get(r.survey.period.year) ?? []), r]);
+
+  const serviceNames = new Map<string, { id: string; en: string }>();
+  for (const r of rows)
+    for (const svc of r.survey.services ?? []) if (!serviceNames.has(svc.key)) serviceNames.set(svc.key, svc.name ?? { id: svc.key, en: svc.key });
+  // Per service: each survey's cells of that service, so the group check sees which surveys contribute.
+  const serviceRows = new Map<string, UnitSurveyRow[]>();
+  for (const r of rows) {
+    const keys = new Set(r.results.cells.map((c) => c.service));
+    for (const key of keys) {
+      const cells = r.results.cells.filter((c) => c.service === key);
+      serviceRows.set(key, [...(serviceRows.get(key) ?? []), { ...r, results: { ...r.results, cells } }]);
+    }
+  }
+  return {
+    combinable: rows.length > 0 && sameElementSet(rows.map((r) => r.survey)),
+    combined: rows.length > 0 ? combineRows(rows) : null,
+    byUnit: [...byUnitMap.entries()].map(([id, list]) => ({ unit: { _id: new Types.ObjectId(id), name: unitNames.get(id) ?? '' }, ...combineRows(list) })),
+    byYear: [...byYearMap.entries()].sort(([a], [b]) => a - b).map(([y, list]) => ({ year: y, ...combineRows(list) })),
+    byService: [...serviceRows.entries()]
+      .filter(([key]) => key !== '')
+      .map(([key, list]) => ({ key, name: serviceNames.get(key) ?? { id: key, en: key }, ...combineRows(list) })),
+    official: officialIndex(rows),
+    serviceOptions: [...serviceNames.entries()].map(([key, name]) => ({ key, name })),
+  };
+}
+
+export interface UnitDashboard extends SurveyComparison {
+  units: { _id: Types.ObjectId; name: string; depth: number }[];
+  unitId: string | null;
+  yearFrom: number | null;
+  yearTo: number | null;
+  filter: ResultsFilter;
+  profileKeys: string[];
+  profileOptions: Map<string, string[]>;
+  surveys: UnitSurveyRow[];
 }
 
 const YEAR = /^\d{4}$/;
@@ -302,32 +343,9 @@ export async function unitDashboard(user: CurrentUser, q: DashboardQuery): Promi
   delete filter.to;
 
   const names = new Map(units.map((u) => [String(u._id), u.name]));
-  const rows: UnitDashboard['surveys'] = [];
+  const rows: UnitSurveyRow[] = [];
   for (const s of surveys) rows.push({ survey: s, unitName: names.get(String(s.unitId)) ?? '', results: await computeSurveyResults(s, filter) });
-
-  // A combined figure is defined only across surveys with the very same element keys and grade
-  // table. Each group (all, a unit, a year, a service, an indicator) is checked on its own: a
-  // year with a single survey always has its figure, even when another year used another set.
-  const combinable = rows.length > 0 && sameElementSet(rows.map((r) => r.survey));
-  const combine = (list: readonly UnitSurveyRow[]) => combineRows(list);
-
-  const byUnitMap = new Map<string, UnitSurveyRow[]>();
-  for (const r of rows) byUnitMap.set(String(r.survey.unitId), [...(byUnitMap.get(String(r.survey.unitId)) ?? []), r]);
-  const byYearMap = new Map<number, UnitSurveyRow[]>();
-  for (const r of rows) byYearMap.set(r.survey.period.year, [...(byYearMap.get(r.survey.period.year) ?? []), r]);
-
-  const serviceNames = new Map<string, { id: string; en: string }>();
-  for (const s of surveys)
-    for (const svc of s.services ?? []) if (!serviceNames.has(svc.key)) serviceNames.set(svc.key, svc.name ?? { id: svc.key, en: svc.key });
-  // Per service: each survey's cells of that service, so the group check sees which surveys contribute.
-  const serviceRows = new Map<string, UnitSurveyRow[]>();
-  for (const r of rows) {
-    const keys = new Set(r.results.cells.map((c) => c.service));
-    for (const key of keys) {
-      const cells = r.results.cells.filter((c) => c.service === key);
-      serviceRows.set(key, [...(serviceRows.get(key) ?? []), { ...r, results: { ...r.results, cells } }]);
-    }
-  }
+  const cmp = compareSurveys(rows, names);
 
   const profileOptions = new Map<string, string[]>();
   for (const key of profileKeys) {
@@ -344,15 +362,7 @@ export async function unitDashboard(user: CurrentUser, q: DashboardQuery): Promi
     filter,
     profileKeys,
     surveys: rows,
-    combinable,
-    combined: rows.length > 0 ? combine(rows) : null,
-    byUnit: [...byUnitMap.entries()].map(([id, list]) => ({ unit: { _id: new Types.ObjectId(id), name: names.get(id) ?? '' }, ...combine(list) })),
-    byYear: [...byYearMap.entries()].sort(([a], [b]) => a - b).map(([y, list]) => ({ year: y, ...combine(list) })),
-    byService: [...serviceRows.entries()]
-      .filter(([key]) => key !== '')
-      .map(([key, list]) => ({ key, name: serviceNames.get(key) ?? { id: key, en: key }, ...combine(list) })),
-    official: officialIndex(rows),
-    serviceOptions: [...serviceNames.entries()].map(([key, name]) => ({ key, name })),
+    ...cmp,
   };
 }
 

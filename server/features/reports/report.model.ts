@@ -172,7 +172,7 @@ export function profileKeyLabel(lang: Lang, key: string, label?: { id: string; e
 }
 
 /** "A, B dan C" with the language's "and". */
-function joinList(items: readonly string[], and: string): string {
+export function joinList(items: readonly string[], and: string): string {
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')}${and}${items[items.length - 1]}`;
 }
@@ -230,12 +230,231 @@ function achievementRule(ind: NonNullable<ReportInput['survey']['indicator']>, f
   return rule;
 }
 
+/**
+ * The block builders a report is written with: numbered table and figure captions, paragraphs,
+ * headings, and the columns of an index table. The survey report and the unit report share them.
+ */
+export function blockKit(lang: Lang) {
+  const f = formatters(lang);
+  const t = f.t;
+  let tableNo = 0;
+  let figureNo = 0;
+  return {
+    lang,
+    f,
+    t,
+    table: (id: string, captionKey: string, params: Params, columns: Column[], rows: string[][], footer?: string[]): Block => ({
+      kind: 'table',
+      id,
+      caption: t(captionKey, { ...params, n: ++tableNo }),
+      columns,
+      rows,
+      ...(footer ? { footer } : {}),
+    }),
+    chart: (id: string, captionKey: string, params: Params, spec: ChartSpec): Block => ({
+      kind: 'chart',
+      id,
+      caption: t(captionKey, { ...params, n: ++figureNo }),
+      spec,
+    }),
+    p: (text: string, note = false): Block => ({ kind: 'paragraph', text, ...(note ? { note } : {}) }),
+    h: (text: string): Block => ({ kind: 'heading', text }),
+    /** Columns of a table of indexes by service, period, survey or sub-unit. */
+    scoreColumns: (first: string): Column[] => [
+      { label: first },
+      { label: t('rep.col.respondents'), num: true },
+      { label: t('rep.col.score'), num: true },
+      { label: t('rep.col.grade') },
+    ],
+    /** A row of such a table; `missing` says why there is no index. */
+    scoreRow: (label: string, respondents: number, result: IkmResult | null, missing: string): string[] => [
+      label,
+      f.int(respondents),
+      result ? f.num(result.score) : missing,
+      result ? result.grade : '–',
+    ],
+  };
+}
+
+export type BlockKit = ReturnType<typeof blockKit>;
+
+/** BAB I: background, legal basis (with the questionnaires used), purpose. */
+export function introChapter(kit: BlockKit, unit: string, templates: readonly string[], kep25: boolean): Block[] {
+  const { t, h, p } = kit;
+  return [
+    h(t('rep.ch1.a')),
+    p(t('rep.ch1.a.text', { unit })),
+    h(t('rep.ch1.b')),
+    {
+      kind: 'list',
+      items: [
+        t('rep.ch1.b.law'),
+        t('rep.ch1.b.reg'),
+        ...(kep25 ? [t('rep.ch1.b.kep25')] : []),
+        ...templates.map((template) => t('rep.ch1.b.template', { template })),
+      ],
+    },
+    h(t('rep.ch1.c')),
+    p(t('rep.ch1.c.text', { unit })),
+  ];
+}
+
+/** "IKM <unit> periode <period> adalah 3,69 (skala 1–4), atau 92,26 …" */
+export function resultSentence(kit: BlockKit, unit: string, period: string, res: IkmResult): string {
+  const { f, t } = kit;
+  return t('rep.ch3.b.result', {
+    unit,
+    period,
+    ikm: f.num(res.ikm, 2),
+    score: f.num(res.score, 2),
+    grade: res.grade,
+    performance: performanceText(res.performance, kit.lang),
+  });
+}
+
+/** "IKK 3.1 …: target 90,00, realisasi 92,26, capaian 102,51%." */
+export function indicatorSentence(kit: BlockKit, ind: NonNullable<ReportInput['indicator']>): string {
+  const { f, t } = kit;
+  return t('rep.indicator.text', {
+    code: ind.code,
+    name: ind.name,
+    target: f.num(ind.target),
+    realization: f.num(ind.realization),
+    achievement: formatPercent(ind.achievement.display, ind.achievement.decimals, kit.lang),
+  });
+}
+
+/** A follow-up plan (RTL) as a table. */
+export function planTable(kit: BlockKit, id: string, captionKey: string, params: Params, items: readonly PlanItem[], elName: (key: string) => string): Block {
+  const { f, t } = kit;
+  const columns: Column[] = [
+    { label: t('rep.col.no'), num: true },
+    { label: t('rep.col.element') },
+    { label: t('rep.col.problem') },
+    { label: t('rep.col.action') },
+    { label: t('rep.col.when') },
+    { label: t('rep.col.responsible') },
+    { label: t('rep.col.status') },
+  ];
+  const row = (x: PlanItem, i: number) => [
+    f.int(i + 1),
+    elName(x.elementKey),
+    x.problem,
+    x.action,
+    t('rep.quarter', { q: x.quarter, year: x.year }),
+    x.responsible,
+    t(`rep.status.${x.status}`),
+  ];
+  return kit.table(id, captionKey, params, columns, items.map(row));
+}
+
+/** The elements graded C or D, or that there are none. */
+export function weakSentence(kit: BlockKit, res: IkmResult, elName: (key: string) => string): string {
+  const { f, t } = kit;
+  const weak = res.elements.filter((e) => e.grade === 'C' || e.grade === 'D');
+  if (!weak.length) return t('rep.noWeak');
+  return t('rep.weak', {
+    list: joinList(
+      weak.map((e) => `${elName(e.key)} (${f.num(e.score)}, ${e.grade})`),
+      t('rep.and'),
+    ),
+  });
+}
+
+/** The results per element: the table, the index table, the chart with the target line, the answer distribution. */
+export function elementBlocks(kit: BlockKit, res: IkmResult, respondents: number, elName: (key: string) => string, target: number | null): Block[] {
+  const { f, t, table, chart } = kit;
+  return [
+    table(
+      'elements',
+      'rep.table.elements',
+      {},
+      [
+        { label: t('rep.col.code') },
+        { label: t('rep.col.element') },
+        { label: t('rep.col.answered'), num: true },
+        { label: t('rep.col.total'), num: true },
+        { label: t('rep.col.nrr'), num: true },
+        { label: t('rep.col.weighted'), num: true },
+        { label: t('rep.col.score'), num: true },
+        { label: t('rep.col.grade') },
+      ],
+      res.elements.map((e) => [e.code, elName(e.key), f.int(e.answered), f.int(e.total), f.num(e.nrr, 3), f.num(e.weighted, 3), f.num(e.score, 2), e.grade]),
+      ['', t('rep.row.ikm'), '', '', '', f.num(res.ikm, 3), f.num(res.score, 2), res.grade],
+    ),
+    table(
+      'index',
+      'rep.table.index',
+      {},
+      [{ label: t('rep.col.item') }, { label: t('rep.col.value'), num: true }],
+      [
+        [t('rep.row.respondents'), f.int(respondents)],
+        [t('rep.row.ikm'), f.num(res.ikm, 2)],
+        [t('rep.row.score'), f.num(res.score, 2)],
+        [t('rep.row.grade'), res.grade],
+        [t('rep.row.performance'), performanceText(res.performance, kit.lang)],
+      ],
+    ),
+    chart(
+      'elements',
+      'rep.chart.elements',
+      {},
+      {
+        type: 'bar',
+        horizontal: true,
+        min: 25,
+        max: 100,
+        target,
+        targetLabel: target !== null ? `${t('rep.row.target')} ${f.num(target)}` : null,
+        labels: res.elements.map((e) => `${e.code} ${elName(e.key)}`),
+        datasets: [
+          {
+            label: t('rep.col.score'),
+            data: res.elements.map((e) => e.score),
+            high: res.elements.flatMap((e, i) => (res.highest.includes(e.key) ? [i] : [])),
+            low: res.elements.flatMap((e, i) => (res.lowest.includes(e.key) ? [i] : [])),
+          },
+        ],
+      },
+    ),
+    table(
+      'distribution',
+      'rep.table.distribution',
+      {},
+      [
+        { label: t('rep.col.element') },
+        ...[1, 2, 3, 4].map((n) => ({ label: t(`rep.col.score${n}`), num: true })),
+        { label: t('rep.col.answered'), num: true },
+      ],
+      res.elements.map((e) => [`${e.code} ${elName(e.key)}`, ...e.distribution.map((c) => `${f.pct(c, e.answered)} (${f.int(c)})`), f.int(e.answered)]),
+    ),
+    chart(
+      'distribution',
+      'rep.chart.distribution',
+      {},
+      {
+        type: 'bar',
+        horizontal: true,
+        stacked: true,
+        percent: true,
+        min: 0,
+        max: 100,
+        labels: res.elements.map((e) => e.code),
+        datasets: [0, 1, 2, 3].map((i) => ({
+          label: t(`rep.col.score${i + 1}`),
+          data: res.elements.map((e) => (e.answered ? (e.distribution[i]! / e.answered) * 100 : 0)),
+        })),
+      },
+    ),
+  ];
+}
+
 /* ---------------------------------------------------------------- the builder */
 
 export function buildReport(input: ReportInput): Report {
   const { lang } = input;
-  const f = formatters(lang);
-  const t = f.t;
+  const kit = blockKit(lang);
+  const { f, t, table, chart, p, h, scoreColumns, scoreRow } = kit;
   const unit = input.unitName;
   const res = input.result;
   const els = input.survey.elements;
@@ -249,50 +468,10 @@ export function buildReport(input: ReportInput): Report {
         : surveyPeriodLabel(input.survey.period);
   const problemText = t(`rep.problem.${input.problem ?? 'no-answers'}`);
   const k = els.length;
-  let tableNo = 0;
-  let figureNo = 0;
-  const table = (id: string, captionKey: string, params: Params, columns: Column[], rows: string[][], footer?: string[]): Block => ({
-    kind: 'table',
-    id,
-    caption: t(captionKey, { ...params, n: ++tableNo }),
-    columns,
-    rows,
-    ...(footer ? { footer } : {}),
-  });
-  const chart = (id: string, captionKey: string, params: Params, spec: ChartSpec): Block => ({
-    kind: 'chart',
-    id,
-    caption: t(captionKey, { ...params, n: ++figureNo }),
-    spec,
-  });
-  const p = (text: string, note = false): Block => ({ kind: 'paragraph', text, ...(note ? { note } : {}) });
-  const h = (text: string): Block => ({ kind: 'heading', text });
   const target = input.indicator?.target ?? null;
-  /** Columns of a table of indexes by service or by period. */
-  const scoreColumns = (first: string): Column[] => [
-    { label: first },
-    { label: t('rep.col.respondents'), num: true },
-    { label: t('rep.col.score'), num: true },
-    { label: t('rep.col.grade') },
-  ];
 
   /* BAB I */
-  const ch1: Block[] = [
-    h(t('rep.ch1.a')),
-    p(t('rep.ch1.a.text', { unit })),
-    h(t('rep.ch1.b')),
-    {
-      kind: 'list',
-      items: [
-        t('rep.ch1.b.law'),
-        t('rep.ch1.b.reg'),
-        ...(input.survey.gradeTable === 'kepmenpan-25-2004' ? [t('rep.ch1.b.kep25')] : []),
-        t('rep.ch1.b.template', { template: input.survey.templateName }),
-      ],
-    },
-    h(t('rep.ch1.c')),
-    p(t('rep.ch1.c.text', { unit })),
-  ];
+  const ch1 = introChapter(kit, unit, [input.survey.templateName], input.survey.gradeTable === 'kepmenpan-25-2004');
 
   /* BAB II */
   const ch2: Block[] = [h(t('rep.ch2.a')), p(t('rep.ch2.a.text', { unit })), h(t('rep.ch2.b'))];
@@ -358,103 +537,10 @@ export function buildReport(input: ReportInput): Report {
     ch3.push(p(t('rep.ch3.b.k', { k, table: input.survey.gradeTable === 'kepmenpan-25-2004' ? 'KEP/25/M.PAN/2/2004' : 'PermenPANRB 14/2017' }), true));
   }
   if (res) {
-    ch3.push(
-      p(
-        t('rep.ch3.b.result', {
-          unit,
-          period: periodLabel,
-          ikm: f.num(res.ikm, 2),
-          score: f.num(res.score, 2),
-          grade: res.grade,
-          performance: performanceText(res.performance, lang),
-        }),
-      ),
-    );
+    ch3.push(p(resultSentence(kit, unit, periodLabel, res)));
     if (input.sample && !input.sample.adequate)
       ch3.push(p(t('rep.belowSample', { n: f.int(input.respondents), required: f.int(input.sample.required) }), true));
-    ch3.push(
-      table(
-        'elements',
-        'rep.table.elements',
-        {},
-        [
-          { label: t('rep.col.code') },
-          { label: t('rep.col.element') },
-          { label: t('rep.col.answered'), num: true },
-          { label: t('rep.col.total'), num: true },
-          { label: t('rep.col.nrr'), num: true },
-          { label: t('rep.col.weighted'), num: true },
-          { label: t('rep.col.score'), num: true },
-          { label: t('rep.col.grade') },
-        ],
-        res.elements.map((e) => [e.code, elName(e.key), f.int(e.answered), f.int(e.total), f.num(e.nrr, 3), f.num(e.weighted, 3), f.num(e.score, 2), e.grade]),
-        ['', t('rep.row.ikm'), '', '', '', f.num(res.ikm, 3), f.num(res.score, 2), res.grade],
-      ),
-      table(
-        'index',
-        'rep.table.index',
-        {},
-        [{ label: t('rep.col.item') }, { label: t('rep.col.value'), num: true }],
-        [
-          [t('rep.row.respondents'), f.int(input.respondents)],
-          [t('rep.row.ikm'), f.num(res.ikm, 2)],
-          [t('rep.row.score'), f.num(res.score, 2)],
-          [t('rep.row.grade'), res.grade],
-          [t('rep.row.performance'), performanceText(res.performance, lang)],
-        ],
-      ),
-      chart(
-        'elements',
-        'rep.chart.elements',
-        {},
-        {
-          type: 'bar',
-          horizontal: true,
-          min: 25,
-          max: 100,
-          target,
-          targetLabel: target !== null ? `${t('rep.row.target')} ${f.num(target)}` : null,
-          labels: res.elements.map((e) => `${e.code} ${elName(e.key)}`),
-          datasets: [
-            {
-              label: t('rep.col.score'),
-              data: res.elements.map((e) => e.score),
-              high: res.elements.flatMap((e, i) => (res.highest.includes(e.key) ? [i] : [])),
-              low: res.elements.flatMap((e, i) => (res.lowest.includes(e.key) ? [i] : [])),
-            },
-          ],
-        },
-      ),
-      table(
-        'distribution',
-        'rep.table.distribution',
-        {},
-        [
-          { label: t('rep.col.element') },
-          ...[1, 2, 3, 4].map((n) => ({ label: t(`rep.col.score${n}`), num: true })),
-          { label: t('rep.col.answered'), num: true },
-        ],
-        res.elements.map((e) => [`${e.code} ${elName(e.key)}`, ...e.distribution.map((c) => `${f.pct(c, e.answered)} (${f.int(c)})`), f.int(e.answered)]),
-      ),
-      chart(
-        'distribution',
-        'rep.chart.distribution',
-        {},
-        {
-          type: 'bar',
-          horizontal: true,
-          stacked: true,
-          percent: true,
-          min: 0,
-          max: 100,
-          labels: res.elements.map((e) => e.code),
-          datasets: [0, 1, 2, 3].map((i) => ({
-            label: t(`rep.col.score${i + 1}`),
-            data: res.elements.map((e) => (e.answered ? (e.distribution[i]! / e.answered) * 100 : 0)),
-          })),
-        },
-      ),
-    );
+    ch3.push(...elementBlocks(kit, res, input.respondents, elName, target));
   } else ch3.push(p(problemText, true));
 
   // The indicator (e.g. IKK 3.1).
@@ -462,15 +548,7 @@ export function buildReport(input: ReportInput): Report {
   if (input.indicator && ind) {
     const a = input.indicator.achievement;
     ch3.push(
-      p(
-        t('rep.indicator.text', {
-          code: input.indicator.code,
-          name: input.indicator.name,
-          target: f.num(input.indicator.target),
-          realization: f.num(input.indicator.realization),
-          achievement: formatPercent(a.display, a.decimals, lang),
-        }),
-      ),
+      p(indicatorSentence(kit, input.indicator)),
       table(
         'indicator',
         'rep.table.indicator',
@@ -501,12 +579,7 @@ export function buildReport(input: ReportInput): Report {
         'rep.table.services',
         {},
         scoreColumns(t('rep.col.service')),
-        svcRows.map((s) => [
-          svcName(s.key),
-          f.int(s.respondents),
-          s.result ? f.num(s.result.score) : t('rep.services.noResult'),
-          s.result ? s.result.grade : '–',
-        ]),
+        svcRows.map((s) => scoreRow(svcName(s.key), s.respondents, s.result, t('rep.services.noResult'))),
       ),
     );
   }
@@ -516,41 +589,10 @@ export function buildReport(input: ReportInput): Report {
   let extremes: string | null = null;
   if (res) {
     extremes = extremesSentence(res, lang, elName);
-    ch4.push(p(extremes));
-    const weak = res.elements.filter((e) => e.grade === 'C' || e.grade === 'D');
-    ch4.push(
-      p(
-        weak.length
-          ? t('rep.weak', {
-              list: joinList(
-                weak.map((e) => `${elName(e.key)} (${f.num(e.score)}, ${e.grade})`),
-                t('rep.and'),
-              ),
-            })
-          : t('rep.noWeak'),
-      ),
-    );
+    ch4.push(p(extremes), p(weakSentence(kit, res, elName)));
   } else ch4.push(p(t('rep.noAnalysis'), true));
   ch4.push(h(t('rep.ch4.b')));
-  const planColumns: Column[] = [
-    { label: t('rep.col.no'), num: true },
-    { label: t('rep.col.element') },
-    { label: t('rep.col.problem') },
-    { label: t('rep.col.action') },
-    { label: t('rep.col.when') },
-    { label: t('rep.col.responsible') },
-    { label: t('rep.col.status') },
-  ];
-  const planRow = (x: PlanItem, i: number) => [
-    f.int(i + 1),
-    elName(x.elementKey),
-    x.problem,
-    x.action,
-    t('rep.quarter', { q: x.quarter, year: x.year }),
-    x.responsible,
-    t(`rep.status.${x.status}`),
-  ];
-  if (input.plan.length) ch4.push(table('plan', 'rep.table.plan', {}, planColumns, input.plan.map(planRow)));
+  if (input.plan.length) ch4.push(planTable(kit, 'plan', 'rep.table.plan', {}, input.plan, elName));
   else ch4.push(p(t('rep.plan.none'), true));
 
   ch4.push(h(t('rep.ch4.c')));
@@ -567,7 +609,7 @@ export function buildReport(input: ReportInput): Report {
         'rep.table.trend',
         {},
         scoreColumns(t('rep.col.period')),
-        comparable.map((x) => [x.label, f.int(x.respondents), x.result ? f.num(x.result.score) : t('rep.trend.noScore'), x.result ? x.result.grade : '–']),
+        comparable.map((x) => scoreRow(x.label, x.respondents, x.result, t('rep.trend.noScore'))),
       ),
       chart(
         'trend',
@@ -602,32 +644,9 @@ export function buildReport(input: ReportInput): Report {
   /* BAB V */
   const ch5: Block[] = [];
   if (res) {
-    ch5.push(
-      p(
-        t('rep.ch3.b.result', {
-          unit,
-          period: periodLabel,
-          ikm: f.num(res.ikm, 2),
-          score: f.num(res.score, 2),
-          grade: res.grade,
-          performance: performanceText(res.performance, lang),
-        }),
-      ),
-    );
-    if (input.indicator) {
-      const a = input.indicator.achievement;
-      ch5.push(
-        p(
-          t('rep.indicator.text', {
-            code: input.indicator.code,
-            name: input.indicator.name,
-            target: f.num(input.indicator.target),
-            realization: f.num(input.indicator.realization),
-            achievement: formatPercent(a.display, a.decimals, lang),
-          }),
-        ),
-      );
-    } else ch5.push(p(t('rep.noTarget'), true));
+    ch5.push(p(resultSentence(kit, unit, periodLabel, res)));
+    if (input.indicator) ch5.push(p(indicatorSentence(kit, input.indicator)));
+    else ch5.push(p(t('rep.noTarget'), true));
     if (extremes) ch5.push(p(extremes));
     if (trendSentence) ch5.push(p(trendSentence));
     if (input.sample && !input.sample.adequate)

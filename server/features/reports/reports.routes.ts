@@ -4,6 +4,8 @@
  *   GET /admin/surveys/:id/report                 choose period, format, language   read scope of the survey
  *   GET /admin/surveys/:id/report.pdf|docx        the annual report (BAB I–V, Lampiran)
  *   GET /admin/surveys/:id/report.xlsx|csv        figures and raw answers, streamed
+ *   GET /admin/units/:id/report                   a unit's report: year, format, language   read scope of the unit
+ *   GET /admin/units/:id/report.pdf|docx          all surveys of the unit and its sub-units in a year (query: year)
  *   GET  /admin/surveys/:id/follow-up             the follow-up plan (RTL)           read scope
  *   POST /admin/surveys/:id/follow-up             add an action                      admin, unit manager of the unit
  *   POST /admin/surveys/:id/follow-up/:item       change an action                   admin, unit manager of the unit
@@ -22,6 +24,7 @@ import { readableSurvey } from '../dashboard/dashboard.service';
 import { viewHelpers } from '../dashboard/dashboard.view';
 import { computeSurveyResults } from '../../results';
 import { surveyReport, type ReportContext } from './report.service';
+import { readableUnit, unitReport, unitSurveyYears } from './unit-report.service';
 import { renderPdf } from './report.pdf';
 import { renderDocx } from './report.docx';
 import { writeXlsx } from './report.xlsx';
@@ -29,6 +32,8 @@ import { writeCsv } from './report.csv';
 
 export const REPORT_FORMATS = ['pdf', 'docx', 'xlsx', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
+/** The unit report is a document (PDF, DOCX); raw answers stay with each survey's XLSX and CSV. */
+export const UNIT_REPORT_FORMATS: readonly ReportFormat[] = ['pdf', 'docx'];
 
 const TYPES: Record<ReportFormat, string> = {
   pdf: 'application/pdf',
@@ -76,6 +81,27 @@ export function reportRoutes(opts: { now?: () => Date } = {}): Router {
     else if (format === 'docx') res.send(await renderDocx(ctx.report));
     else if (format === 'xlsx') await writeXlsx(ctx, res);
     else await writeCsv(ctx, res);
+  });
+  router.get('/units/:id/report', requireUser, async (req, res) => {
+    const unit = await readableUnit(req.user!, String(req.params.id));
+    const years = await unitSurveyYears(unit._id);
+    res.render('reports/unit-form', {
+      title: res.locals.t('rep.unit.page.title', { unit: unit.name }),
+      unit,
+      years,
+      year: typeof req.query.year === 'string' ? req.query.year : String(years[0] ?? ''),
+      formats: UNIT_REPORT_FORMATS,
+      extraCss: ['/css/dashboard.css'],
+    });
+  });
+  router.get('/units/:id/report.:format', requireUser, async (req: Request, res: Response) => {
+    const format = String(req.params.format) as ReportFormat;
+    if (!UNIT_REPORT_FORMATS.includes(format)) throw new NotFound();
+    const ctx = await unitReport(req.user!, String(req.params.id), req.query as Record<string, unknown>, reportLang(req), now());
+    res.setHeader('Content-Type', TYPES[format]);
+    res.setHeader('Content-Disposition', `attachment; filename="laporan-unit-${ctx.unit.slug}-${ctx.year}${ctx.lang === 'en' ? '-en' : ''}.${format}"`);
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.send(format === 'pdf' ? await renderPdf(ctx.report) : await renderDocx(ctx.report));
   });
   const managers = requireRole('admin', 'unit-manager');
   const planView = async (req: Request, editId?: string) => {

@@ -361,27 +361,47 @@ export function weakSentence(kit: BlockKit, res: IkmResult, elName: (key: string
   });
 }
 
+/** Responses per collection channel (online, kiosk, import); null when there are none. */
+export function channelsTable(kit: BlockKit, channels: readonly { source: string; n: number }[]): Block | null {
+  const { f, t } = kit;
+  const total = channels.reduce((s, c) => s + c.n, 0);
+  if (total === 0) return null;
+  return kit.table(
+    'channels',
+    'rep.table.channels',
+    {},
+    [{ label: t('rep.channel') }, { label: t('rep.col.count'), num: true }, { label: t('rep.col.share'), num: true }],
+    channels.map((c) => [t(`rep.channel.${c.source}`), f.int(c.n), f.pct(c.n, total)]),
+  );
+}
+
+/** The per-element results table (answered, total, NRR, weighted NRR, 25–100 score, grade), the index as its footer. */
+export function elementTable(kit: BlockKit, res: IkmResult, elName: (key: string) => string, id: string, captionKey: string, params: Params): Block {
+  const { f, t } = kit;
+  return kit.table(
+    id,
+    captionKey,
+    params,
+    [
+      { label: t('rep.col.code') },
+      { label: t('rep.col.element') },
+      { label: t('rep.col.answered'), num: true },
+      { label: t('rep.col.total'), num: true },
+      { label: t('rep.col.nrr'), num: true },
+      { label: t('rep.col.weighted'), num: true },
+      { label: t('rep.col.score'), num: true },
+      { label: t('rep.col.grade') },
+    ],
+    res.elements.map((e) => [e.code, elName(e.key), f.int(e.answered), f.int(e.total), f.num(e.nrr, 3), f.num(e.weighted, 3), f.num(e.score, 2), e.grade]),
+    ['', t('rep.row.ikm'), '', '', '', f.num(res.ikm, 3), f.num(res.score, 2), res.grade],
+  );
+}
+
 /** The results per element: the table, the index table, the chart with the target line, the answer distribution. */
 export function elementBlocks(kit: BlockKit, res: IkmResult, respondents: number, elName: (key: string) => string, target: number | null): Block[] {
   const { f, t, table, chart } = kit;
   return [
-    table(
-      'elements',
-      'rep.table.elements',
-      {},
-      [
-        { label: t('rep.col.code') },
-        { label: t('rep.col.element') },
-        { label: t('rep.col.answered'), num: true },
-        { label: t('rep.col.total'), num: true },
-        { label: t('rep.col.nrr'), num: true },
-        { label: t('rep.col.weighted'), num: true },
-        { label: t('rep.col.score'), num: true },
-        { label: t('rep.col.grade') },
-      ],
-      res.elements.map((e) => [e.code, elName(e.key), f.int(e.answered), f.int(e.total), f.num(e.nrr, 3), f.num(e.weighted, 3), f.num(e.score, 2), e.grade]),
-      ['', t('rep.row.ikm'), '', '', '', f.num(res.ikm, 3), f.num(res.score, 2), res.grade],
-    ),
+    elementTable(kit, res, elName, 'elements', 'rep.table.elements', {}),
     table(
       'index',
       'rep.table.index',
@@ -475,19 +495,9 @@ export function buildReport(input: ReportInput): Report {
 
   /* BAB II */
   const ch2: Block[] = [h(t('rep.ch2.a')), p(t('rep.ch2.a.text', { unit })), h(t('rep.ch2.b'))];
-  const channelTotal = input.channels.reduce((s, c) => s + c.n, 0);
-  if (channelTotal > 0) {
-    ch2.push(p(t('rep.ch2.b.text', { k })));
-    ch2.push(
-      table(
-        'channels',
-        'rep.table.channels',
-        {},
-        [{ label: t('rep.channel') }, { label: t('rep.col.count'), num: true }, { label: t('rep.col.share'), num: true }],
-        input.channels.map((c) => [t(`rep.channel.${c.source}`), f.int(c.n), f.pct(c.n, channelTotal)]),
-      ),
-    );
-  } else ch2.push(p(t('rep.ch2.b.none')));
+  const channels = channelsTable(kit, input.channels);
+  if (channels) ch2.push(p(t('rep.ch2.b.text', { k })), channels);
+  else ch2.push(p(t('rep.ch2.b.none')));
   ch2.push(h(t('rep.ch2.c')), p(t('rep.ch2.c.text', { unit })), h(t('rep.ch2.d')));
   ch2.push(
     p(
@@ -725,22 +735,31 @@ export function buildReport(input: ReportInput): Report {
       value: formatPercent(input.indicator.achievement.display, input.indicator.achievement.decimals, lang),
     });
 
+  return assembleReport(
+    kit,
+    { unitName: unit, surveyTitle: input.survey.title, periodLabel, generatedAt: input.generatedAt, timeZone: input.timeZone, headline },
+    [ch1, ch2, ch3, ch4, ch5, annex],
+  );
+}
+
+/** A report from its cover facts and its six parts: BAB I–V and the Lampiran. */
+export function assembleReport(
+  kit: BlockKit,
+  cover: { unitName: string; surveyTitle: string; periodLabel: string; generatedAt: Date; timeZone: string; headline: Report['headline'] },
+  parts: readonly [Block[], Block[], Block[], Block[], Block[], Block[]],
+): Report {
+  const { t } = kit;
+  const ids = ['bab-1', 'bab-2', 'bab-3', 'bab-4', 'bab-5', 'lampiran'];
+  const titles = ['rep.ch1', 'rep.ch2', 'rep.ch3', 'rep.ch4', 'rep.ch5', 'rep.annex'];
   return {
-    lang,
+    lang: kit.lang,
     title: t('rep.title'),
-    unitName: unit,
-    surveyTitle: input.survey.title,
-    periodLabel,
-    generatedOn: formatDate(input.generatedAt, input.timeZone),
-    headline,
-    chapters: [
-      { id: 'bab-1', title: t('rep.ch1'), blocks: ch1 },
-      { id: 'bab-2', title: t('rep.ch2'), blocks: ch2 },
-      { id: 'bab-3', title: t('rep.ch3'), blocks: ch3 },
-      { id: 'bab-4', title: t('rep.ch4'), blocks: ch4 },
-      { id: 'bab-5', title: t('rep.ch5'), blocks: ch5 },
-      { id: 'lampiran', title: t('rep.annex'), blocks: annex },
-    ],
+    unitName: cover.unitName,
+    surveyTitle: cover.surveyTitle,
+    periodLabel: cover.periodLabel,
+    generatedOn: formatDate(cover.generatedAt, cover.timeZone),
+    headline: cover.headline,
+    chapters: parts.map((blocks, i) => ({ id: ids[i]!, title: t(titles[i]!), blocks })),
   };
 }
 

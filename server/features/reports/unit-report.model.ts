@@ -17,7 +17,9 @@ import {
   blockKit,
   elementBlocks,
   extremesSentence,
-  formatDate,
+  assembleReport,
+  channelsTable,
+  elementTable,
   indicatorSentence,
   introChapter,
   joinList,
@@ -131,17 +133,8 @@ export function buildUnitReport(input: UnitReportInput): Report {
       ),
     );
   } else ch2.push(p(t('rep.unit.none', { unit, period }), true));
-  const channelTotal = input.channels.reduce((s, c) => s + c.n, 0);
-  if (channelTotal > 0)
-    ch2.push(
-      table(
-        'channels',
-        'rep.table.channels',
-        {},
-        [{ label: t('rep.channel') }, { label: t('rep.col.count'), num: true }, { label: t('rep.col.share'), num: true }],
-        input.channels.map((c) => [t(`rep.channel.${c.source}`), f.int(c.n), f.pct(c.n, channelTotal)]),
-      ),
-    );
+  const channels = channelsTable(kit, input.channels);
+  if (channels) ch2.push(channels);
   ch2.push(h(t('rep.ch2.c')), p(t('rep.ch2.c.text', { unit })), h(t('rep.ch2.d')), p(t('rep.unit.period.text', { period })), h(t('rep.ch2.e')));
   const short = surveys.filter((s) => s.required !== null && s.respondents < s.required);
   const noPopulation = surveys.filter((s) => s.required === null);
@@ -230,32 +223,39 @@ export function buildUnitReport(input: UnitReportInput): Report {
         surveys.map((s) => scoreRow(`${s.title} (${s.unitName})`, s.respondents, s.result, t('rep.services.noResult'))),
       ),
     );
-  ch3.push(h(t('rep.unit.ch3.units')));
-  if (input.byUnit.length) {
+  // Per sub-unit and per service: a table, and a chart when any group has an index.
+  const breakdown = (heading: string, id: string, captionKey: string, chartKey: string, first: string, rows: readonly UnitFigure[], none: string) => {
+    ch3.push(h(t(heading)));
+    if (!rows.length) return ch3.push(p(none, true));
     ch3.push(
       table(
-        'by-unit',
-        'rep.unit.table.byUnit',
+        id,
+        captionKey,
         {},
-        scoreColumns(t('dash.unitName')),
-        input.byUnit.map((x) => scoreRow(x.label, x.respondents, x.result, missing(x))),
+        scoreColumns(t(first)),
+        rows.map((x) => scoreRow(x.label, x.respondents, x.result, missing(x))),
       ),
     );
-    if (input.byUnit.some((x) => x.result)) ch3.push(barChart('by-unit', 'rep.unit.chart.byUnit', input.byUnit));
-  } else ch3.push(p(t('rep.unit.none', { unit, period }), true));
-  ch3.push(h(t('rep.unit.ch3.services')));
-  if (input.byService.length) {
-    ch3.push(
-      table(
-        'by-service',
-        'rep.table.services',
-        {},
-        scoreColumns(t('rep.col.service')),
-        input.byService.map((x) => scoreRow(x.label, x.respondents, x.result, missing(x))),
-      ),
-    );
-    if (input.byService.some((x) => x.result)) ch3.push(barChart('by-service', 'rep.unit.chart.byService', input.byService));
-  } else ch3.push(p(t('rep.unit.noServices')));
+    if (rows.some((x) => x.result)) ch3.push(barChart(id, chartKey, rows));
+  };
+  breakdown(
+    'rep.unit.ch3.units',
+    'by-unit',
+    'rep.unit.table.byUnit',
+    'rep.unit.chart.byUnit',
+    'dash.unitName',
+    input.byUnit,
+    t('rep.unit.none', { unit, period }),
+  );
+  breakdown(
+    'rep.unit.ch3.services',
+    'by-service',
+    'rep.table.services',
+    'rep.unit.chart.byService',
+    'rep.col.service',
+    input.byService,
+    t('rep.unit.noServices'),
+  );
 
   /* BAB IV */
   const ch4: Block[] = [h(t('rep.ch4.a'))];
@@ -310,23 +310,7 @@ export function buildUnitReport(input: UnitReportInput): Report {
       annex.push(p(`${s.title} (${s.unitName}): ${t(`rep.problem.${s.problem ?? 'no-answers'}`)}`, true));
       continue;
     }
-    annex.push(
-      table(
-        `elements-${s.title}`,
-        'rep.unit.table.surveyElements',
-        { survey: `${s.title} (${s.unitName})` },
-        [
-          { label: t('rep.col.code') },
-          { label: t('rep.col.element') },
-          { label: t('rep.col.answered'), num: true },
-          { label: t('rep.col.nrr'), num: true },
-          { label: t('rep.col.score'), num: true },
-          { label: t('rep.col.grade') },
-        ],
-        s.result.elements.map((e) => [e.code, names(e.key), f.int(e.answered), f.num(e.nrr, 3), f.num(e.score, 2), e.grade]),
-        ['', t('rep.row.ikm'), '', f.num(s.result.ikm, 3), f.num(s.result.score, 2), s.result.grade],
-      ),
-    );
+    annex.push(elementTable(kit, s.result, names, `elements-${s.title}`, 'rep.unit.table.surveyElements', { survey: `${s.title} (${s.unitName})` }));
   }
   if (!surveys.length) annex.push(p(t('rep.unit.none', { unit, period }), true));
   annex.push(h(t('rep.unit.annex.2')), p(t('rep.unit.annex.raw')));
@@ -348,21 +332,16 @@ export function buildUnitReport(input: UnitReportInput): Report {
         value: formatPercent(o.indicator.achievement.display, o.indicator.achievement.decimals, lang),
       });
 
-  return {
-    lang,
-    title: t('rep.title'),
-    unitName: unit,
-    surveyTitle: t('rep.unit.scope', { n: f.int(surveys.length) }),
-    periodLabel: period,
-    generatedOn: formatDate(input.generatedAt, input.timeZone),
-    headline,
-    chapters: [
-      { id: 'bab-1', title: t('rep.ch1'), blocks: ch1 },
-      { id: 'bab-2', title: t('rep.ch2'), blocks: ch2 },
-      { id: 'bab-3', title: t('rep.ch3'), blocks: ch3 },
-      { id: 'bab-4', title: t('rep.ch4'), blocks: ch4 },
-      { id: 'bab-5', title: t('rep.ch5'), blocks: ch5 },
-      { id: 'lampiran', title: t('rep.annex'), blocks: annex },
-    ],
-  };
+  return assembleReport(
+    kit,
+    {
+      unitName: unit,
+      surveyTitle: t('rep.unit.scope', { n: f.int(surveys.length) }),
+      periodLabel: period,
+      generatedAt: input.generatedAt,
+      timeZone: input.timeZone,
+      headline,
+    },
+    [ch1, ch2, ch3, ch4, ch5, annex],
+  );
 }

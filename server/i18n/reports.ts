@@ -174,14 +174,16 @@ export const id = {
   'rep.csv.service': 'Layanan',
   'rep.csv.id': 'ID',
   'rep.unit.scope': 'Seluruh survei unit dan sub-unit ({n} survei)',
-  'rep.unit.scope.text': 'Laporan ini mencakup {n} survei {unit} dan sub-unitnya pada periode {period}, dengan rincian per survei, per sub-unit dan per jenis layanan.',
+  'rep.unit.scope.text':
+    'Laporan ini mencakup {n} survei {unit} dan sub-unitnya pada periode {period}, dengan rincian per survei, per sub-unit dan per jenis layanan.',
   'rep.unit.none': 'Belum ada survei {unit} atau sub-unitnya pada periode {period}.',
   'rep.unit.period.text': 'Periode laporan: {period}. Setiap survei mengikuti periodenya sendiri (lihat tabel survei).',
   'rep.unit.table.surveys': 'Tabel {n}. Survei yang dicakup laporan ini',
   'rep.unit.col.questionnaire': 'Kuesioner',
   'rep.unit.col.required': 'Sampel minimal',
   'rep.unit.col.counted': 'Survei yang dihitung',
-  'rep.unit.short': 'Survei berikut belum mencapai sampel minimal Krejcie–Morgan (responden / sampel minimal): {list}. Hasilnya belum dapat dianggap mewakili populasi.',
+  'rep.unit.short':
+    'Survei berikut belum mencapai sampel minimal Krejcie–Morgan (responden / sampel minimal): {list}. Hasilnya belum dapat dianggap mewakili populasi.',
   'rep.unit.sampleOk': 'Semua survei dengan perkiraan populasi memenuhi sampel minimal Krejcie–Morgan.',
   'rep.unit.noPopulation': 'Perkiraan populasi belum diisi untuk: {list}; kecukupan sampelnya belum dapat dinilai.',
   'rep.unit.respondents': 'Jumlah responden seluruh survei pada periode ini {n} orang dari {surveys} survei.',
@@ -210,7 +212,8 @@ export const id = {
   'rep.unit.annex.raw': 'Jawaban mentah setiap survei tersedia dalam berkas XLSX dan CSV laporan survei tersebut.',
   'rep.unit.row.surveys': 'Jumlah survei',
   'rep.unit.page.title': 'Laporan unit: {unit}',
-  'rep.unit.page.lead': 'Laporan seluruh survei unit ini dan sub-unitnya dalam satu tahun, dengan rincian per survei, per sub-unit dan per jenis layanan. Berkas XLSX dan CSV jawaban mentah tersedia pada laporan setiap survei.',
+  'rep.unit.page.lead':
+    'Laporan seluruh survei unit ini dan sub-unitnya dalam satu tahun, dengan rincian per survei, per sub-unit dan per jenis layanan. Berkas XLSX dan CSV jawaban mentah tersedia pada laporan setiap survei.',
   'rep.unit.page.year': 'Tahun',
   'rep.unit.action': 'Laporan unit',
   'rep.action': 'Laporan',
@@ -432,7 +435,8 @@ export const en: { [K in keyof typeof id]: string } = {
   'rep.unit.col.questionnaire': 'Questionnaire',
   'rep.unit.col.required': 'Minimum sample',
   'rep.unit.col.counted': 'Surveys counted',
-  'rep.unit.short': 'These surveys have not reached the Krejcie–Morgan minimum sample (respondents / minimum): {list}. Their results cannot yet be taken as representative.',
+  'rep.unit.short':
+    'These surveys have not reached the Krejcie–Morgan minimum sample (respondents / minimum): {list}. Their results cannot yet be taken as representative.',
   'rep.unit.sampleOk': 'Every survey with a population estimate meets the Krejcie–Morgan minimum sample.',
   'rep.unit.noPopulation': 'No population estimate has been entered for: {list}; their sample adequacy cannot be assessed.',
   'rep.unit.respondents': 'In this period {n} people responded to {surveys} surveys.',
@@ -461,7 +465,8 @@ export const en: { [K in keyof typeof id]: string } = {
   'rep.unit.annex.raw': 'Each survey’s raw answers are in the XLSX and CSV files of that survey’s report.',
   'rep.unit.row.surveys': 'Surveys',
   'rep.unit.page.title': 'Unit report: {unit}',
-  'rep.unit.page.lead': 'A report of all surveys of this unit and its sub-units in one year, broken down by survey, by sub-unit and by service. The raw answers (XLSX and CSV) are in each survey’s own report.',
+  'rep.unit.page.lead':
+    'A report of all surveys of this unit and its sub-units in one year, broken down by survey, by sub-unit and by service. The raw answers (XLSX and CSV) are in each survey’s own report.',
   'rep.unit.page.year': 'Year',
   'rep.unit.action': 'Unit report',
   'rep.action': 'Report',

@@ -12,7 +12,7 @@ import type { Lang } from '../../i18n';
 import { canReadUnit, type CurrentUser } from '../../access';
 import { compareSurveys, type UnitSurveyRow } from '../dashboard/dashboard.service';
 import { elementSetOf } from '../surveys/elements';
-import { computeSurveyResults } from '../results/results.service';
+import { computeSurveyResults } from '../../results';
 import { surveyPeriodLabel, type Report, type ReportElement } from './report.model';
 import { channelCounts, planOf, validTimeZone } from './report.service';
 import { buildUnitReport, type UnitFigure } from './unit-report.model';

@@ -5,7 +5,9 @@
  * stored twice, the counters equal the raw responses (verify), and every 503 said Retry-After.
  * Longer runs: bench/faults.ts.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
@@ -28,8 +30,25 @@ let dataDir: string;
 let uri: string;
 const DB_NAME = 'skm_faults';
 
+/**
+ * As root the database's files live on a small tmpfs of their own, so a test can fill it (a full
+ * disk) and free it again; otherwise the full-disk test says why it cannot run.
+ */
+let tmpfs: string | undefined;
+const TMPFS_MB = 256;
+
+function mountTmpfs(dir: string): string | undefined {
+  if (process.getuid?.() !== 0) return 'not running as root (a tmpfs of its own needs mount)';
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${TMPFS_MB}m`, 'tmpfs', dir], { encoding: 'utf8' });
+  return r.status === 0 ? undefined : `mount -t tmpfs failed: ${(r.stderr || r.error?.message || '').trim()}`;
+}
+
+let noTmpfs: string | undefined;
+
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'skm-faults-'));
+  noTmpfs = mountTmpfs(dataDir);
+  if (!noTmpfs) tmpfs = dataDir;
   db = await startEmbeddedDatabase({
     dataDir,
     engine: (process.env.EMBEDDED_DB as 'auto' | 'mongod' | 'ferretdb' | undefined) ?? 'auto',
@@ -45,6 +64,7 @@ afterEach(() => killAll());
 afterAll(async () => {
   await mongoose.disconnect();
   await db?.stop();
+  if (tmpfs) spawnSync('umount', [tmpfs]);
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -198,6 +218,79 @@ test('database killed (SIGKILL) during load and restarted by its supervisor: 503
       : [],
   ).toEqual([]);
   expect(report.outcomes.get('500')).toBeUndefined();
+  expect(report.retryAfterMissing).toBe(0);
+});
+
+/** GET /readyz of an app: its status code. */
+function readyz(port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path: '/readyz', agent: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+      .on('error', reject);
+  });
+}
+
+/** Fills the file system holding `dir` with one file until it is full. Returns the file. */
+function fillDisk(dir: string): string {
+  const file = path.join(dir, 'filler');
+  const fd = fs.openSync(file, 'w');
+  const chunk = Buffer.alloc(1 << 20, 1);
+  try {
+    for (;;) fs.writeSync(fd, chunk);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
+  } finally {
+    fs.closeSync(fd);
+  }
+  return file;
+}
+
+test('full disk during load: readiness turns 503 (write probe) and submissions get 503 with Retry-After; once space is freed, without a restart, every retry is stored once; counters exact', async () => {
+  if (!tmpfs) {
+    process.stdout.write(`full-disk test not run: ${noTmpfs}\n`);
+    return;
+  }
+  const survey = await makeSurvey();
+  const keys = keysFor('full');
+  const app = await startApp(uri);
+  let filler: string | undefined;
+  const states: number[] = [];
+  const report = newReport();
+  const freed = (async () => {
+    // Wait for the fault, for readiness to see it and for submissions to be refused; then free the space.
+    expect(await waitFor(async () => filler !== undefined, 120_000, 50)).toBe(true);
+    expect(await waitFor(async () => (await readyz(app.port)) === 503, 30_000)).toBe(true);
+    states.push(503);
+    expect(await waitFor(async () => (report.outcomes.get('503') ?? 0) >= 5, 30_000)).toBe(true);
+    fs.rmSync(filler!);
+    expect(await waitFor(async () => (await readyz(app.port)) === 200, 30_000)).toBe(true);
+    states.push(200);
+  })();
+  await loadWithFault(
+    survey,
+    keys,
+    () => app.port,
+    () => (filler = fillDisk(dataDir)),
+    report,
+    150_000,
+  );
+  await freed;
+  expect(states).toEqual([503, 200]);
+  expect(await waitFor(async () => (await CountingOutbox.estimatedDocumentCount()) === 0, 90_000)).toBe(true);
+  expect(await stop(app)).toBe(0);
+  const a = await audit(survey, keys, report);
+  expect(a).toEqual({ sent: KEYS, acknowledged: KEYS, stored: KEYS, lost: 0, duplicates: 0, counted: KEYS, countersOk: true });
+  expect(
+    report.outcomes.get('500')
+      ? app
+          .output()
+          .split('\n')
+          .filter((l) => l.includes('unhandled error'))
+      : [],
+  ).toEqual([]);
   expect(report.retryAfterMissing).toBe(0);
 });
 

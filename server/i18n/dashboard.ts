@@ -29,6 +29,8 @@ export const id = {
   'dash.respondentsOnly': '{n} responden',
   'dash.sampleOk': 'Jumlah sampel memenuhi.',
   'dash.sampleShort': 'Masih kurang {shortfall} responden.',
+  'dash.noService': '(tanpa layanan)',
+  'dash.periodGaps': 'Tidak ada survei pada: {years}. Jarak antartahun pada grafik mengikuti waktu.',
   'dash.samplePartial':
     'Sampel minimal ({required} responden untuk populasi {population}) berlaku untuk seluruh periode survei, sehingga tidak dibandingkan dengan sebagian bulan, layanan, atau profil.',
   'dash.sampleWholeOk': 'Seluruh survei: {n} responden, sampel memenuhi.',
@@ -242,6 +244,8 @@ export const en: { readonly [K in keyof typeof id]: string } = {
   'dash.respondentsOnly': '{n} respondents',
   'dash.sampleOk': 'The sample is large enough.',
   'dash.sampleShort': '{shortfall} more respondents needed.',
+  'dash.noService': '(no service)',
+  'dash.periodGaps': 'No survey in: {years}. The chart spaces the years by time.',
   'dash.samplePartial':
     'The minimum sample ({required} respondents for a population of {population}) applies to the whole survey period, so it is not compared with part of the months, a service or a profile.',
   'dash.sampleWholeOk': 'Whole survey: {n} respondents, sample reached.',

@@ -105,3 +105,12 @@ export function formatDateTimeIn(d: Date, timeZone: string, lang: Lang): string 
   }).format(d);
   return `${text} ${zoneAbbreviation(timeZone)}`;
 }
+
+/**
+ * A stored number as a form field shows it for editing: all its digits, the language's decimal
+ * separator, no thousands separator (90,5 in Indonesian, 90.5 in English). Forms accept both.
+ */
+export function formatDecimalInput(x: number, lang: Lang): string {
+  const text = String(x);
+  return lang === 'id' ? text.replace('.', ',') : text;
+}

@@ -184,6 +184,62 @@ describe('admin', () => {
     await ctx.close();
   });
 
+  test('survey dashboard charts on a 360 px phone: per-unsur labels fit, Indonesian ticks, a lone month keeps its target line, years spaced by time', async () => {
+    const unit = await makeUnit('Direktorat Grafik');
+    const surveys = [];
+    for (const year of [2021, 2022, 2026]) surveys.push(await makeSurvey(unit, { period: { year }, title: `Survei Grafik ${year}` }));
+    for (const s of surveys) {
+      await storeResponse(s, { scores: [4, 3, 3, 4, 3, 4, 4, 3, 3], month: 3, service: 'a', profile: { gender: 'p' } });
+      await storeResponse(s, { scores: [3, 3, 2, 4, 3, 3, 4, 3, 4], month: 3, service: '', profile: { gender: 'l' } });
+    }
+    const ctx = await context({ viewport: PHONE });
+    const page = await login(ctx);
+    await page.goto(`${base}/admin/surveys/${surveys[1]!._id}/dashboard`);
+    await page.waitForFunction(() => document.querySelectorAll('canvas:not([hidden])').length >= 4);
+
+    type Scale = { ticks: { label: string | string[] }[]; width: number; _labelSizes?: { widest: { width: number } } };
+    type Point = { x: number };
+    type ChartLike = { scales: Record<string, Scale>; getDatasetMeta: (i: number) => { data: Point[] }; chartArea: { left: number; right: number } };
+    const charts = await page.evaluate(() => {
+      const C = (window as unknown as { Chart: { getChart: (c: Element) => ChartLike } }).Chart;
+      const get = (id: string) => C.getChart(document.getElementById(`canvas-${id}`)!);
+      const unsur = get('unsur');
+      const gender = get('p-gender');
+      const months = get('months');
+      const periods = get('periods');
+      return {
+        unsurLabels: unsur.scales.y!.ticks.map((t) => t.label),
+        unsurWidest: unsur.scales.y!._labelSizes?.widest.width ?? Infinity,
+        unsurAxis: unsur.scales.y!.width,
+        genderTicks: gender.scales.x!.ticks.map((t) => String(t.label)),
+        monthTarget: months.getDatasetMeta(1).data.map((p) => p.x),
+        monthArea: months.chartArea.right - months.chartArea.left,
+        periodX: periods.getDatasetMeta(0).data.map((p) => p.x),
+      };
+    });
+
+    // Item 10: on a phone the unsur axis shows the codes, whole; the full names are in the table.
+    expect(charts.unsurLabels).toEqual(surveys[1]!.elements.map((e) => e.code));
+    expect(charts.unsurWidest).toBeLessThanOrEqual(charts.unsurAxis);
+    const table = (await page.textContent('#table-unsur'))!;
+    for (const e of surveys[1]!.elements) expect(table).toContain(e.name!.id);
+    // Item 11: axis numbers the Indonesian way.
+    expect(charts.genderTicks.some((l) => /^\d+,\d+$/.test(l))).toBe(true);
+    expect(charts.genderTicks.filter((l) => /\d\.\d/.test(l))).toEqual([]);
+    // Item 12: one month of answers still has a target line across the chart…
+    expect(charts.monthTarget).toHaveLength(2);
+    expect(charts.monthTarget[1]! - charts.monthTarget[0]!).toBeGreaterThan(charts.monthArea * 0.9);
+    // …and 2022 → 2026 is four times as far as 2021 → 2022.
+    const [x21, x22, x26] = charts.periodX;
+    expect((x26! - x22!) / (x22! - x21!)).toBeCloseTo(4, 1);
+    expect(await page.textContent('[data-testid=period-gaps]')).toContain('2023–2025');
+    expect(await page.textContent('#table-services')).toContain('(tanpa layanan)');
+    expect(await noSidewaysScroll(page)).toBe(true);
+    await page.locator('#unsur-title').scrollIntoViewIfNeeded();
+    await shot(page, 'dashboard-360');
+    await ctx.close();
+  });
+
   test('survey page without JavaScript: add a service row, type a plain name, save; the key is derived', async () => {
     const ctx = await context({ javaScriptEnabled: false, viewport: PHONE });
     const page = await login(ctx);

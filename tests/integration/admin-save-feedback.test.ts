@@ -2,11 +2,13 @@
  * The survey page after a save and for a read-only reader, over HTTP without JavaScript:
  * a save redirects to the edited section's #fragment and its confirmation is rendered inside
  * that section (not at the top of the page, off-screen); a viewer's fields say "read-only" in
- * words beside each label and carry no save button.
+ * words beside each label and carry no save button; a number saved comes back written the
+ * language's way (target 90,5 stays 90,5).
  */
 import { useTestDatabase } from '../support/db';
 import { testApp } from '../support/app';
 import { createUser, loginAs, type LoggedInAgent } from '../support/auth';
+import { Survey } from '../../models/survey';
 import { createSurvey, createUnit, postForm } from './admin-helpers';
 
 useTestDatabase();
@@ -103,5 +105,41 @@ describe('a viewer on the survey page', () => {
     expect(page.text).not.toContain('data-testid="readonly-note"');
     expect(page.text).not.toContain('ro-tag');
     expect(page.text).toContain('>Simpan</button>');
+  });
+});
+
+describe('numbers typed into the survey page', () => {
+  const indicator = (target: string) => ({
+    code: 'IKK 3.1',
+    name: 'Indeks',
+    target,
+    polarity: 'higher',
+    cap: 'none',
+    achievementDecimals: '2',
+    achievementRounding: 'round',
+  });
+
+  test('target "90,5": stored as 90.5, shown again as 90,5 (Indonesian) and 90.5 (English)', async () => {
+    const survey = await createSurvey(unit);
+
+    const res = await postForm(asManager, `/admin/surveys/${survey._id}/indicator`, indicator('90,5'));
+    const id = await asManager.agent.get(`/admin/surveys/${survey._id}`);
+    const en = await asManager.agent.get(`/admin/surveys/${survey._id}?lang=en`);
+    await asManager.agent.get('/admin/surveys?lang=id');
+
+    expect(res.status).toBe(303);
+    expect((await Survey.findById(survey._id).lean())!.indicator!.target).toBe(90.5);
+    expect(id.text).toContain('id="f-target" name="target" value="90,5"');
+    expect(en.text).toContain('id="f-target" name="target" value="90.5"');
+  });
+
+  test('target "88.25" with a point is accepted too, and shown back as 88,25', async () => {
+    const survey = await createSurvey(unit);
+
+    await postForm(asManager, `/admin/surveys/${survey._id}/indicator`, indicator('88.25'));
+    const page = await asManager.agent.get(`/admin/surveys/${survey._id}`);
+
+    expect((await Survey.findById(survey._id).lean())!.indicator!.target).toBe(88.25);
+    expect(page.text).toContain('value="88,25"');
   });
 });

@@ -6,6 +6,49 @@
 import { translate, type Lang } from '../../i18n';
 import { formatLocalDate, formatNumber, formatPercent, gradeText } from '../../i18n/format';
 import type { IkmResult } from '../../ikm';
+import { STANDARD_PROFILE } from '../survey-form/profile';
+
+type ProfileQuestionLike = { key: string; options?: readonly { key: string }[] | null };
+
+/**
+ * Profile answers in the questionnaire's order (the survey's own question replaces a standard one
+ * with the same key): "Di bawah 20 tahun" before "60 tahun ke atas", SMA before S3. Values the
+ * questionnaire does not list (imported, or an option since removed) follow, alphabetically.
+ */
+export function profileOrder(key: string, values: readonly string[], custom: readonly ProfileQuestionLike[] = []): string[] {
+  const q = custom.find((x) => x.key === key) ?? STANDARD_PROFILE.find((x) => x.key === key);
+  const order = new Map((q?.options ?? []).map((o, i) => [o.key, i]));
+  const rank = (v: string) => order.get(v) ?? Number.MAX_SAFE_INTEGER;
+  return [...values].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+/** Every year from the first to the last, each named (a time axis' ticks). */
+export function yearTicks(years: readonly number[]): { v: number; label: string }[] {
+  if (years.length === 0) return [];
+  const out: { v: number; label: string }[] = [];
+  for (let y = Math.min(...years); y <= Math.max(...years); y++) out.push({ v: y, label: String(y) });
+  return out;
+}
+
+/** The runs of years without a survey between the first and the last: ["2023–2025"]. */
+export function yearGaps(years: readonly number[]): string[] {
+  const sorted = [...new Set(years)].sort((a, b) => a - b);
+  const gaps: string[] = [];
+  for (let i = 1; i < sorted.length; i++) {
+    const from = sorted[i - 1]! + 1;
+    const to = sorted[i]! - 1;
+    if (to > from) gaps.push(`${from}–${to}`);
+    else if (to === from) gaps.push(String(from));
+  }
+  return gaps;
+}
+
+/** A period on the time axis, in years: 2022, 2022.5 (second semester), 2022.75 (fourth quarter). */
+export function periodPosition(p: { year: number; semester?: number | null; quarter?: number | null }): number {
+  if (p.quarter) return p.year + (p.quarter - 1) / 4;
+  if (p.semester) return p.year + (p.semester - 1) / 2;
+  return p.year;
+}
 
 /** JSON safe inside a <script> element: no "</script>", no HTML comment openers. */
 export function jsonForScript(value: unknown): string {
@@ -37,6 +80,18 @@ export function viewHelpers(lang: Lang) {
     /** A date in the unit's time zone (WIB), the zone the period uses. */
     date: (d: Date) => formatLocalDate(d),
     json: jsonForScript,
+    profileOrder,
+    yearTicks,
+    yearGaps,
+    periodPosition,
+    /** Every month from the first to the last (position year × 12 + month − 1), each named "Mar 2022". */
+    monthTicks: (list: readonly { year: number; month: number }[]) => {
+      if (list.length === 0) return [];
+      const pos = list.map((m) => m.year * 12 + m.month - 1);
+      const out: { v: number; label: string }[] = [];
+      for (let v = Math.min(...pos); v <= Math.max(...pos); v++) out.push({ v, label: `${months[v % 12] ?? ''} ${Math.floor(v / 12)}` });
+      return out;
+    },
     /** "From" after "to": the range selects nothing, and the page says why instead. */
     reversed: (f: { from?: { year: number; month: number }; to?: { year: number; month: number } }) =>
       !!f.from && !!f.to && f.from.year * 100 + f.from.month > f.to.year * 100 + f.to.month,

@@ -20,6 +20,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { publicBaseUrl, qrPng, qrSvg } from '../survey-form/qr';
 import { NotFound } from '../../errors';
+import { formatDecimalInput } from '../../i18n/format';
 import { TEMPLATE_IDS } from '../../ikm';
 import { canManageUnit } from '../../access';
 import { requireRole, requireUser } from '../../web/auth';
@@ -98,7 +99,7 @@ async function pageLocals(req: Request, res: Response, section: string | null = 
     ...profileRowValues(s.profileQuestions),
     code: s.indicator?.code ?? '',
     name: s.indicator?.name ?? '',
-    target: s.indicator ? String(s.indicator.target) : '',
+    target: s.indicator ? formatDecimalInput(s.indicator.target, req.lang) : '',
     polarity: s.indicator?.polarity ?? 'higher',
     cap: s.indicator?.cap ? String(s.indicator.cap) : 'none',
     achievementDecimals: String(s.indicator?.achievementDecimals ?? 2),

@@ -235,7 +235,7 @@ describe('admin', () => {
     expect(await page.textContent('[data-testid=period-gaps]')).toContain('2023–2025');
     expect(await page.textContent('#table-services')).toContain('(tanpa layanan)');
     expect(await noSidewaysScroll(page)).toBe(true);
-    await page.locator('#unsur-title').scrollIntoViewIfNeeded();
+    await page.evaluate(() => document.getElementById('unsur-title')!.scrollIntoView({ block: 'start' }));
     await shot(page, 'dashboard-360');
     await ctx.close();
   });
@@ -288,6 +288,9 @@ describe('admin', () => {
     const anon = await ctx.newPage();
     await anon.goto(`${base}/admin/login`);
     expect(await seriousViolations(anon)).toEqual([]);
+    await anon.goto(`${base}/s/${DEMO_FORM_SLUG}`);
+    expect(await seriousViolations(anon)).toEqual([]);
+    await shot(anon, 'form-desktop');
     const page = await login(ctx);
     const demo2022 = (await Survey.findOne({ slug: DEMO_SURVEY_SLUG }).lean())!;
     await page.goto(`${base}/admin/surveys/${demo2022._id}/dashboard`);

@@ -78,7 +78,9 @@ export async function startEmbeddedDatabase(opts: EmbeddedOptions): Promise<Embe
   ensureWritableDir(dir);
   const port = await reservePort(path.join(dir, 'port'));
   const args =
-    kind === 'mongod' ? ['--dbpath', dir, '--port', String(port), '--bind_ip', '127.0.0.1', '--quiet'] : ['-listen', `127.0.0.1:${port}`, '-data', dir, ...(process.env.SKM_FERRETDB_DEBUG_ADDR ? ['-debug-addr', process.env.SKM_FERRETDB_DEBUG_ADDR] : [])];
+    kind === 'mongod'
+      ? ['--dbpath', dir, '--port', String(port), '--bind_ip', '127.0.0.1', '--quiet']
+      : ['-listen', `127.0.0.1:${port}`, '-data', dir, ...(process.env.SKM_FERRETDB_DEBUG_ADDR ? ['-debug-addr', process.env.SKM_FERRETDB_DEBUG_ADDR] : [])];
 
   let child: ChildProcess | undefined;
   let stopping = false;

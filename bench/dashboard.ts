@@ -29,8 +29,7 @@ import { Unit } from '../models/unit';
 import { Survey, type SurveyDoc } from '../models/survey';
 import { Response } from '../models/response';
 import { computeFromCounts, type ScoreCounts } from '../server/ikm';
-import { elementSetOf, elementsFromTemplate } from '../server/features/surveys/elements';
-import { computeSurveyResults, recordResponsesStats, type StatsResponse } from '../server/results';
+import { computeSurveyResults, elementSetOf, elementsFromTemplate, recordResponsesStats, type StatsResponse } from '../server/results';
 import { prng } from '../server/lib/prng';
 
 interface Args {

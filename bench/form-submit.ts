@@ -26,10 +26,9 @@ import '../server/models';
 import { Unit } from '../models/unit';
 import { Survey } from '../models/survey';
 import { countersIdle } from '../server/responses';
-import { responseCounts, verifyStats } from '../server/results';
+import { elementsFromTemplate, responseCounts, verifyStats } from '../server/results';
 import { Response } from '../models/response';
 import { RateLimit } from '../models/rate-limit';
-import { elementsFromTemplate } from '../server/features/surveys/elements';
 import { newIdempotencyKey, signStartToken } from '../server/features/survey-form/form-token';
 import type { SurveyFormDeps } from '../server/features/survey-form/survey-form.routes';
 

@@ -14,7 +14,7 @@ import { syncAllIndexes } from '../server/db/indexes';
 import '../server/models';
 import { Unit } from '../models/unit';
 import { Survey } from '../models/survey';
-import { elementsFromTemplate } from '../server/features/surveys/elements';
+import { elementsFromTemplate } from '../server/results';
 
 /** Runs `body` connected (mongoose, indexes synced) to a fresh embedded database; stops and removes it afterwards. */
 export async function withBenchDatabase(name: string, body: (db: EmbeddedDatabase) => Promise<void>): Promise<void> {

@@ -1,6 +1,8 @@
 /**
  * Every feature's routes, mounted in one place. Each feature is a folder under
- * server/features/ that exports a function returning an Express Router.
+ * server/features/ that exports a function returning an Express Router. A feature uses another
+ * one only through that feature's index.ts (its public interface, never its routes); this file
+ * is the one place that sees every feature's routes.
  */
 import type { Express } from 'express';
 import type { AppDeps } from '../app';
@@ -8,6 +10,12 @@ import { csrfProtection } from '../web/csrf';
 import { refuseCrossSite } from '../web/security';
 import { homeRoutes } from './home/home.routes';
 import { adminRoutes } from './admin/admin.routes';
+import { authRoutes } from './auth/auth.routes';
+import { auditRoutes } from './audit/audit.routes';
+import { tokensRoutes } from './api/tokens.routes';
+import { surveysRoutes } from './surveys/surveys.routes';
+import { usersRoutes } from './users/users.routes';
+import { unitsRoutes } from './users/units.routes';
 import { apiRoutes } from './api/api.routes';
 import { surveyFormRoutes } from './survey-form/survey-form.routes';
 import { dashboardRoutes } from './dashboard/dashboard.routes';
@@ -25,7 +33,13 @@ export function mountFeatures(app: Express, deps: AppDeps): void {
   app.post('/s/:slug', sameSite);
   app.post('/admin/surveys/:id/import', ...importUpload);
   app.use('/admin', csrfProtection({ secret: deps.config.SESSION_SECRET, secure: deps.config.https }));
-  app.use('/admin', adminRoutes(deps));
+  app.use('/admin', adminRoutes());
+  app.use('/admin', authRoutes(deps));
+  app.use('/admin', surveysRoutes({ publicUrl: deps.config.PUBLIC_URL }));
+  app.use('/admin', usersRoutes());
+  app.use('/admin', unitsRoutes({ defaultTimeZone: deps.config.DEFAULT_TIME_ZONE }));
+  app.use('/admin', auditRoutes({ defaultTimeZone: deps.config.DEFAULT_TIME_ZONE }));
+  app.use('/admin', tokensRoutes());
   app.use('/admin', dashboardRoutes());
   app.use('/admin', importRoutes());
   app.use('/admin', reportRoutes());

@@ -2,6 +2,7 @@
  * Results: the counters kept as responses are stored, and the figures read from them. Use it
  * through this file.
  *
+ *   elements.ts    a stored survey's elements ↔ the method's element set (server/ikm)
  *   profile.ts     the standard profile (keys, age groups, ageGroup) and which keys are counted
  *   counters.ts    the counter documents (models/survey-stats.ts): recorded per response,
  *                  recounted, verified and rebuilt from the raw responses
@@ -10,6 +11,7 @@
  *
  * The response pipeline (server/responses) records and recovers counts through counters.ts.
  */
+export { elementSetOf, elementsFromTemplate, toStoredElements, type StoredElement } from './elements';
 export { AGE_GROUPS, ageGroup, countedProfileKeys, STANDARD_PROFILE_KEYS, STANDARD_PROFILE_OPTIONS, type ProfileQuestionKinds } from './profile';
 export {
   countedShards,

@@ -25,7 +25,7 @@ import {
   type ScoreCounts,
 } from '../ikm';
 import { NotFound } from '../errors';
-import { elementSetOf } from '../features/surveys/elements';
+import { elementSetOf } from './elements';
 import { ALL_BUCKET, countResponses, decodeValueKey, loadCounters, type ExpectedBucket } from './counters';
 
 /** A month of a year, for period ranges. */

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { DEMO_FORM_SLUG, DEMO_SURVEY_SLUG, DEMO_UNIT_SLUG } from '../../server/features/demo/seed';
-import { elementsFromTemplate } from '../../server/features/surveys/elements';
+import { elementsFromTemplate } from '../../server/results';
 import { Response } from '../../models/response';
 import { Survey } from '../../models/survey';
 import { Unit } from '../../models/unit';

@@ -7,7 +7,7 @@ import request from 'supertest';
 import { useTestDatabase } from '../support/db';
 import { testApp } from '../support/app';
 import { createUser, loginAs, type LoggedInAgent } from '../support/auth';
-import { elementsFromTemplate } from '../../server/features/surveys/elements';
+import { elementsFromTemplate } from '../../server/results';
 import { createToken } from '../../server/features/api/tokens.service';
 import { createSurvey, createUnit } from './admin-helpers';
 

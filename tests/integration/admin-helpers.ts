@@ -3,7 +3,7 @@ import type { Express } from 'express';
 import type { Types } from 'mongoose';
 import { Unit } from '../../models/unit';
 import { Survey } from '../../models/survey';
-import { elementsFromTemplate } from '../../server/features/surveys/elements';
+import { elementsFromTemplate } from '../../server/results';
 import type { LoggedInAgent } from '../support/auth';
 
 let n = 0;

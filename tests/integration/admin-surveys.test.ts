@@ -11,7 +11,7 @@ import { createUser, loginAs, type LoggedInAgent } from '../support/auth';
 import { Survey } from '../../models/survey';
 import { Response } from '../../models/response';
 import { AuditLog } from '../../models/audit-log';
-import { elementsFromTemplate } from '../../server/features/surveys/elements';
+import { elementsFromTemplate } from '../../server/results';
 import { getTemplate } from '../../server/ikm';
 import { createSurvey, createUnit, postForm } from './admin-helpers';
 

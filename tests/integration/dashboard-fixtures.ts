@@ -4,7 +4,7 @@ import type { Types } from 'mongoose';
 import { Unit } from '../../models/unit';
 import { Survey, type SurveyDoc } from '../../models/survey';
 import { Response } from '../../models/response';
-import { elementsFromTemplate } from '../../server/features/surveys/elements';
+import { elementsFromTemplate } from '../../server/results';
 import { periodOfMonth, responseId, storeResponses } from '../../server/responses';
 
 let n = 0;

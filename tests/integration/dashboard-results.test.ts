@@ -7,8 +7,7 @@ import { useTestDatabase } from '../support/db';
 import { SurveyStats } from '../../models/survey-stats';
 import { Response } from '../../models/response';
 import { computeFromAnswers, type Answer } from '../../server/ikm';
-import { elementSetOf } from '../../server/features/surveys/elements';
-import { computeSurveyResults, rebuildStats, verifyStats } from '../../server/results';
+import { computeSurveyResults, elementSetOf, rebuildStats, verifyStats } from '../../server/results';
 import { makeSurvey, makeUnit, storeResponse, type ResponseInput } from './dashboard-fixtures';
 import { prng } from '../../server/lib/prng';
 

@@ -7,9 +7,8 @@
 import { useTestDatabase } from '../support/db';
 import { testApp } from '../support/app';
 import { createUser, loginAs } from '../support/auth';
-import { computeSurveyResults } from '../../server/results';
+import { computeSurveyResults, elementsFromTemplate } from '../../server/results';
 import { unitDashboard } from '../../server/features/dashboard/dashboard.service';
-import { elementsFromTemplate } from '../../server/features/surveys/elements';
 import { formatNumber } from '../../server/i18n/format';
 import { makeSurvey, makeUnit, storeResponse } from './dashboard-fixtures';
 

@@ -6,16 +6,14 @@
  */
 import { responseCount } from '../../server/features/surveys/surveys.service';
 import { useTestDatabase } from '../support/db';
-import { testConfig } from '../support/app';
+import { testApp, testConfig } from '../support/app';
 import { Survey, type SurveyDoc } from '../../models/survey';
 import { Response } from '../../models/response';
 import { Unit } from '../../models/unit';
 import { computeFromAnswers, type Answer } from '../../server/ikm';
 import { formatNumber } from '../../server/i18n/format';
-import { elementSetOf } from '../../server/features/surveys/elements';
+import { computeSurveyResults, elementSetOf, verifyStats } from '../../server/results';
 import { DEMO_SURVEY_2021_SLUG, DEMO_SURVEY_SLUG, seedDemo } from '../../server/features/demo/seed';
-import { computeSurveyResults, verifyStats } from '../../server/results';
-import { testApp } from '../support/app';
 import { createUser, loginAs } from '../support/auth';
 
 useTestDatabase();

@@ -16,9 +16,8 @@ import type { CurrentUser } from '../../server/access';
 import { computeFromAnswers, type Answer } from '../../server/ikm';
 import { prng } from '../../server/lib/prng';
 import { storeResponse, storeResponses } from '../../server/responses';
-import { elementSetOf } from '../../server/features/surveys/elements';
+import { computeSurveyResults, elementSetOf, verifyStats } from '../../server/results';
 import { responseCount } from '../../server/features/surveys/surveys.service';
-import { computeSurveyResults, verifyStats } from '../../server/results';
 import { commitBatch, IMPORT_LEASE_MS, importResponses, previewBatch } from '../../server/features/import/import.service';
 import { makeSurvey, makeUnit } from './dashboard-fixtures';
 

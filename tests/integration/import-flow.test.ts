@@ -11,8 +11,7 @@ import { Response } from '../../models/response';
 import { ImportBatch } from '../../models/import-batch';
 import { AuditLog } from '../../models/audit-log';
 import { computeFromAnswers, type Answer } from '../../server/ikm';
-import { elementSetOf, elementsFromTemplate } from '../../server/features/surveys/elements';
-import { computeSurveyResults, verifyStats } from '../../server/results';
+import { computeSurveyResults, elementSetOf, elementsFromTemplate, verifyStats } from '../../server/results';
 import { makeSurvey, makeUnit } from './dashboard-fixtures';
 
 useTestDatabase();

@@ -13,8 +13,7 @@ import { createUser, csrfFrom, loginAs, type LoggedInAgent } from '../support/au
 import { Response } from '../../models/response';
 import { ImportBatch } from '../../models/import-batch';
 import { computeFromAnswers, type Answer } from '../../server/ikm';
-import { elementSetOf, elementsFromTemplate } from '../../server/features/surveys/elements';
-import { computeSurveyResults, verifyStats } from '../../server/results';
+import { computeSurveyResults, elementSetOf, elementsFromTemplate, verifyStats } from '../../server/results';
 import { prng } from '../../server/lib/prng';
 import { makeSurvey, makeUnit } from './dashboard-fixtures';
 

@@ -5,8 +5,7 @@ import { testApp } from '../support/app';
 import { createUser, csrfFrom, loginAs } from '../support/auth';
 import { Response } from '../../models/response';
 import { ImportBatch } from '../../models/import-batch';
-import { elementsFromTemplate } from '../../server/features/surveys/elements';
-import { verifyStats } from '../../server/results';
+import { elementsFromTemplate, verifyStats } from '../../server/results';
 import { makeSurvey, makeUnit } from './dashboard-fixtures';
 
 useTestDatabase();

@@ -6,7 +6,7 @@ import { createLogger } from '../../server/logger';
 import { testConfig } from '../support/app';
 import { Unit } from '../../models/unit';
 import { Survey } from '../../models/survey';
-import { elementsFromTemplate } from '../../server/features/surveys/elements';
+import { elementsFromTemplate } from '../../server/results';
 import type { SurveyFormDeps, SurveyFormOptions } from '../../server/features/survey-form/survey-form.routes';
 import type { NewResponse } from '../../server/responses';
 

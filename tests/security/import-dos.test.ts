@@ -17,7 +17,7 @@ import { ImportBatch, ImportFile } from '../../models/import-batch';
 import { Response } from '../../models/response';
 import { BATCH_TTL_MS, createBatch, sweepAbandonedBatches } from '../../server/features/import/import.service';
 import { MAX_ROWS } from '../../server/features/import/import.mapping';
-import { elementsFromTemplate } from '../../server/features/surveys/elements';
+import { elementsFromTemplate } from '../../server/results';
 import { makeSurvey, makeUnit } from '../integration/dashboard-fixtures';
 
 useTestDatabase();

@@ -41,6 +41,13 @@ const under = (dir: string) => (t: string) => t === dir || t.startsWith(`${dir}/
 const isExpress = (t: string) => t === 'express' || t.startsWith('express-') || t === 'pino-http' || t === 'multer' || t === 'helmet';
 const isService = (f: string) => /\.service\.ts$/.test(f);
 const isRoutes = (f: string) => /\.routes\.ts$/.test(f);
+/** The feature folder a path is in (server/features/<name>/…), or null. */
+function featureOf(p: string): string | null {
+  const name = /^server\/features\/([^/.]+)(?:\/|$)/.exec(p)?.[1];
+  return name === undefined || name === 'index' ? null : name;
+}
+/** The files that wire everything together: they may see every feature. */
+const COMPOSITION_ROOTS = ['server/app.ts', 'server/main.ts'];
 
 interface Rule {
   name: string;
@@ -85,6 +92,24 @@ const RULES: Rule[] = [
     files: under('server/web'),
     forbidden: (t) => under('server/features')(t),
   },
+  {
+    name: 'domain modules import no feature (only the composition roots app.ts and main.ts do)',
+    files: (f) => under('server')(f) && !under('server/features')(f) && !COMPOSITION_ROOTS.includes(f),
+    forbidden: (t) => under('server/features')(t),
+  },
+  {
+    name: "a feature uses another feature only through that feature's index.ts, never its other files",
+    files: (f) => featureOf(f) !== null,
+    forbidden: (t, from) => {
+      const other = featureOf(t);
+      return other !== null && other !== featureOf(from) && t !== `server/features/${other}` && t !== `server/features/${other}/index`;
+    },
+  },
+  {
+    name: "a feature's index.ts is its interface: it exports no routes (features/index.ts mounts them)",
+    files: (f) => /^server\/features\/[^/]+\/index\.ts$/.test(f),
+    forbidden: (t) => isRoutes(`${t}.ts`),
+  },
 ];
 
 describe('architecture: who may import whom', () => {
@@ -92,6 +117,10 @@ describe('architecture: who may import whom', () => {
     expect(FILES.length).toBeGreaterThan(50);
     expect(IMPORTS.some((i) => i.from === 'server/app.ts' && i.target === 'server/web/auth')).toBe(true);
     expect(IMPORTS.some((i) => i.from === 'server/web/auth.ts' && i.target === 'express')).toBe(true);
+    expect(IMPORTS.some((i) => i.from === 'server/features/users/users.service.ts' && i.target === 'server/features/audit')).toBe(true);
+    expect(featureOf('server/features/audit/audit.service')).toBe('audit');
+    expect(featureOf('server/features/audit')).toBe('audit');
+    expect(featureOf('server/features/index')).toBeNull();
     for (const rule of RULES) expect(FILES.filter(rule.files).length).toBeGreaterThan(0);
   });
 

@@ -1,6 +1,6 @@
 /** The import's pure helpers: column suggestions from question texts, labels → scores, timestamps. */
 import { getTemplate } from '../../server/ikm';
-import { toStoredElements } from '../../server/features/surveys/elements';
+import { toStoredElements } from '../../server/results';
 import {
   checkRows,
   readAnswer,

@@ -10,8 +10,8 @@ import { z } from 'zod';
 import { requireRole } from '../../web/auth';
 import { form } from '../../web/form';
 import { validate } from '../../web/validate';
-import { flash } from '../admin/admin.web';
-import { listUnits } from '../users/units.service';
+import { flash } from '../../web/admin';
+import { listUnits } from '../users';
 import { createToken, listTokens, revokeToken } from './tokens.service';
 
 const VIEW = 'admin/tokens/list';

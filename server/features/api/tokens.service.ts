@@ -9,7 +9,7 @@ import { ApiToken } from '../../../models/api-token';
 import { Invalid, NotFound } from '../../errors';
 import { Unit } from '../../../models/unit';
 import type { Actor } from '../../access';
-import { recordAudit } from '../audit/audit.service';
+import { recordAudit } from '../audit';
 
 const TOKEN_PREFIX = 'skm_';
 

@@ -19,7 +19,7 @@ import { parseOrInvalid } from '../../validation';
 import { fieldMessages } from '../../web/errors';
 import { form } from '../../web/form';
 import { validate } from '../../web/validate';
-import { flash, safeNext } from '../admin/admin.web';
+import { flash, safeNext } from '../../web/admin';
 import { changePassword, login, logoutEverywhere, unitName } from './auth.service';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './password';
 

@@ -6,7 +6,7 @@ import type { Types } from 'mongoose';
 import { Unit } from '../../../models/unit';
 import { User } from '../../../models/user';
 import { Invalid, TooManyRequests } from '../../errors';
-import { recordAudit } from '../audit/audit.service';
+import { recordAudit } from '../audit';
 import { dummyHash, hashPassword, verifyPassword } from './password';
 import { reserveLoginAttempt, type LoginSubject } from './throttle.service';
 

@@ -7,7 +7,7 @@
  */
 import type { Config } from '../../config';
 import { User } from '../../../models/user';
-import { recordAudit } from '../audit/audit.service';
+import { recordAudit } from '../audit';
 import { hashPassword, oneTimePassword } from './password';
 
 export const DEFAULT_ADMIN_EMAIL = 'admin@skm.local';

@@ -8,10 +8,10 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { requireRole, requireUser } from '../../web/auth';
-import { flash } from '../admin/admin.web';
+import { flash } from '../../web/admin';
 import { listSuggestions, setSuggestionHidden, surveyDashboard, unitDashboard } from './dashboard.service';
 import { viewHelpers } from './dashboard.view';
-import { lastPeriodPlan } from '../reports/follow-up.service';
+import { lastPeriodPlan } from '../reports';
 
 const managers = requireRole('admin', 'unit-manager');
 const SCRIPTS = ['/vendor/chart.umd.min.js', '/js/charts.js'];

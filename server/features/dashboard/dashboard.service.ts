@@ -10,8 +10,8 @@ import { Unit } from '../../../models/unit';
 import { Response } from '../../../models/response';
 import { Forbidden, NotFound } from '../../errors';
 import { canManageUnit, canReadUnit, unitFilter, type CurrentUser } from '../../access';
-import { elementSetOf } from '../surveys/elements';
-import { recordAudit } from '../audit/audit.service';
+import { elementSetOf } from '../../results';
+import { recordAudit } from '../audit';
 import {
   addCounts,
   computeSurveyResults,

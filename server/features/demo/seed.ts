@@ -14,7 +14,7 @@
 import type { Config } from '../../config';
 import { Unit } from '../../../models/unit';
 import { Survey } from '../../../models/survey';
-import { elementsFromTemplate } from '../surveys/elements';
+import { elementsFromTemplate } from '../../results';
 import { storeResponses, type PipelineSurvey } from '../../responses';
 import { DEMO_2021, DEMO_2022, demoResponses, type DemoPeriod } from './demo-data';
 

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { Router } from 'express';
 import { PUBLIC_DIR } from '../../paths';
-import { openSurveys } from '../surveys/surveys.service';
+import { openSurveys } from '../surveys';
 
 export function homeRoutes(): Router {
   const router = Router();

@@ -12,10 +12,9 @@ import { Router, type NextFunction, type Request, type RequestHandler, type Resp
 import multer from 'multer';
 import { AppError, Invalid } from '../../errors';
 import { requireRole } from '../../web/auth';
-import { fieldErrors, flash } from '../admin/admin.web';
-import { manageableSurvey } from '../dashboard/dashboard.service';
-import { responseCount } from '../surveys/surveys.service';
-import { viewHelpers } from '../dashboard/dashboard.view';
+import { fieldErrors, flash } from '../../web/admin';
+import { manageableSurvey, viewHelpers } from '../dashboard';
+import { responseCount } from '../surveys';
 import { decisionKey } from './import.mapping';
 import { commitBatch, createBatch, MAX_FILE_BYTES, previewBatch, saveMapping, UploadInvalid } from './import.service';
 

@@ -17,10 +17,9 @@ import { AppError, BadRequest, Conflict, Invalid, NotFound } from '../../errors'
 import type { CurrentUser } from '../../access';
 import { TableReadError } from '../../lib/read-table';
 import { periodOfMonth, storeResponses, type NewResponse, type StoreOutcome } from '../../responses';
-import { recordAudit } from '../audit/audit.service';
-import { manageableSurvey } from '../dashboard/dashboard.service';
-import { profileQuestionsFor } from '../survey-form/profile';
-import { formProfileQuestions } from '../survey-form/survey-definitions';
+import { recordAudit } from '../audit';
+import { manageableSurvey } from '../dashboard';
+import { formProfileQuestions, profileQuestionsFor } from '../survey-form';
 import {
   checkRows,
   decisionKey,

@@ -12,8 +12,8 @@ import { FollowUpPlan } from '../../../models/follow-up-plan';
 import { BadRequest, NotFound } from '../../errors';
 import type { Lang } from '../../i18n';
 import type { CurrentUser } from '../../access';
-import { readableSurvey } from '../dashboard/dashboard.service';
-import { elementSetOf } from '../surveys/elements';
+import { readableSurvey } from '../dashboard';
+import { elementSetOf } from '../../results';
 import {
   addCounts,
   computeSurveyResults,

@@ -15,13 +15,12 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { requireRole, requireUser } from '../../web/auth';
-import { flash } from '../admin/admin.web';
+import { flash } from '../../web/admin';
 import { form } from '../../web/form';
 import { addPlanItem, deletePlanItem, planPage, updatePlanItem } from './follow-up.service';
 import { isLang, translate, type Lang } from '../../i18n';
 import { NotFound } from '../../errors';
-import { readableSurvey } from '../dashboard/dashboard.service';
-import { viewHelpers } from '../dashboard/dashboard.view';
+import { readableSurvey, viewHelpers } from '../dashboard';
 import { computeSurveyResults } from '../../results';
 import { surveyReport, type ReportContext } from './report.service';
 import { readableUnit, unitReport, unitSurveyYears } from './unit-report.service';

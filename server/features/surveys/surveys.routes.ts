@@ -18,7 +18,7 @@
  *   GET  /admin/surveys/:id/poster          printable A4 poster (title, unit, QR, link)   read scope
  */
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { publicBaseUrl, qrPng, qrSvg } from '../survey-form/qr';
+import { publicBaseUrl, qrPng, qrSvg } from '../survey-form';
 import { NotFound } from '../../errors';
 import { formatDecimalInput } from '../../i18n/format';
 import { TEMPLATE_IDS } from '../../ikm';
@@ -26,7 +26,7 @@ import { canManageUnit } from '../../access';
 import { requireRole, requireUser } from '../../web/auth';
 import { form } from '../../web/form';
 import { validate } from '../../web/validate';
-import { flash } from '../admin/admin.web';
+import { flash } from '../../web/admin';
 import { createSchema, profileRowValues, serviceRowValues, settingsSchema, wibDate, withAddedRow } from './surveys.schema';
 import {
   copySources,

@@ -11,15 +11,14 @@
 import mongoose, { Types } from 'mongoose';
 import { Survey, type SurveyDoc } from '../../../models/survey';
 import { Response } from '../../../models/response';
-import { responseCounts } from '../../results';
+import { elementsFromTemplate, responseCounts, toStoredElements } from '../../results';
 import { Unit } from '../../../models/unit';
 import { Conflict, Forbidden, Invalid, NotFound, isDuplicateKey } from '../../errors';
 import { genericElementSet, isTemplateId } from '../../ikm';
 import { canManageUnit, canReadUnit, unitFilter, type CurrentUser } from '../../access';
 import { parseOrInvalid } from '../../validation';
-import { changedFields, recordAudit } from '../audit/audit.service';
-import { elementsFromTemplate, toStoredElements } from './elements';
-import { availability } from '../survey-form/survey-form.service';
+import { changedFields, recordAudit } from '../audit';
+import { availability } from '../survey-form';
 import { indicatorSchema, parseElementTexts, parseProfileRows, parseServiceRows, type CreateInput, type SettingsInput } from './surveys.schema';
 
 type Actor = CurrentUser;

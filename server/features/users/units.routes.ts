@@ -9,7 +9,7 @@ import { Router, type Response } from 'express';
 import { requireRole } from '../../web/auth';
 import { form } from '../../web/form';
 import { validate } from '../../web/validate';
-import { flash } from '../admin/admin.web';
+import { flash } from '../../web/admin';
 import { createUnit, listUnits, renameUnit } from './units.service';
 import { createUnitSchema, renameUnitSchema } from './users.schema';
 import { UNIT_TIME_ZONE_IDS } from '../../i18n/format';

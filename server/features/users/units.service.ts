@@ -7,7 +7,7 @@ import { Types } from 'mongoose';
 import { Unit } from '../../../models/unit';
 import { Invalid, NotFound, isDuplicateKey } from '../../errors';
 import type { Actor } from '../../access';
-import { changedFields, recordAudit } from '../audit/audit.service';
+import { changedFields, recordAudit } from '../audit';
 import type { CreateUnitInput, RenameUnitInput } from './users.schema';
 
 /** Every unit in tree order (parents before children), with its depth. */

@@ -12,7 +12,7 @@ import { Router, type Request, type Response } from 'express';
 import { requireRole } from '../../web/auth';
 import { form } from '../../web/form';
 import { validate } from '../../web/validate';
-import { flash } from '../admin/admin.web';
+import { flash } from '../../web/admin';
 import { createUser, getUser, listUsers, resetPassword, unitChoices, updateUser } from './users.service';
 import { createUserSchema, updateUserSchema } from './users.schema';
 

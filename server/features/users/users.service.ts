@@ -8,8 +8,8 @@ import { User } from '../../../models/user';
 import { Unit } from '../../../models/unit';
 import { Invalid, NotFound, isDuplicateKey } from '../../errors';
 import type { Actor } from '../../access';
-import { changedFields, recordAudit } from '../audit/audit.service';
-import { hashPassword, oneTimePassword } from '../auth/password';
+import { changedFields, recordAudit } from '../audit';
+import { hashPassword, oneTimePassword } from '../auth';
 import type { CreateUserInput, UpdateUserInput } from './users.schema';
 
 async function checkUnit(unitId: string | null): Promise<Types.ObjectId | null> {

@@ -3,8 +3,8 @@
  * Forms come back with their errors through server/web/form.ts.
  */
 import type { Request, RequestHandler, Response } from 'express';
-import { Forbidden, type Invalid } from '../../errors';
-import { fieldMessages } from '../../web/errors';
+import { Forbidden, type Invalid } from '../errors';
+import { fieldMessages } from './errors';
 
 /**
  * A message for the next page. With `at` (a section's id) it is shown inside that section, where

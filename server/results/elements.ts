@@ -3,8 +3,8 @@
  * keeps its own copy (names, questions and labels may be edited while it is a draft), and the
  * method computes from the stored copy.
  */
-import type { SurveyElement } from '../../../models/survey';
-import { customElementSet, elementCode, getTemplate, isTemplateId, type ElementSet, type TemplateId } from '../../ikm';
+import type { SurveyElement } from '../../models/survey';
+import { customElementSet, elementCode, getTemplate, isTemplateId, type ElementSet, type TemplateId } from '../ikm';
 
 export interface StoredElement {
   key: string;

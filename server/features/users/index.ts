@@ -1,0 +1,2 @@
+/** Users and units, as other features use them: the units list (API tokens). */
+export { listUnits } from './units.service';

@@ -9,9 +9,8 @@ import { useTestDatabase } from '../support/db';
 import { testApp } from '../support/app';
 import { createUser, loginAs, type LoggedInAgent } from '../support/auth';
 import { binary, docxContent, libreOfficeConvert, pdfPages } from '../support/files';
-import { computeSurveyResults } from '../../server/results';
+import { computeSurveyResults, elementsFromTemplate } from '../../server/results';
 import { unitDashboard } from '../../server/features/dashboard/dashboard.service';
-import { elementsFromTemplate } from '../../server/features/surveys/elements';
 import { formatNumber, formatPercent } from '../../server/i18n/format';
 import { makeSurvey, makeUnit, storeResponse } from './dashboard-fixtures';
 

@@ -6,7 +6,7 @@
 import { translate, type Lang } from '../../i18n';
 import { formatLocalDate, formatNumber, formatPercent, gradeText } from '../../i18n/format';
 import type { IkmResult } from '../../ikm';
-import { STANDARD_PROFILE } from '../survey-form/profile';
+import { STANDARD_PROFILE } from '../survey-form';
 
 type ProfileQuestionLike = { key: string; options?: readonly { key: string }[] | null };
 

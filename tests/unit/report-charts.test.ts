@@ -7,7 +7,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
-import { opaquePng, renderChartPng } from '../../server/features/reports/report.charts';
+import { Chart, type ChartItem } from 'chart.js';
+import { chartConfig, opaquePng, renderChartPng } from '../../server/features/reports/report.charts';
 import { renderPdf } from '../../server/features/reports/report.pdf';
 import { pdfPageCount, tmpDir } from '../support/files';
 import type { ChartSpec, Report } from '../../server/features/reports/report.model';
@@ -99,4 +100,18 @@ test('a PDF embeds the chart as an RGB image without a soft mask; poppler draws 
   };
   expect(near(0x1d6b2f)).toBe(true);
   expect(near(0xa4161a)).toBe(true);
+});
+
+test('chartConfig: axis numbers in the report’s language (1,5 in Indonesian, 1.5 in English)', () => {
+  const ticks = (lang: 'id' | 'en') => {
+    const canvas = createCanvas(760, 220);
+    const chart = new Chart(canvas as unknown as ChartItem, chartConfig({ ...SPEC, lang }));
+    const labels = chart.scales.x!.ticks.map((t) => String(t.label));
+    chart.destroy();
+    return labels;
+  };
+
+  expect(ticks('id')).toContain('1,5');
+  expect(ticks('id').filter((l) => l.includes('.'))).toEqual([]);
+  expect(ticks('en')).toContain('1.5');
 });

@@ -64,6 +64,8 @@ export function chartConfig(spec: ChartSpec): ChartConfiguration<Kind, Data, str
     data: { labels: spec.labels, datasets },
     options: {
       indexAxis: spec.horizontal ? 'y' : 'x',
+      // Axis numbers in the report's language: 1,5 in Indonesian (the dashboard's charts do the same).
+      locale: spec.lang === 'en' ? 'en-GB' : 'id-ID',
       responsive: false,
       animation: false,
       devicePixelRatio: 2,

@@ -27,6 +27,8 @@ export interface ChartSpec {
   targetLabel?: string | null;
   labels: string[];
   datasets: { label: string; data: (number | null)[]; high?: number[]; low?: number[] }[];
+  /** The report's language: axis numbers are written its way (1,5 in Indonesian). */
+  lang?: Lang;
 }
 
 export interface Column {
@@ -255,7 +257,7 @@ export function blockKit(lang: Lang) {
       kind: 'chart',
       id,
       caption: t(captionKey, { ...params, n: ++figureNo }),
-      spec,
+      spec: { ...spec, lang },
     }),
     p: (text: string, note = false): Block => ({ kind: 'paragraph', text, ...(note ? { note } : {}) }),
     h: (text: string): Block => ({ kind: 'heading', text }),

@@ -5,6 +5,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { parse as parseCookie } from 'cookie';
 import { isLang, translator, type Lang } from '../i18n';
+import { formatNumber } from '../i18n/format';
 import type { AssetUrl } from './assets';
 
 declare module 'express-serve-static-core' {
@@ -26,7 +27,9 @@ export function useLanguage(req: Request, res: Response, lang: Lang, remember: {
   const other: Lang = lang === 'id' ? 'en' : 'id';
   const url = new URL(req.originalUrl, 'http://x');
   url.searchParams.set('lang', other);
-  Object.assign(res.locals, { lang, t: translator(lang), switchLangUrl: `${url.pathname}${url.search}` });
+  // fmtInt: a count written the language's way (1.200 in Indonesian, 1,200 in English).
+  const fmtInt = (x: number) => formatNumber(x, 0, lang);
+  Object.assign(res.locals, { lang, t: translator(lang), fmtInt, switchLangUrl: `${url.pathname}${url.search}` });
 }
 
 export function languageAndLocals(asset: AssetUrl, secureCookies: boolean): RequestHandler {

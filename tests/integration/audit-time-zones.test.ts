@@ -111,3 +111,17 @@ describe('the audit log’s times', () => {
     expect(fifth.text).not.toContain('Survei Malam');
   });
 });
+
+test('the audit log’s count is written the language’s way: 1.200 catatan / 1,200 entries', async () => {
+  const at = new Date('2019-06-01T03:00:00Z');
+  await AuditLog.insertMany(
+    Array.from({ length: 1200 }, (_, i) => ({ at, actorEmail: 'bulk@example.go.id', action: 'survey.settings', target: { kind: 'survey', id: `bulk-${i}` } })),
+  );
+
+  const id = await asAdmin.agent.get('/admin/audit?from=2019-06-01&to=2019-06-01&lang=id');
+  const en = await asAdmin.agent.get('/admin/audit?from=2019-06-01&to=2019-06-01&lang=en');
+  await asAdmin.agent.get('/admin/audit?lang=id');
+
+  expect(id.text).toContain('1.200 catatan, terbaru di atas.');
+  expect(en.text).toContain('1,200 entries, newest first.');
+});

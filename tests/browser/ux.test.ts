@@ -184,7 +184,7 @@ describe('admin', () => {
     await ctx.close();
   });
 
-  test('survey dashboard charts on a 360 px phone: per-unsur labels fit, Indonesian ticks, a lone month keeps its target line, years spaced by time', async () => {
+  test('survey dashboard charts on a 360 px phone and a desktop: per-unsur labels fit (codes, or whole names wrapped), Indonesian ticks, a lone month keeps its target line, years spaced by time', async () => {
     const unit = await makeUnit('Direktorat Grafik');
     const surveys = [];
     for (const year of [2021, 2022, 2026]) surveys.push(await makeSurvey(unit, { period: { year }, title: `Survei Grafik ${year}` }));
@@ -238,6 +238,21 @@ describe('admin', () => {
     await page.evaluate(() => document.getElementById('unsur-title')!.scrollIntoView({ block: 'start' }));
     await shot(page, 'dashboard-360');
     await ctx.close();
+
+    // On a desktop the full names are the labels, wrapped onto lines, still whole inside the axis.
+    const wide = await context({ viewport: DESKTOP });
+    const desk = await login(wide);
+    await desk.goto(`${base}/admin/surveys/${surveys[1]!._id}/dashboard`);
+    await desk.waitForFunction(() => document.querySelectorAll('canvas:not([hidden])').length >= 4);
+    const axis = await desk.evaluate(() => {
+      type Scale = { ticks: { label: string | string[] }[]; width: number; _labelSizes?: { widest: { width: number } } };
+      const C = (window as unknown as { Chart: { getChart: (c: Element) => { scales: Record<string, Scale> } } }).Chart;
+      const y = C.getChart(document.getElementById('canvas-unsur')!).scales.y!;
+      return { labels: y.ticks.map((t) => ([] as string[]).concat(t.label).join(' ')), widest: y._labelSizes?.widest.width ?? Infinity, width: y.width };
+    });
+    expect(axis.labels).toEqual(surveys[1]!.elements.map((e) => `${e.code} ${e.name!.id}`));
+    expect(axis.widest).toBeLessThanOrEqual(axis.width);
+    await wide.close();
   });
 
   test('survey page without JavaScript: add a service row, type a plain name, save; the key is derived', async () => {

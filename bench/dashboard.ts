@@ -3,8 +3,8 @@
  * and 1M responses, from the counters (models/survey-stats.ts) versus a full recount over the
  * raw responses ($match → $unwind answers → $group {k, v} → $sum, then server/ikm).
  *
- * Starts its own embedded database in a temporary directory (removed afterwards), inserts the
- * responses in bulk and feeds the counters through the live code path (recordResponsesStats).
+ * Runs on a database of its own (bench/harness.ts), inserts the responses in bulk and feeds the
+ * counters through the live code path.
  * Prints RATIOS, not pass/fail: counters vs recount at each size, and counters at the largest
  * size vs at 10k. Writes the figures to bench/README-dashboard.md.
  *
@@ -20,17 +20,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import mongoose, { Types } from 'mongoose';
-import { startEmbeddedDatabase } from '../server/db/embedded';
-import { connectDatabase } from '../server/db/connection';
-import { syncAllIndexes } from '../server/db/indexes';
-import '../server/models';
-import { Unit } from '../models/unit';
-import { Survey, type SurveyDoc } from '../models/survey';
+import type { SurveyDoc } from '../models/survey';
 import { Response } from '../models/response';
 import { computeFromCounts, type ScoreCounts } from '../server/ikm';
-import { computeSurveyResults, elementSetOf, elementsFromTemplate, recordResponsesStats, type StatsResponse } from '../server/results';
+import { computeSurveyResults, elementSetOf } from '../server/results';
 import { prng } from '../server/lib/prng';
+import { benchResponse, benchSurvey, runBench, storeBenchResponses, withBenchDatabase } from './harness';
 
 interface Args {
   sizes: number[];
@@ -59,37 +54,24 @@ async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
   return [performance.now() - t, r];
 }
 
-function makeBatch(survey: SurveyDoc, rnd: () => number, from: number, n: number): StatsResponse[] & Record<string, unknown>[] {
+function makeBatch(survey: SurveyDoc, rnd: () => number, from: number, n: number) {
   const keys = survey.elements.map((e) => e.key);
-  const out = [];
-  for (let i = 0; i < n; i++) {
+  return Array.from({ length: n }, (_, i) => {
     const month = 1 + Math.floor(rnd() * 12);
-    out.push({
-      _id: new Types.ObjectId(),
-      surveyId: survey._id,
-      unitId: survey.unitId,
-      year: 2024,
+    return benchResponse(survey, `bench-${from + i}`, {
       month,
-      quarter: Math.ceil(month / 3),
-      semester: month <= 6 ? 1 : 2,
       service: rnd() < 0.5 ? 'a' : rnd() < 0.5 ? 'b' : 'c',
       // About 3% blanks; scores skewed towards 3–4.
       answers: keys.flatMap((k) => (rnd() < 0.03 ? [] : [{ k, v: [1, 2, 3, 3, 3, 4, 4, 4, 4][Math.floor(rnd() * 9)]! }])),
       profile: { gender: rnd() < 0.5 ? 'l' : 'p', age: ['20-29', '30-39', '40-49', '50-59'][Math.floor(rnd() * 4)]! },
-      suggestion: '',
-      suggestionHidden: false,
       submittedAt: new Date(Date.UTC(2024, month - 1, 10)),
-      source: 'import',
-      idempotencyKey: `bench-${from + i}`,
-      contentHash: 'bench',
     });
-  }
-  return out as never;
+  });
 }
 
 /** The headline and per-unsur figures by a full recount over the raw responses. */
 async function recount(survey: SurveyDoc): Promise<number> {
-  const set = elementSetOf(survey as never);
+  const set = elementSetOf(survey);
   const rows = await Response.collection
     .aggregate<{ _id: { k: string; v: number }; n: number }>([
       { $match: { surveyId: survey._id } },
@@ -120,29 +102,12 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const started = performance.now();
   const budgetMs = args.budgetMin * 60_000;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'skm-bench-dashboard-'));
   const log = (s: string) => process.stdout.write(`${s}\n`);
-  const db = await startEmbeddedDatabase({ dataDir, supervise: false, log });
-  log(`database: ${db.description}`);
-  try {
-    await connectDatabase({ uri: db.uri, dbName: 'bench' });
-    await syncAllIndexes();
-    const unit = await Unit.create({ name: 'Bench', slug: 'bench', path: [] });
-    unit.path = [unit._id];
-    await unit.save();
-    const created = await Survey.create({
-      unitId: unit._id,
-      unitPath: unit.path,
-      title: 'Bench',
-      slug: 'bench',
-      period: { year: 2024 },
-      template: 'permenpanrb-14-2017',
-      elements: elementsFromTemplate('permenpanrb-14-2017'),
-      services: ['a', 'b', 'c'].map((key) => ({ key, name: { id: key, en: key } })),
-      status: 'open',
-      population: 100_000,
-    });
-    const survey = created.toObject() as SurveyDoc;
+  await withBenchDatabase('dashboard', async (db) => {
+    const survey = await benchSurvey(
+      ['a', 'b', 'c'].map((key) => ({ key, name: { id: key, en: key } })),
+      { year: 2024, template: 'permenpanrb-14-2017', population: 100_000 },
+    );
     const rnd = prng(42);
     const batchSize = 5000;
     let total = 0;
@@ -155,7 +120,7 @@ async function main(): Promise<void> {
         const n = Math.min(batchSize, size - total);
         const batch = makeBatch(survey, rnd, total, n);
         if (!rawStopped) {
-          const [ms] = await time(() => Response.collection.insertMany(batch as never[], { ordered: false }));
+          const [ms] = await time(() => Response.collection.insertMany(batch, { ordered: false }));
           insertMs += ms;
           rawInserted += n;
           // Stop raw inserts when the rest of this size would overrun the budget.
@@ -168,7 +133,7 @@ async function main(): Promise<void> {
             );
           }
         }
-        await recordResponsesStats(batch, survey);
+        await storeBenchResponses(survey, batch, false);
         total += n;
         if (total % 50_000 === 0) log(`  ${total} responses (${rawInserted} raw), ${((performance.now() - started) / 1000).toFixed(0)} s`);
       }
@@ -212,11 +177,7 @@ async function main(): Promise<void> {
     log(md);
     fs.writeFileSync(args.out, md);
     log(`written to ${args.out}`);
-  } finally {
-    await mongoose.disconnect().catch(() => undefined);
-    await db.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 function report(rows: Row[], engineFull: string, insertRate: number, minutes: number): string {
@@ -262,7 +223,4 @@ function report(rows: Row[], engineFull: string, insertRate: number, minutes: nu
   return `${lines.join('\n')}\n`;
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`bench failed: ${(e as Error).stack ?? String(e)}\n`);
-  process.exit(1);
-});
+runBench(main);

@@ -6,31 +6,23 @@
  *
  *   npm run build && node dist/bench/form-submit.js [submissions=3000] [concurrency=50]
  *
- * Starts its own embedded database (EMBEDDED_DB=auto|mongod|ferretdb) in a temporary directory,
- * or uses MONGODB_URI when set (a database named skm_bench_<random> that is dropped afterwards).
+ * Runs on a database of its own (bench/harness.ts: embedded, EMBEDDED_DB=auto|mongod|ferretdb, or
+ * a fresh database on MONGODB_URI, dropped afterwards).
  */
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import zlib from 'node:zlib';
 import mongoose from 'mongoose';
 import { createApp } from '../server/app';
 import { loadConfig } from '../server/config';
 import { createLogger } from '../server/logger';
-import { connectDatabase } from '../server/db/connection';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../server/db/embedded';
-import { syncAllIndexes } from '../server/db/indexes';
-import '../server/models';
-import { Unit } from '../models/unit';
-import { Survey } from '../models/survey';
 import { countersIdle } from '../server/responses';
-import { elementsFromTemplate, responseCounts, verifyStats } from '../server/results';
+import { responseCounts, verifyStats } from '../server/results';
 import { Response } from '../models/response';
 import { RateLimit } from '../models/rate-limit';
 import { newIdempotencyKey, signStartToken } from '../server/features/survey-form/form-token';
 import type { SurveyFormDeps } from '../server/features/survey-form/survey-form.routes';
+import { benchSurvey, runBench, withBenchDatabase, type BenchDatabase } from './harness';
 
 const TOTAL = Number(process.argv[2] ?? 3000);
 const CONCURRENCY = Number(process.argv[3] ?? 50);
@@ -83,32 +75,9 @@ function httpRequest(
   });
 }
 
-async function main(): Promise<void> {
-  let embedded: EmbeddedDatabase | undefined;
-  let dataDir: string | undefined;
-  let uri = process.env.MONGODB_URI;
-  if (!uri) {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'skm-bench-'));
-    embedded = await startEmbeddedDatabase({ dataDir, engine: (process.env.EMBEDDED_DB as 'auto' | undefined) ?? 'auto', supervise: false });
-    uri = embedded.uri;
-  }
-  const dbName = `skm_bench_${crypto.randomBytes(4).toString('hex')}`;
-  await connectDatabase({ uri, dbName });
-  await syncAllIndexes();
-  say(`database: ${embedded ? embedded.description : 'MONGODB_URI'} (write concern w:majority, j:true)`);
-
-  const unit = await Unit.create({ name: 'Direktorat Bench', slug: 'dit-bench' });
-  const survey = await Survey.create({
-    unitId: unit._id,
-    unitPath: [unit._id],
-    title: 'Survei Bench',
-    slug: 'survei-bench',
-    period: { year: new Date(Date.now() + 7 * 3600_000).getUTCFullYear() }, // answers are taken only within the period
-    template: 'stakeholder',
-    elements: elementsFromTemplate('stakeholder'),
-    services: [{ key: 'konsultasi', name: { id: 'Konsultasi', en: 'Consultation' } }],
-    status: 'open',
-  });
+async function run(db: BenchDatabase): Promise<void> {
+  say(`database: ${db.description} (write concern w:majority, j:true)`);
+  const survey = await benchSurvey([{ key: 'konsultasi', name: { id: 'Konsultasi', en: 'Consultation' } }]);
 
   const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', SESSION_SECRET: SECRET, SEED_DEMO: 'false' });
   const deps: SurveyFormDeps = {
@@ -156,7 +125,7 @@ async function main(): Promise<void> {
   });
   const rawDoc = (i: number) => ({
     surveyId: new mongoose.Types.ObjectId(),
-    unitId: unit._id,
+    unitId: survey.unitId,
     year: 2026,
     semester: 2,
     quarter: 4,
@@ -222,14 +191,7 @@ async function main(): Promise<void> {
 
   agent.destroy();
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  await mongoose.connection.dropDatabase().catch(() => undefined);
-  await mongoose.disconnect();
-  await embedded?.stop();
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  process.exit(stored === TOTAL + WARMUP && counted === stored && verified.ok && refused === 0 ? 0 : 1);
+  if (!(stored === TOTAL + WARMUP && counted === stored && verified.ok && refused === 0)) throw new Error('responses lost, refused or miscounted (see above)');
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`bench failed: ${(e as Error).stack ?? String(e)}\n`);
-  process.exit(1);
-});
+runBench(() => withBenchDatabase('form', run));

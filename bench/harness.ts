@@ -1,52 +1,123 @@
 /**
- * What the app-level benchmarks share: an embedded database of their own in a temporary
- * directory (removed afterwards), a survey of the current year (answers are taken only within
- * the survey's period), and how a benchmark's process ends.
+ * What the app-level benchmarks share: a database of their own (an embedded one in a temporary
+ * directory, removed afterwards, or a fresh database on MONGODB_URI, dropped afterwards), a
+ * survey, stored responses in bulk, and how a benchmark's process ends.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import mongoose from 'mongoose';
+import mongoose, { Types } from 'mongoose';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../server/db/embedded';
 import { connectDatabase } from '../server/db/connection';
 import { syncAllIndexes } from '../server/db/indexes';
 import '../server/models';
 import { Unit } from '../models/unit';
-import { Survey } from '../models/survey';
-import { elementsFromTemplate } from '../server/results';
+import { Survey, type SurveyDoc } from '../models/survey';
+import { Response } from '../models/response';
+import { periodOfMonth } from '../server/responses';
+import { elementsFromTemplate, recordResponsesStats } from '../server/results';
+import type { TemplateId } from '../server/ikm';
 
-/** Runs `body` connected (mongoose, indexes synced) to a fresh embedded database; stops and removes it afterwards. */
-export async function withBenchDatabase(name: string, body: (db: EmbeddedDatabase) => Promise<void>): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `skm-bench-${name}-`));
+/** The database a benchmark runs on; `description` names the engine (for the figures' heading). */
+export interface BenchDatabase {
+  description: string;
+  embedded?: EmbeddedDatabase;
+}
+
+/**
+ * Runs `body` connected (mongoose, indexes synced) to a fresh database: an embedded one
+ * (EMBEDDED_DB=auto|mongod|ferretdb) in a temporary directory, or, when MONGODB_URI is set, a
+ * database named skm_bench_<random> there. Stops and removes (or drops) it afterwards.
+ */
+export async function withBenchDatabase(name: string, body: (db: BenchDatabase) => Promise<void>): Promise<void> {
+  const external = process.env.MONGODB_URI;
+  const dataDir = external ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), `skm-bench-${name}-`));
   let embedded: EmbeddedDatabase | undefined;
   try {
-    embedded = await startEmbeddedDatabase({ dataDir, engine: 'auto', supervise: false });
-    await connectDatabase({ uri: embedded.uri, dbName: `skm_bench_${crypto.randomBytes(4).toString('hex')}` });
+    if (dataDir) {
+      const engine = (process.env.EMBEDDED_DB as 'auto' | 'mongod' | 'ferretdb' | undefined) ?? 'auto';
+      embedded = await startEmbeddedDatabase({ dataDir, engine, supervise: false });
+    }
+    await connectDatabase({ uri: embedded?.uri ?? external!, dbName: `skm_bench_${crypto.randomBytes(4).toString('hex')}` });
     await syncAllIndexes();
-    process.stdout.write(`database: ${embedded.description}\n`);
-    await body(embedded);
+    const db: BenchDatabase = { description: embedded?.description ?? 'MONGODB_URI', embedded };
+    process.stdout.write(`database: ${db.description}\n`);
+    await body(db);
   } finally {
+    if (external) await mongoose.connection.dropDatabase().catch(() => undefined);
     await mongoose.disconnect().catch(() => undefined);
     await embedded?.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-/** A unit and an open survey of the current year (WIB) on the stakeholder template. */
-export async function benchSurvey(services: { key: string; name: { id: string; en: string } }[]) {
+export interface BenchSurveyOptions {
+  /** Default: the current year (WIB): the form takes answers only within the survey's period. */
+  year?: number;
+  /** Default: stakeholder. */
+  template?: TemplateId;
+  population?: number;
+  indicator?: { code: string; name: string; target: number };
+}
+
+/** A unit and an open survey (stored), with the given services. */
+export async function benchSurvey(services: { key: string; name: { id: string; en: string } }[], options: BenchSurveyOptions = {}): Promise<SurveyDoc> {
   const unit = await Unit.create({ name: 'Direktorat Bench', slug: 'dit-bench' });
-  return Survey.create({
+  const template = options.template ?? 'stakeholder';
+  const survey = await Survey.create({
     unitId: unit._id,
     unitPath: [unit._id],
     title: 'Survei Bench',
     slug: 'survei-bench',
-    period: { year: new Date(Date.now() + 7 * 3600_000).getUTCFullYear() },
-    template: 'stakeholder',
-    elements: elementsFromTemplate('stakeholder'),
+    period: { year: options.year ?? new Date(Date.now() + 7 * 3600_000).getUTCFullYear() },
+    template,
+    elements: elementsFromTemplate(template),
     services,
     status: 'open',
+    ...(options.population ? { population: options.population } : {}),
+    ...(options.indicator ? { indicator: options.indicator } : {}),
   });
+  return survey.toObject();
+}
+
+/** What a generated response varies; the rest (ids, period fields, key, source) is filled in. */
+export interface BenchAnswers {
+  month: number;
+  submittedAt: Date;
+  service: string;
+  answers: { k: string; v: number }[];
+  profile: Record<string, string>;
+  suggestion?: string;
+}
+
+/** A stored-response document for a bulk insert (the import's source and period fields). */
+export function benchResponse(survey: Pick<SurveyDoc, '_id' | 'unitId' | 'period'>, key: string, r: BenchAnswers) {
+  return {
+    _id: new Types.ObjectId(),
+    surveyId: survey._id,
+    unitId: survey.unitId,
+    ...periodOfMonth(survey.period.year, r.month),
+    service: r.service,
+    answers: r.answers,
+    profile: r.profile,
+    suggestion: r.suggestion ?? '',
+    suggestionHidden: false,
+    submittedAt: r.submittedAt,
+    source: 'import',
+    idempotencyKey: key,
+    contentHash: 'bench',
+  };
+}
+
+/**
+ * Stores generated responses in bulk, straight into the collection (faster than the pipeline,
+ * which the form benchmark measures), and counts them through the live counter code path.
+ * `raw: false` counts them only (the counter documents are then exactly what they would be).
+ */
+export async function storeBenchResponses(survey: SurveyDoc, batch: ReturnType<typeof benchResponse>[], raw = true): Promise<void> {
+  if (raw) await Response.collection.insertMany(batch, { ordered: false });
+  await recordResponsesStats(batch, survey);
 }
 
 /** Runs a benchmark's main and ends the process (open handles such as timers must not keep it). */

@@ -11,19 +11,13 @@
  *
  *   npm run build && node dist/bench/login-throttle.js [attempts=300]
  *
- * Starts its own embedded database (EMBEDDED_DB=auto|mongod|ferretdb) in a temporary directory,
- * or uses MONGODB_URI when set (a database named skm_bench_<random> that is dropped afterwards).
+ * Runs on a database of its own (bench/harness.ts: embedded, EMBEDDED_DB=auto|mongod|ferretdb, or
+ * a fresh database on MONGODB_URI, dropped afterwards).
  */
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import mongoose from 'mongoose';
-import { connectDatabase } from '../server/db/connection';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../server/db/embedded';
-import { syncAllIndexes } from '../server/db/indexes';
-import '../server/models';
 import { reserveLoginAttempt, THROTTLE } from '../server/features/auth/throttle.service';
+import { runBench, withBenchDatabase, type BenchDatabase } from './harness';
 
 const N = Number(process.argv[2] ?? 300);
 const SECRET = crypto.randomBytes(32).toString('hex');
@@ -39,19 +33,8 @@ async function perCall(n: number, job: (i: number) => Promise<unknown>): Promise
   return Number(process.hrtime.bigint() - start) / 1e6 / n;
 }
 
-async function main(): Promise<void> {
-  let embedded: EmbeddedDatabase | undefined;
-  let dataDir: string | undefined;
-  let uri = process.env.MONGODB_URI;
-  if (!uri) {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'skm-bench-'));
-    embedded = await startEmbeddedDatabase({ dataDir, engine: (process.env.EMBEDDED_DB as 'auto' | undefined) ?? 'auto', supervise: false });
-    uri = embedded.uri;
-  }
-  const dbName = `skm_bench_${crypto.randomBytes(4).toString('hex')}`;
-  await connectDatabase({ uri, dbName });
-  await syncAllIndexes();
-  say(`database: ${embedded ? embedded.description : 'MONGODB_URI'}; ${N} attempts per case, sequential`);
+async function run(db: BenchDatabase): Promise<void> {
+  say(`database: ${db.description}; ${N} attempts per case, sequential`);
 
   // One window for the whole run, a minute into it: no case crosses into the next window.
   const now = Math.floor(Date.now() / THROTTLE.windowMs) * THROTTLE.windowMs + 60_000;
@@ -104,14 +87,7 @@ async function main(): Promise<void> {
   say(`refused: client full (${refusedClient}/${N})       ${clientFull.toFixed(3)} ms  ratio ${(clientFull / baseline).toFixed(2)}`);
   say(`refused: account+client full (${refusedPair}/${N}) ${pairFull.toFixed(3)} ms  ratio ${(pairFull / baseline).toFixed(2)}`);
 
-  await mongoose.connection.dropDatabase().catch(() => undefined);
-  await mongoose.disconnect();
-  await embedded?.stop();
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  process.exit(refusedClient === N && refusedPair === N ? 0 : 1);
+  if (refusedClient !== N || refusedPair !== N) throw new Error('an attempt over the limit was let through (see above)');
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exit(1);
-});
+runBench(() => withBenchDatabase('login', run));

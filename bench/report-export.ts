@@ -5,8 +5,8 @@
  * (how long another request — e.g. a form submission — could be kept waiting). The PDF and DOCX
  * read only the counters; their time is printed for scale.
  *
- * Starts its own embedded database in a temporary directory (removed afterwards), inserts the
- * responses in bulk and feeds the counters through the live code path (recordResponsesStats).
+ * Runs on a database of its own (bench/harness.ts), inserts the responses in bulk and feeds the
+ * counters through the live code path.
  * Prints RATIOS, not pass/fail, and writes the figures to bench/README-report.md.
  *
  *   npm run bench:report                          # 50,000 responses
@@ -17,21 +17,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import mongoose, { Types } from 'mongoose';
-import { startEmbeddedDatabase } from '../server/db/embedded';
-import { connectDatabase } from '../server/db/connection';
-import { syncAllIndexes } from '../server/db/indexes';
-import '../server/models';
-import { Unit } from '../models/unit';
-import { Survey, type SurveyDoc } from '../models/survey';
-import { Response } from '../models/response';
-import { elementsFromTemplate, recordResponsesStats, type StatsResponse } from '../server/results';
+import { Types } from 'mongoose';
+import type { SurveyDoc } from '../models/survey';
 import { buildSurveyReport, rawResponses } from '../server/features/reports/report.service';
 import { writeCsv } from '../server/features/reports/report.csv';
 import { writeXlsx } from '../server/features/reports/report.xlsx';
 import { renderPdf } from '../server/features/reports/report.pdf';
 import { renderDocx } from '../server/features/reports/report.docx';
 import { prng } from '../server/lib/prng';
+import { benchResponse, benchSurvey, runBench, storeBenchResponses, withBenchDatabase } from './harness';
 
 function parseArgs(argv: string[]): { size: number; out: string } {
   const args = { size: 50_000, out: path.join(__dirname, '..', '..', 'bench', 'README-report.md') };
@@ -82,68 +76,37 @@ async function measure(name: string, fn: () => Promise<number | undefined | void
   return { name, ms, peakRssMb: peak / 1048576, maxStallMs: h.max / 1e6, ...(typeof bytes === 'number' ? { bytes } : {}) };
 }
 
-function makeBatch(survey: SurveyDoc, rnd: () => number, n: number): (StatsResponse & Record<string, unknown>)[] {
+function makeBatch(survey: SurveyDoc, rnd: () => number, n: number) {
   const keys = survey.elements.map((e) => e.key);
-  const out = [];
-  for (let i = 0; i < n; i++) {
+  return Array.from({ length: n }, () => {
     const month = 1 + Math.floor(rnd() * 12);
-    out.push({
-      _id: new Types.ObjectId(),
-      surveyId: survey._id,
-      unitId: survey.unitId,
-      year: 2024,
+    return benchResponse(survey, new Types.ObjectId().toHexString(), {
       month,
-      quarter: Math.ceil(month / 3),
-      semester: month <= 6 ? 1 : 2,
       service: rnd() < 0.5 ? 'a' : 'b',
       answers: keys.flatMap((k) => (rnd() < 0.03 ? [] : [{ k, v: [1, 2, 3, 3, 3, 4, 4, 4, 4][Math.floor(rnd() * 9)]! }])),
       profile: { gender: rnd() < 0.5 ? 'l' : 'p', age: ['20-29', '30-39', '40-49', '50-59'][Math.floor(rnd() * 4)]!, education: 's1', occupation: 'pns' },
       suggestion: rnd() < 0.1 ? 'Pelayanan sudah baik, mohon antrean dipercepat.' : '',
-      suggestionHidden: false,
       submittedAt: new Date(Date.UTC(2024, month - 1, 1 + Math.floor(rnd() * 28), 1 + Math.floor(rnd() * 8))),
-      source: 'import',
-      idempotencyKey: new Types.ObjectId().toHexString(),
-      contentHash: 'bench',
     });
-  }
-  return out;
+  });
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'skm-bench-report-'));
   const log = (s: string) => process.stdout.write(`${s}\n`);
-  const db = await startEmbeddedDatabase({ dataDir, supervise: false, log });
-  log(`database: ${db.description}`);
-  try {
-    await connectDatabase({ uri: db.uri, dbName: 'bench' });
-    await syncAllIndexes();
-    const unit = await Unit.create({ name: 'Bench', slug: 'bench', path: [] });
-    unit.path = [unit._id];
-    await unit.save();
-    const created = await Survey.create({
-      unitId: unit._id,
-      unitPath: unit.path,
-      title: 'Bench',
-      slug: 'bench',
-      period: { year: 2024 },
-      template: 'permenpanrb-14-2017',
-      elements: elementsFromTemplate('permenpanrb-14-2017'),
-      services: [
+  await withBenchDatabase('report', async (db) => {
+    const survey = await benchSurvey(
+      [
         { key: 'a', name: { id: 'A', en: 'A' } },
         { key: 'b', name: { id: 'B', en: 'B' } },
       ],
-      population: 100_000,
-      indicator: { code: 'IKU 1', name: 'Indeks kepuasan', target: 85 },
-      status: 'open',
-    });
-    const survey = created.toObject() as SurveyDoc;
+      { year: 2024, template: 'permenpanrb-14-2017', population: 100_000, indicator: { code: 'IKU 1', name: 'Indeks kepuasan', target: 85 } },
+    );
     const rnd = prng(42);
     const t0 = performance.now();
     for (let done = 0; done < args.size; done += 5000) {
       const batch = makeBatch(survey, rnd, Math.min(5000, args.size - done));
-      await Response.collection.insertMany(batch as never[], { ordered: false });
-      await recordResponsesStats(batch, survey);
+      await storeBenchResponses(survey, batch);
     }
     log(`inserted ${args.size} responses in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const rssBefore = process.memoryUsage().rss / 1048576;
@@ -185,14 +148,7 @@ async function main(): Promise<void> {
     const md = `# Report export benchmark\n\n\`npm run bench:report\` (\`node dist/bench/report-export.js --size N\`). The CSV and XLSX exports stream the raw answers from a cursor; the baseline is a plain cursor scan of the same responses in the same run. "Longest stall" is the event loop's longest delay during the phase: how long any other request (a form submission) could have waited.\n\n${table}\n`;
     fs.writeFileSync(args.out, md);
     log(`written to ${args.out}`);
-  } finally {
-    await mongoose.disconnect().catch(() => undefined);
-    await db.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+runBench(main);

@@ -12,6 +12,13 @@
  *   bucket "all"                       the whole survey
  *   bucket "cell:<year>-<month>:<svc>" one month × one service; a period range, a service or
  *                                      both are the sum of a few cells (≤ months × services)
+ *
+ * Profile cells, in their own collection "surveyprofilestats" (same schema, so the readers of
+ * the buckets above never read them):
+ *   bucket "pcell:<key>=<value>:<year>-<month>:<svc>"  the respondents of one month × service who
+ *                                      gave one profile answer (e.g. gender=p); a dashboard
+ *                                      filtered by one profile answer is the sum of its cells
+ *
  * Each holds `c.<elementKey>.s1…s4` (how many answered 1…4), `respondents` (responses with at
  * least one answer), `complete` (answered every element) and `p.<profileKey>.<value>` (profile
  * counts for the charts). Updated only with atomic $inc on object paths (no array indexes:
@@ -35,6 +42,8 @@ const surveyStatsSchema = new Schema(
     year: { type: Number, default: null },
     month: { type: Number, default: null },
     service: { type: String, default: null },
+    /** Profile cells: "<key>=<encoded value>"; null on the other buckets. */
+    profile: { type: String, default: null },
     /** Every stored response, respondent or not ("all" bucket only; replaces Survey.responseCount). */
     responses: { type: Number, default: 0 },
     respondents: { type: Number, default: 0 },
@@ -48,6 +57,9 @@ const surveyStatsSchema = new Schema(
 );
 
 surveyStatsSchema.index({ surveyId: 1 });
+
+const surveyProfileStatsSchema = surveyStatsSchema.clone();
+surveyProfileStatsSchema.index({ surveyId: 1, profile: 1 });
 
 /** Score counts of one element, as stored. */
 export interface StoredCounts {
@@ -69,6 +81,7 @@ export interface SurveyStatsDoc {
   year: number | null;
   month: number | null;
   service: string | null;
+  profile?: string | null;
   respondents: number;
   complete: number;
   c: Record<string, StoredCounts>;
@@ -76,3 +89,6 @@ export interface SurveyStatsDoc {
 }
 
 export const SurveyStats = model('SurveyStats', surveyStatsSchema, 'surveystats');
+
+/** The profile cells (see above): written and read by server/results/counters.ts alone. */
+export const SurveyProfileStats = model('SurveyProfileStats', surveyProfileStatsSchema, 'surveyprofilestats');

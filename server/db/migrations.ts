@@ -9,7 +9,7 @@
 import type { Logger } from 'pino';
 import { Migration } from '../../models/migration';
 import { Response } from '../../models/response';
-import { dayKey } from '../responses';
+import { dayKey, reconcile } from '../responses';
 
 export interface DataMigration {
   id: string;
@@ -32,6 +32,17 @@ export const MIGRATIONS: readonly DataMigration[] = [
         changed += 1;
       }
       return changed;
+    },
+  },
+  {
+    // The profile cells (models/survey-stats.ts) of the responses stored before they existed:
+    // the reconcile finds them missing and rebuilds the survey's counters (when no response is
+    // being counted; otherwise the periodic reconcile does it later, and meanwhile a profile
+    // filter recounts from the raw responses, see server/results/read-model.ts loadCells).
+    id: '2026-11-profile-cells',
+    async run() {
+      const report = await reconcile();
+      return report.drifted.filter((d) => d.repaired).length;
     },
   },
 ];

@@ -17,7 +17,7 @@ import { Types } from 'mongoose';
 import { Coalescer } from '../lib/coalescer';
 import { Response } from '../../models/response';
 import { Survey } from '../../models/survey';
-import { SurveyStats, type SurveyStatsDoc } from '../../models/survey-stats';
+import { SurveyProfileStats, SurveyStats, type SurveyStatsDoc } from '../../models/survey-stats';
 import { NotFound } from '../errors';
 import { isScore, respondentKind } from '../ikm';
 import { ageGroup, countedProfileKeys } from './profile';
@@ -43,6 +43,23 @@ export interface StatsResponse {
 
 export function cellBucket(year: number, month: number, service: string): string {
   return `cell:${year}-${String(month).padStart(2, '0')}:${service}`;
+}
+
+/** A profile answer as the profile cells name it: "<key>=<encoded counted value>". */
+export function profileSelector(key: string, value: string): string {
+  return `${key}=${encodeValueKey(value)}`;
+}
+
+const PROFILE_CELL = 'pcell:';
+
+/** One month × service cell of the respondents with one profile answer (models/survey-stats.ts). */
+export function profileCellBucket(selector: string, year: number, month: number, service: string): string {
+  return `${PROFILE_CELL}${selector}:${year}-${String(month).padStart(2, '0')}:${service}`;
+}
+
+/** The collection a bucket's shards live in: profile cells apart, so no other reader reads them. */
+function statsModel(bucket: string): typeof SurveyStats {
+  return bucket.startsWith(PROFILE_CELL) ? SurveyProfileStats : SurveyStats;
 }
 
 /** A profile value as a field name: no dots, no leading $ (percent-encoded). */
@@ -75,6 +92,7 @@ interface BucketDelta {
   year: number | null;
   month: number | null;
   service: string | null;
+  profile: string | null;
   inc: Map<string, number>;
 }
 
@@ -93,7 +111,7 @@ export class StatsDelta {
 
   /** Adds one response. Returns false (and adds nothing) when it is no respondent. */
   add(r: StatsResponse): boolean {
-    this.bump(ALL_BUCKET, null, null, null, ['responses']);
+    this.bump(ALL_BUCKET, null, null, null, null, ['responses']);
     const seen = new Set<string>();
     const paths: string[] = [];
     for (const a of r.answers) {
@@ -105,21 +123,25 @@ export class StatsDelta {
     if (kind === 'blank') return false;
     paths.push('respondents');
     if (kind === 'complete') paths.push('complete');
+    const selectors: string[] = [];
     for (const [key, raw] of profileEntries(r.profile)) {
       if (!this.profileKeys.has(key)) continue;
       const v = profileCountValue(key, raw);
-      if (v !== null) paths.push(`p.${key}.${encodeValueKey(v)}`);
+      if (v === null) continue;
+      paths.push(`p.${key}.${encodeValueKey(v)}`);
+      selectors.push(profileSelector(key, v));
     }
     const service = r.service ?? '';
-    this.bump(ALL_BUCKET, null, null, null, paths);
-    this.bump(cellBucket(r.year, r.month, service), r.year, r.month, service, paths);
+    this.bump(ALL_BUCKET, null, null, null, null, paths);
+    this.bump(cellBucket(r.year, r.month, service), r.year, r.month, service, null, paths);
+    for (const sel of selectors) this.bump(profileCellBucket(sel, r.year, r.month, service), r.year, r.month, service, sel, paths);
     return true;
   }
 
-  private bump(bucket: string, year: number | null, month: number | null, service: string | null, paths: readonly string[]): void {
+  private bump(bucket: string, year: number | null, month: number | null, service: string | null, profile: string | null, paths: readonly string[]): void {
     let b = this.buckets.get(bucket);
     if (!b) {
-      b = { year, month, service, inc: new Map() };
+      b = { year, month, service, profile, inc: new Map() };
       this.buckets.set(bucket, b);
     }
     for (const p of paths) b.inc.set(p, (b.inc.get(p) ?? 0) + 1);
@@ -139,7 +161,7 @@ export class StatsDelta {
 interface ShardDelta {
   surveyId: Types.ObjectId;
   bucket: string;
-  meta: Pick<BucketDelta, 'year' | 'month' | 'service'>;
+  meta: Pick<BucketDelta, 'year' | 'month' | 'service' | 'profile'>;
   parts: Map<string, Map<string, number>>;
 }
 
@@ -209,7 +231,7 @@ class ShardWriter {
     const key = shardId(surveyId, bucket, this.id);
     const id = batch ?? `${ONE_OFF}${crypto.randomBytes(9).toString('base64url')}`;
     if (this.applied.get(key)?.has(id)) return Promise.resolve(); // this shard holds the batch already
-    const meta = { year: delta.year, month: delta.month, service: delta.service };
+    const meta = { year: delta.year, month: delta.month, service: delta.service, profile: delta.profile };
     return this.coalescer.add(key, { surveyId, bucket, meta, parts: new Map([[id, new Map(delta.inc)]]) });
   }
 
@@ -218,7 +240,7 @@ class ShardWriter {
     const held: string[] = [];
     const failed = this.uncertain.get(key);
     if (failed) {
-      const doc = await SurveyStats.findById(key, { seq: 1 }).lean();
+      const doc = await statsModel(d.bucket).findById(key, { seq: 1 }).lean();
       const seq = doc?.seq ?? 0;
       if (doc && seq === failed.seq) held.push(...failed.batches); // the failed write was applied; only its reply was lost
       this.seqOf.set(key, seq); // 0 when the shard is gone (a rebuild removed it): started again
@@ -236,13 +258,21 @@ class ShardWriter {
     const update = {
       $inc: Object.fromEntries(inc),
       $set: { applied, seq: next },
-      $setOnInsert: { surveyId: d.surveyId, bucket: d.bucket, writer: this.id, year: d.meta.year, month: d.meta.month, service: d.meta.service },
+      $setOnInsert: {
+        surveyId: d.surveyId,
+        bucket: d.bucket,
+        writer: this.id,
+        year: d.meta.year,
+        month: d.meta.month,
+        service: d.meta.service,
+        profile: d.meta.profile,
+      },
     };
     this.hold(key, held); // a retry that fails again must not add them twice
     let r: { matchedCount: number; upsertedCount: number };
     try {
       // Conditional on the shard's write count: only this process writes it, so no atomicity is needed.
-      r = await SurveyStats.updateOne({ _id: key, seq: expected }, update, { upsert: expected === 0 });
+      r = await statsModel(d.bucket).updateOne({ _id: key, seq: expected }, update, { upsert: expected === 0 });
     } catch (e) {
       this.uncertain.set(key, { seq: next, batches });
       throw e;
@@ -385,7 +415,18 @@ export async function countResponses(survey: StatsSurvey, extraMatch: Record<str
 function bucketsOf(delta: StatsDelta): ExpectedBucket[] {
   const out: ExpectedBucket[] = [];
   for (const [bucket, b] of delta.buckets) {
-    const e: ExpectedBucket = { bucket, year: b.year, month: b.month, service: b.service, responses: 0, respondents: 0, complete: 0, c: {}, p: {} };
+    const e: ExpectedBucket = {
+      bucket,
+      year: b.year,
+      month: b.month,
+      service: b.service,
+      profile: b.profile,
+      responses: 0,
+      respondents: 0,
+      complete: 0,
+      c: {},
+      p: {},
+    };
     for (const [path, n] of b.inc) {
       if (path === 'responses') e.responses = n;
       else if (path === 'respondents') e.respondents = n;
@@ -410,10 +451,11 @@ export async function writeRecoveredBatch(survey: StatsSurvey, responses: readon
   for (const r of responses) delta.add(r);
   let written = 0;
   for (const e of bucketsOf(delta)) {
-    const own = await SurveyStats.findById(shardId(survey._id, e.bucket, writer), { applied: 1 }).lean();
+    const model = statsModel(e.bucket);
+    const own = await model.findById(shardId(survey._id, e.bucket, writer), { applied: 1 }).lean();
     if (own?.applied?.includes(batch)) continue;
     const id = shardId(survey._id, e.bucket, `r:${batch}`);
-    await SurveyStats.replaceOne({ _id: id }, { _id: id, writer: `r:${batch}`, applied: [], surveyId: survey._id, ...e }, { upsert: true });
+    await model.replaceOne({ _id: id }, { _id: id, writer: `r:${batch}`, applied: [], surveyId: survey._id, ...e }, { upsert: true });
     written++;
   }
   return written;
@@ -453,11 +495,17 @@ export function countedShards<T extends { surveyId?: unknown; bucket?: string; w
 /**
  * A survey's counters: every bucket, its shards summed (one shard per writer). This is how every
  * reader (results, dashboard, verify) reads the counters. O(buckets × writers).
+ *   loadCounters(id)                       the "all" bucket and the month × service cells
+ *   loadCounters(id, { bucket })           one of those
+ *   loadCounters(id, { profile: "k=v" })   the profile cells of one answer (profileSelector)
+ *   loadCounters(id, { profile: true })    every profile cell (verify)
  */
-export async function loadCounters(surveyId: Types.ObjectId | string, only?: { bucket: string }): Promise<ExpectedBucket[]> {
+export async function loadCounters(surveyId: Types.ObjectId | string, only?: { bucket: string } | { profile: string | true }): Promise<ExpectedBucket[]> {
   const filter: Record<string, unknown> = { surveyId: new Types.ObjectId(String(surveyId)) };
-  if (only) filter.bucket = only.bucket;
-  const docs = countedShards(await SurveyStats.find(filter).lean<SurveyStatsDoc[]>());
+  if (only && 'bucket' in only) filter.bucket = only.bucket;
+  if (only && 'profile' in only && only.profile !== true) filter.profile = only.profile;
+  const model = only && 'profile' in only ? SurveyProfileStats : SurveyStats;
+  const docs = countedShards(await model.find(filter).lean<SurveyStatsDoc[]>());
   const by = new Map<string, ExpectedBucket>();
   for (const d of docs) {
     let e = by.get(d.bucket);
@@ -469,6 +517,7 @@ export async function loadCounters(surveyId: Types.ObjectId | string, only?: { b
           year: d.year ?? null,
           month: d.month ?? null,
           service: d.service ?? null,
+          profile: d.profile ?? null,
           responses: 0,
           respondents: 0,
           complete: 0,
@@ -528,7 +577,7 @@ function flatten(doc: Pick<ExpectedBucket, 'responses' | 'respondents' | 'comple
 export async function verifyStats(surveyId: Types.ObjectId | string): Promise<VerifyReport> {
   const expected = await recountStats(surveyId);
   const id = new Types.ObjectId(String(surveyId));
-  const stored = await loadCounters(id);
+  const stored = [...(await loadCounters(id)), ...(await loadCounters(id, { profile: true }))];
   const storedBy = new Map(stored.map((d) => [d.bucket, d]));
   const differences: StatsDifference[] = [];
   const names = new Set([...expected.map((e) => e.bucket), ...stored.map((d) => d.bucket)]);
@@ -554,9 +603,11 @@ export async function verifyStats(surveyId: Types.ObjectId | string): Promise<Ve
 export async function rebuildStats(surveyId: Types.ObjectId | string): Promise<{ buckets: number; respondents: number }> {
   const expected = await recountStats(surveyId);
   const id = new Types.ObjectId(String(surveyId));
-  await SurveyStats.collection.deleteMany({ surveyId: id });
-  if (expected.length > 0) {
-    await SurveyStats.insertMany(expected.map((e) => ({ _id: shardId(id, e.bucket, BASE_WRITER), writer: BASE_WRITER, applied: [], surveyId: id, ...e })));
+  for (const model of [SurveyStats, SurveyProfileStats]) {
+    await model.collection.deleteMany({ surveyId: id });
+    const docs = expected.filter((e) => statsModel(e.bucket) === model);
+    if (docs.length > 0)
+      await model.insertMany(docs.map((e) => ({ _id: shardId(id, e.bucket, BASE_WRITER), writer: BASE_WRITER, applied: [], surveyId: id, ...e })));
   }
   const all = expected.find((e) => e.bucket === ALL_BUCKET);
   return { buckets: expected.length, respondents: all?.respondents ?? 0 };

@@ -26,7 +26,7 @@ import {
 } from '../ikm';
 import { NotFound } from '../errors';
 import { elementSetOf } from './elements';
-import { ALL_BUCKET, countResponses, decodeValueKey, loadCounters, type ExpectedBucket } from './counters';
+import { ALL_BUCKET, countResponses, decodeValueKey, encodeValueKey, loadCounters, profileCountValue, profileSelector, type ExpectedBucket } from './counters';
 
 /** A month of a year, for period ranges. */
 export interface YearMonth {
@@ -217,20 +217,32 @@ function profileMatch(filter: ResultsFilter): Record<string, unknown> {
 }
 
 /**
- * The month × service cells of a survey: from the counters, or (with a profile filter)
- * recounted from the matching raw responses.
+ * The month × service cells of a survey, from the counters. Filtered by one profile answer, they
+ * are that answer's profile cells, checked against the "all" bucket's count of the answer (a
+ * cell still missing, e.g. before the first reconcile after an upgrade, shows as a difference).
+ * Filtered by several profile answers at once, or when that check fails, they are recounted
+ * from the matching raw responses (the time then grows with the responses).
  */
 export async function loadCells(survey: SurveyDoc, filter: ResultsFilter = {}): Promise<{ cells: Cell[]; source: SurveyResults['source'] }> {
-  if (hasProfileFilter(filter)) {
-    const buckets = await countResponses(survey, profileMatch(filter));
-    const cells = buckets
-      .filter((b) => b.bucket !== ALL_BUCKET)
+  // The month × service cells of the survey (profile null) or of one profile answer: not "all",
+  // and not the profile cells a recount also yields.
+  const asCells = (buckets: readonly ExpectedBucket[], profile: string | null): Cell[] =>
+    buckets
+      .filter((b) => b.bucket !== ALL_BUCKET && (b.profile ?? null) === profile)
       .map((b): Cell => ({ year: b.year!, month: b.month!, service: b.service ?? '', ...toCounts(b) }));
-    return { cells, source: 'responses' };
+  if (hasProfileFilter(filter)) {
+    const entries = Object.entries(filter.profile ?? {});
+    const counted = entries.length === 1 && PROFILE_KEY.test(entries[0]![0]) ? profileCountValue(entries[0]![0], entries[0]![1]) : null;
+    if (counted !== null) {
+      const key = entries[0]![0];
+      const selector = profileSelector(key, counted);
+      const [cells, [all]] = await Promise.all([loadCounters(survey._id, { profile: selector }), loadCounters(survey._id, { bucket: ALL_BUCKET })]);
+      const inCells = cells.reduce((n, c) => n + c.respondents, 0);
+      if (inCells === (all?.p[key]?.[encodeValueKey(counted)] ?? 0)) return { cells: asCells(cells, selector), source: 'counters' };
+    }
+    return { cells: asCells(await countResponses(survey, profileMatch(filter)), null), source: 'responses' };
   }
-  const docs = (await loadCounters(survey._id)).filter((d) => d.bucket !== ALL_BUCKET);
-  const cells = docs.map((d): Cell => ({ year: d.year!, month: d.month!, service: d.service ?? '', ...toCounts(d) }));
-  return { cells, source: 'counters' };
+  return { cells: asCells(await loadCounters(survey._id), null), source: 'counters' };
 }
 
 async function loadSurvey(surveyId: Types.ObjectId | string | SurveyDoc): Promise<SurveyDoc> {

@@ -4,7 +4,7 @@
  */
 import { Types } from 'mongoose';
 import { useTestDatabase } from '../support/db';
-import { SurveyStats } from '../../models/survey-stats';
+import { SurveyProfileStats, SurveyStats } from '../../models/survey-stats';
 import { Response } from '../../models/response';
 import { computeFromAnswers, type Answer } from '../../server/ikm';
 import { computeSurveyResults, elementSetOf, rebuildStats, verifyStats } from '../../server/results';
@@ -77,6 +77,56 @@ describe('computeSurveyResults', () => {
     expect(r.respondents).toBe(subset.filter((i) => i.scores.some((s) => s !== null)).length);
     expect(r.result).toEqual(computeFromAnswers(elementSetOf(survey as never), subset.map(asAnswers)));
     expect(r.profiles.get('gender')).toEqual(new Map([['p', r.respondents]]));
+  });
+
+  test('one profile answer: read from its profile cells, equal to the method on the matching answers, with period and service', async () => {
+    const unit = await makeUnit();
+    const survey = await makeSurvey(unit);
+    const inputs = randomInputs(4, 90);
+    for (const i of inputs) await storeResponse(survey, i);
+    const group = (a: string) => (a === '45' ? '40-49' : a);
+
+    const byAge = await computeSurveyResults(survey._id, { profile: { age: '40-49' } });
+    const narrow = await computeSurveyResults(survey._id, {
+      profile: { gender: 'l' },
+      service: 'b',
+      from: { year: 2022, month: 3 },
+      to: { year: 2022, month: 5 },
+    });
+
+    const ages = inputs.filter((i) => group(i.profile!.age!) === '40-49');
+    const men = inputs.filter((i) => i.profile!.gender === 'l' && i.service === 'b' && i.month! >= 3 && i.month! <= 5);
+    expect(ages.length).toBeGreaterThan(5);
+    expect(men.length).toBeGreaterThan(3);
+    expect(byAge.source).toBe('counters');
+    expect(byAge.result).toEqual(computeFromAnswers(elementSetOf(survey as never), ages.map(asAnswers)));
+    expect(byAge.profiles.get('age')).toEqual(new Map([['40-49', byAge.respondents]]));
+    expect(narrow.source).toBe('counters');
+    expect(narrow.result).toEqual(computeFromAnswers(elementSetOf(survey as never), men.map(asAnswers)));
+    expect((await verifyStats(survey._id)).ok).toBe(true);
+  });
+
+  test('profile cells missing or wrong (before the upgrade reconcile): the filter recounts; verify reports them; rebuild restores them', async () => {
+    const unit = await makeUnit();
+    const survey = await makeSurvey(unit);
+    const inputs = randomInputs(6, 40);
+    for (const i of inputs) await storeResponse(survey, i);
+    const good = await computeSurveyResults(survey._id, { profile: { gender: 'p' } });
+    await SurveyProfileStats.collection.deleteMany({ surveyId: survey._id, profile: 'gender=p' });
+
+    const fallback = await computeSurveyResults(survey._id, { profile: { gender: 'p' } });
+    const verify = await verifyStats(survey._id);
+    await rebuildStats(survey._id);
+    const after = await computeSurveyResults(survey._id, { profile: { gender: 'p' } });
+
+    expect(good.source).toBe('counters');
+    expect(fallback.source).toBe('responses');
+    expect(fallback.result).toEqual(good.result);
+    expect(verify.ok).toBe(false);
+    expect(verify.differences.every((d) => d.bucket.startsWith('pcell:gender=p:'))).toBe(true);
+    expect(after.source).toBe('counters');
+    expect(after.result).toEqual(good.result);
+    expect((await verifyStats(survey._id)).ok).toBe(true);
   });
 
   test('profile counts: ages in years go into the standard age group', async () => {

@@ -82,3 +82,17 @@ describe('survey dashboard: month range', () => {
     expect(swapped.text).toContain('data-testid="ikm"');
   });
 });
+
+describe('unit dashboard: year range', () => {
+  test('2026 → 2021: says the range is reversed instead of "no surveys", with a link to 2021 → 2026', async () => {
+    const { agent } = await world();
+
+    const res = await agent.get('/admin/dashboard?yearFrom=2026&yearTo=2021');
+    const swapped = await agent.get('/admin/dashboard?yearFrom=2021&yearTo=2026');
+
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('Rentang tahun terbalik: &#34;Dari tahun&#34; (2026) jatuh setelah &#34;Sampai tahun&#34; (2021)');
+    expect(res.text).toContain('href="?yearFrom=2021&amp;yearTo=2026"');
+    expect(swapped.text).not.toContain('data-testid="range-reversed"');
+  });
+});

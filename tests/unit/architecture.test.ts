@@ -78,6 +78,8 @@ const RULES: Rule[] = [
       under('server/access')(f) ||
       under('server/responses')(f) ||
       under('server/results')(f) ||
+      under('server/lib')(f) ||
+      under('server/db')(f) ||
       f === 'server/validation.ts' ||
       f === 'server/errors.ts',
     forbidden: (t) => under('server/web')(t) || isExpress(t),

@@ -1,16 +1,15 @@
 /**
  * Users and logged-in supertest agents for integration tests. Users are written straight to
  * the real database (argon2id hash); logging in goes through the real login form, CSRF and all.
- * The fixture users share one hash of TEST_PASSWORD, computed once per test file with argon2id at
- * a low cost: logging in still verifies a real argon2id hash, only faster. Accounts the app
- * creates itself (user admin, bootstrap, password change) use the app's own cost, and the tests
- * of those check what it stored.
+ * The fixture users share one hash of TEST_PASSWORD, computed once per test file by the app's own
+ * hashPassword: argon2id at the suite's low cost (tests/support/setup.ts), like every account the
+ * app creates in tests; logging in still verifies a real argon2id hash, only faster.
  */
-import argon2 from 'argon2';
 import type { Express } from 'express';
 import type { Types } from 'mongoose';
 import request from 'supertest';
 import { User, type Role } from '../../models/user';
+import { hashPassword } from '../../server/features/auth/password';
 
 let counter = 0;
 
@@ -18,7 +17,7 @@ export const TEST_PASSWORD = 'correct horse battery staple';
 
 let fixtureHash: Promise<string> | undefined;
 function testPasswordHash(): Promise<string> {
-  fixtureHash ??= argon2.hash(TEST_PASSWORD, { type: argon2.argon2id, memoryCost: 1024, timeCost: 1, parallelism: 1 });
+  fixtureHash ??= hashPassword(TEST_PASSWORD);
   return fixtureHash;
 }
 

@@ -104,17 +104,58 @@ export async function startEmbeddedDatabase(opts: EmbeddedOptions): Promise<Embe
     c.removeAllListeners('exit');
     c.once('exit', (code, signal) => {
       if (stopping || opts.supervise === false) return;
-      restarts += 1;
-      log(`embedded ${kind} stopped unexpectedly (${code ?? signal}); restarting (${restarts})`);
-      const delay = opts.restartDelayMs ?? Math.min(5000, 250 * 2 ** Math.min(restarts, 4));
-      setTimeout(() => {
-        if (!stopping)
-          launch().then(
-            () => log(`embedded ${kind} is back on port ${port}`),
-            (e: Error) => log(e.message),
-          );
-      }, delay).unref();
+      if (!reopening) log(`embedded ${kind} stopped unexpectedly (${code ?? signal}); restarting`);
+      reopening = false;
+      relaunch();
     });
+  };
+
+  /**
+   * A server that opened its files while they were read-only keeps them read-only (SQLite), even
+   * after they are writable again. So the data directory is checked every `WRITABLE_CHECK_MS`;
+   * when it turns writable again the server is restarted (the driver reconnects by itself).
+   */
+  let writable = isWritable(dir);
+  let reopening = false;
+  const watch = setInterval(() => {
+    const now = isWritable(dir);
+    if (now === writable) return;
+    writable = now;
+    if (!now) {
+      log(`the data directory ${dir} is not writable: the database will be restarted once it is`);
+      return;
+    }
+    const c = child;
+    if (stopping || opts.supervise === false || !c || c.exitCode !== null || c.signalCode !== null) return;
+    log(`the data directory ${dir} is writable again: restarting the embedded ${kind}`);
+    reopening = true;
+    c.kill('SIGTERM');
+  }, WRITABLE_CHECK_MS);
+  watch.unref();
+
+  /**
+   * Starts the server again after a backoff, and keeps trying until it starts: a server that
+   * cannot open its files (a read-only or full data directory) comes back by itself once they
+   * are usable again, without restarting the app.
+   */
+  let failing = '';
+  const relaunch = (): void => {
+    restarts += 1;
+    const delay = opts.restartDelayMs ?? Math.min(5000, 250 * 2 ** Math.min(restarts, 4));
+    setTimeout(() => {
+      if (stopping) return;
+      launch().then(
+        () => {
+          failing = '';
+          log(`embedded ${kind} is back on port ${port} (restart ${restarts})`);
+        },
+        (e: Error) => {
+          if (e.message !== failing) log(`${e.message}\n(trying again every ${Math.round(delay / 1000)} s or so)`);
+          failing = e.message;
+          relaunch();
+        },
+      );
+    }, delay).unref();
   };
 
   await launch();
@@ -128,6 +169,7 @@ export async function startEmbeddedDatabase(opts: EmbeddedOptions): Promise<Embe
     pid: () => child?.pid,
     stop: async () => {
       stopping = true;
+      clearInterval(watch);
       const c = child;
       if (!c || c.exitCode !== null || c.signalCode !== null) return;
       const gone = new Promise<void>((resolve) => c.once('exit', () => resolve()));
@@ -137,6 +179,20 @@ export async function startEmbeddedDatabase(opts: EmbeddedOptions): Promise<Embe
       clearTimeout(timer);
     },
   };
+}
+
+const WRITABLE_CHECK_MS = 1_000;
+
+/** Whether a file can be created in `dir` now (false on a read-only file system). */
+function isWritable(dir: string): boolean {
+  const probe = path.join(dir, '.writable');
+  try {
+    fs.writeFileSync(probe, '');
+    fs.rmSync(probe, { force: true });
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOSPC'; // full, not read-only: the server recovers by itself
+  }
 }
 
 /** Fail early, with one clear sentence, when the data directory cannot be used. */

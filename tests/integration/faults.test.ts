@@ -44,6 +44,8 @@ function mountTmpfs(dir: string): string | undefined {
 }
 
 let noTmpfs: string | undefined;
+/** What the database's supervisor said (started, restarted, failed to start). */
+const dbLog: string[] = [];
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'skm-faults-'));
@@ -52,7 +54,7 @@ beforeAll(async () => {
   db = await startEmbeddedDatabase({
     dataDir,
     engine: (process.env.EMBEDDED_DB as 'auto' | 'mongod' | 'ferretdb' | undefined) ?? 'auto',
-    log: () => undefined,
+    log: (line) => dbLog.push(line),
   });
   uri = `${db.uri}${DB_NAME}`;
   await connectDatabase({ uri: db.uri, dbName: DB_NAME });
@@ -279,6 +281,88 @@ test('full disk during load: readiness turns 503 (write probe) and submissions g
   );
   await freed;
   expect(states).toEqual([503, 200]);
+  expect(await waitFor(async () => (await CountingOutbox.estimatedDocumentCount()) === 0, 90_000)).toBe(true);
+  expect(await stop(app)).toBe(0);
+  const a = await audit(survey, keys, report);
+  expect(a).toEqual({ sent: KEYS, acknowledged: KEYS, stored: KEYS, lost: 0, duplicates: 0, counted: KEYS, countersOk: true });
+  expect(
+    report.outcomes.get('500')
+      ? app
+          .output()
+          .split('\n')
+          .filter((l) => l.includes('unhandled error'))
+      : [],
+  ).toEqual([]);
+  expect(report.retryAfterMissing).toBe(0);
+});
+
+/** Makes the database's tmpfs read-only: the server is killed (its files must be closed to remount) until the remount wins over its supervisor's restart. */
+async function remountReadOnly(dir: string): Promise<void> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const pid = db.pid();
+    if (pid !== undefined) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      await waitFor(
+        async () => {
+          try {
+            process.kill(pid, 0);
+            return false;
+          } catch {
+            return true;
+          }
+        },
+        10_000,
+        20,
+      );
+    }
+    if (spawnSync('mount', ['-o', 'remount,ro', dir]).status === 0) return;
+  }
+  throw new Error(`could not remount ${dir} read-only`);
+}
+
+test('read-only data directory during load (the database crashes and comes back on read-only files): 503 with Retry-After; once writable, its supervisor restarts it and every retry is stored once, without an app restart', async () => {
+  if (!tmpfs) {
+    process.stdout.write(`read-only test not run: ${noTmpfs}\n`);
+    return;
+  }
+  const survey = await makeSurvey();
+  const keys = keysFor('rdon');
+  const app = await startApp(uri);
+  const report = newReport();
+  let readOnly: Promise<void> | undefined;
+  let logMark = 0;
+  const states: number[] = [];
+  const writable = (async () => {
+    expect(await waitFor(async () => readOnly !== undefined, 120_000, 50)).toBe(true);
+    await readOnly;
+    expect(await waitFor(async () => (await readyz(app.port)) === 503, 30_000)).toBe(true);
+    states.push(503);
+    expect(await waitFor(async () => (report.outcomes.get('503') ?? 0) >= 5, 30_000)).toBe(true);
+    // The supervisor started the server again on the read-only files (it opens them read-only).
+    expect(await waitFor(async () => dbLog.slice(logMark).some((l) => /is back/.test(l)), 60_000)).toBe(true);
+    expect(await waitFor(async () => (await readyz(app.port)) === 503, 30_000)).toBe(true);
+    expect(spawnSync('mount', ['-o', 'remount,rw', tmpfs!]).status).toBe(0);
+    expect(await waitFor(async () => (await readyz(app.port)) === 200, 60_000)).toBe(true);
+    states.push(200);
+  })();
+  await loadWithFault(
+    survey,
+    keys,
+    () => app.port,
+    () => {
+      logMark = dbLog.length;
+      readOnly = remountReadOnly(tmpfs!);
+    },
+    report,
+    150_000,
+  );
+  await writable;
+  expect(states).toEqual([503, 200]);
+  expect(dbLog.slice(logMark).filter((l) => /writable/.test(l)).length).toBe(2); // not writable; writable again: restarted
   expect(await waitFor(async () => (await CountingOutbox.estimatedDocumentCount()) === 0, 90_000)).toBe(true);
   expect(await stop(app)).toBe(0);
   const a = await audit(survey, keys, report);

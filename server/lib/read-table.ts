@@ -15,7 +15,6 @@
 import { createReadStream, promises as fsp } from 'node:fs';
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
-import ExcelJS from 'exceljs';
 
 /** A cell as read: text (CSV, XLSX strings), a number (XLSX), empty, or something else (a date, an error, a formula). */
 export type Cell = string | number | null | { readonly other: string };
@@ -353,6 +352,8 @@ export function cellText(c: Cell | undefined): string {
 }
 
 async function* xlsxRows(input: TableInput, limits: ReadLimits): AsyncGenerator<TableRow> {
+  // exceljs loads on the first XLSX read (about 0,4 s of CPU): most processes never read one.
+  const { default: ExcelJS } = await import('exceljs');
   const reader = new ExcelJS.stream.xlsx.WorkbookReader('path' in input ? input.path : byteStream(input), {
     worksheets: 'emit',
     sharedStrings: 'cache',

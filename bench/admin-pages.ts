@@ -15,9 +15,9 @@ import { performance } from 'node:perf_hooks';
 import { createApp } from '../server/app';
 import { loadConfig } from '../server/config';
 import { createLogger } from '../server/logger';
-import { countersIdle, storeResponses, type NewResponse } from '../server/responses';
+import { countersIdle, periodBounds, periodFields } from '../server/responses';
 import { prng } from '../server/lib/prng';
-import { benchSurvey, runBench, withBenchDatabase } from './harness';
+import { benchResponse, benchSurvey, runBench, storeBenchResponses, withBenchDatabase } from './harness';
 import { createUser, loginAs, TEST_PASSWORD } from '../tests/support/auth';
 
 const argv = process.argv.slice(2);
@@ -40,15 +40,20 @@ async function main(): Promise<void> {
     const admin = await createUser('admin', null, 'admin-bench@example.go.id');
     const rnd = prng(13);
     const keys = survey.elements.map((e) => e.key);
-    const make = (i: number): NewResponse => ({
-      key: `r-${i}`,
-      submittedAt: new Date(),
-      service: rnd() < 0.5 ? 'konsultasi' : 'data',
-      answers: keys.map((k) => ({ k, v: [2, 3, 3, 4, 4][Math.floor(rnd() * 5)]! })),
-      profile: { gender: rnd() < 0.5 ? 'l' : 'p', age: ['20-29', '30-39', '40-49'][Math.floor(rnd() * 3)]!, education: 's1', occupation: 'pns' },
-      suggestion: rnd() < 0.2 ? `Saran nomor ${i}: pelayanan sudah baik.` : '',
-      source: 'web',
-    });
+    // Answers spread over the survey's year so far (as a year of real use is), a fifth with a suggestion.
+    const { start } = periodBounds(survey.period);
+    const now = Date.now();
+    const make = (i: number) => {
+      const submittedAt = new Date(start.getTime() + Math.floor(rnd() * (now - start.getTime())));
+      return benchResponse(survey, `r-${i}`, {
+        month: periodFields(survey.period, submittedAt).month,
+        submittedAt,
+        service: rnd() < 0.5 ? 'konsultasi' : 'data',
+        answers: keys.map((k) => ({ k, v: [2, 3, 3, 4, 4][Math.floor(rnd() * 5)]! })),
+        profile: { gender: rnd() < 0.5 ? 'l' : 'p', age: ['20-29', '30-39', '40-49'][Math.floor(rnd() * 3)]!, education: 's1', occupation: 'pns' },
+        suggestion: rnd() < 0.2 ? `Saran nomor ${i}: pelayanan sudah baik.` : '',
+      });
+    };
     const id = String(survey._id);
     const pages: [string, string][] = [
       ['survey list', '/admin/surveys'],
@@ -65,9 +70,8 @@ async function main(): Promise<void> {
     for (const size of sizes) {
       while (stored < size) {
         const n = Math.min(2000, size - stored);
-        await storeResponses(
+        await storeBenchResponses(
           survey,
-          'bench',
           Array.from({ length: n }, (_, i) => make(stored + i)),
         );
         stored += n;
@@ -116,8 +120,13 @@ shared with other work, so absolute times are noisy; the ratio column is the poi
 |---|---:|---:|---:|---|
 ${rows.join('\n')}
 
-Pages read from the counters (dashboard, one service, unit dashboard) stay flat. A profile filter and the suggestions list read the
-matching raw responses (the counters are per month and service, not per profile value), so they grow with the responses.
+Responses are spread over the survey's year so far, as a year of real use is. How each page stays bounded:
+- the survey dashboard, one service, the unit dashboard: the counters (month × service cells), O(cells);
+- a filter on one profile answer: that answer's profile cells (month × service × answer), O(cells); a filter on two
+  profile answers at once is not in the counters and recounts the matching raw responses (grows with them);
+- the latest suggestions and the suggestions list: read day by day from the newest through the { surveyId, suggestionDay }
+  index, about as many as shown (a page ends on the rest of its day). A text search walks the suggestions until it has
+  a page of matches, so a rare word reads every suggestion of the survey (not measured here).
 `;
     fs.writeFileSync(out, md);
     say(`written ${out}`);

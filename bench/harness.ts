@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import mongoose, { Types } from 'mongoose';
+import mongoose from 'mongoose';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../server/db/embedded';
 import { connectDatabase } from '../server/db/connection';
 import { syncAllIndexes } from '../server/db/indexes';
@@ -15,7 +15,7 @@ import '../server/models';
 import { Unit } from '../models/unit';
 import { Survey, type SurveyDoc } from '../models/survey';
 import { Response } from '../models/response';
-import { periodOfMonth } from '../server/responses';
+import { periodOfMonth, toResponseDocument } from '../server/responses';
 import { elementsFromTemplate, recordResponsesStats } from '../server/results';
 import type { TemplateId } from '../server/ikm';
 
@@ -91,23 +91,18 @@ export interface BenchAnswers {
   suggestion?: string;
 }
 
-/** A stored-response document for a bulk insert (the import's source and period fields). */
-export function benchResponse(survey: Pick<SurveyDoc, '_id' | 'unitId' | 'period'>, key: string, r: BenchAnswers) {
-  return {
-    _id: new Types.ObjectId(),
-    surveyId: survey._id,
-    unitId: survey.unitId,
-    ...periodOfMonth(survey.period.year, r.month),
+/** A stored-response document for a bulk insert: the pipeline's own document (toResponseDocument), filed under `month`, source import. */
+export function benchResponse(survey: SurveyDoc, key: string, r: BenchAnswers) {
+  return toResponseDocument(survey, 'bench', {
+    key,
+    submittedAt: r.submittedAt,
+    period: periodOfMonth(survey.period.year, r.month),
     service: r.service,
     answers: r.answers,
     profile: r.profile,
     suggestion: r.suggestion ?? '',
-    suggestionHidden: false,
-    submittedAt: r.submittedAt,
     source: 'import',
-    idempotencyKey: key,
-    contentHash: 'bench',
-  };
+  });
 }
 
 /**

@@ -133,10 +133,16 @@ export async function surveyDashboard(user: CurrentUser, surveyId: string, q: Da
   const set = elementSetOf(survey);
   const profileKeys = countedProfileKeys([survey]);
   const filter = parseFilter(q, profileKeys);
-  const results = await computeSurveyResults(survey, filter);
+  const unfiltered = Object.keys(filter).length === 0;
+  // The whole survey (for the period and profile options, the trend) and the filtered view, read together.
+  const [all, filtered, latest] = await Promise.all([
+    computeSurveyResults(survey),
+    unfiltered ? null : computeSurveyResults(survey, filter),
+    walkSuggestions(survey, { limit: 5 }),
+  ]);
+  const results = filtered ?? all;
   const order = str(q, 'order') === 'sorted' ? 'sorted' : 'questionnaire';
 
-  const all = await computeSurveyResults(survey);
   const monthOptions = [...new Set(all.cells.map((c) => c.year * 100 + c.month))]
     .sort((a, b) => a - b)
     .map((n) => ({ year: Math.floor(n / 100), month: n % 100 }));
@@ -165,8 +171,6 @@ export async function surveyDashboard(user: CurrentUser, surveyId: string, q: Da
     periods.push({ survey: s, current: s._id.equals(survey._id), results: s._id.equals(survey._id) ? all : await computeSurveyResults(s) });
   }
 
-  const latest = (await walkSuggestions(survey, { limit: 5 })).items;
-
   return {
     survey,
     results,
@@ -179,7 +183,7 @@ export async function surveyDashboard(user: CurrentUser, surveyId: string, q: Da
     months,
     services,
     periods,
-    suggestions: latest.map((r) => ({ id: r.id, text: r.text, submittedAt: r.submittedAt })),
+    suggestions: latest.items.map((r) => ({ id: r.id, text: r.text, submittedAt: r.submittedAt })),
     canManage: canManageUnit(user, survey.unitPath),
   };
 }

@@ -4,7 +4,7 @@
  *
  * How they are read: a response with a suggestion carries the WIB day it was given
  * (`suggestionDay`, indexed with `surveyId`). The reader walks the survey's days from the
- * newest, a window of days at a time (1, 2, 4 … 64 days), with an equality on that index
+ * newest, a window of days at a time (1, 4, 16, 64 days), with an equality on that index
  * (`{surveyId, suggestionDay: {$in: days}}`), and stops as soon as it holds one more item than
  * the page needs. So a page reads about the suggestions it shows (plus the rest of the day it
  * ends on), whatever the number of responses: no engine has to sort all of a survey's
@@ -71,7 +71,7 @@ export async function walkSuggestions(survey: Pick<SurveyDoc, '_id' | 'period'>,
   while (i < days.length && found.length <= opts.limit) {
     const slice = days.slice(i, i + window);
     i += slice.length;
-    window = Math.min(MAX_WINDOW, window * 2);
+    window = Math.min(MAX_WINDOW, window * 4);
     const docs = await Response.collection
       .find(
         { surveyId: survey._id, suggestionDay: slice.length === 1 ? slice[0] : { $in: slice } },

@@ -31,11 +31,11 @@ const responseSchema = new Schema(
     /** Hidden suggestions stay stored but are left out of reports. */
     suggestionHidden: { type: Boolean, default: false },
     /**
-     * The day (WIB, "YYYY-MM-DD") of a response with a suggestion; absent without one. The newest
-     * suggestions are read day by day through { surveyId, suggestionDay } equality (server/features/
+     * "<surveyId>:<YYYY-MM-DD>" (the WIB day) on a response with a suggestion; absent without one.
+     * The newest suggestions are read day by day through this one indexed field (server/features/
      * dashboard/suggestions.service.ts): bounded reads on any engine, no sort of all responses.
      */
-    suggestionDay: { type: String },
+    suggestionKey: { type: String },
     submittedAt: { type: Date, required: true },
     /** web | kiosk | import */
     source: { type: String, enum: ['web', 'kiosk', 'import'], default: 'web' },
@@ -55,9 +55,7 @@ const responseSchema = new Schema(
 
 responseSchema.index({ surveyId: 1, submittedAt: -1 });
 responseSchema.index({ unitId: 1, year: 1, month: 1 });
-responseSchema.index({ surveyId: 1, suggestionDay: 1 });
-/** Hidden suggestions are few: counted through this index, subtracted from the counters' total. */
-responseSchema.index({ surveyId: 1, suggestionHidden: 1 });
+responseSchema.index({ suggestionKey: 1 });
 
 export type ResponseDoc = InferSchemaType<typeof responseSchema> & { _id: Types.ObjectId };
 export const Response = model('Response', responseSchema);

@@ -9,7 +9,7 @@
 import type { Logger } from 'pino';
 import { Migration } from '../../models/migration';
 import { Response } from '../../models/response';
-import { dayKey, reconcile } from '../responses';
+import { dayKey, reconcile, suggestionKey } from '../responses';
 
 export interface DataMigration {
   id: string;
@@ -19,16 +19,16 @@ export interface DataMigration {
 
 export const MIGRATIONS: readonly DataMigration[] = [
   {
-    // Responses with a suggestion get the day it was given (Response.suggestionDay), by which
+    // Responses with a suggestion get the day it was given (Response.suggestionKey), by which
     // the suggestions are read newest first (server/features/dashboard/suggestions.service.ts).
-    id: '2026-11-response-suggestion-day',
+    id: '2026-11-response-suggestion-key',
     async run() {
       let changed = 0;
-      const cursor = Response.collection.find({}, { projection: { suggestion: 1, submittedAt: 1, suggestionDay: 1 } }).batchSize(1000);
+      const cursor = Response.collection.find({}, { projection: { surveyId: 1, suggestion: 1, submittedAt: 1, suggestionKey: 1 } }).batchSize(1000);
       for await (const d of cursor) {
-        if (typeof d.suggestion !== 'string' || d.suggestion === '' || typeof d.suggestionDay === 'string') continue;
+        if (typeof d.suggestion !== 'string' || d.suggestion === '' || typeof d.suggestionKey === 'string') continue;
         if (!(d.submittedAt instanceof Date)) continue;
-        await Response.collection.updateOne({ _id: d._id }, { $set: { suggestionDay: dayKey(d.submittedAt) } });
+        await Response.collection.updateOne({ _id: d._id }, { $set: { suggestionKey: suggestionKey(d.surveyId, dayKey(d.submittedAt)) } });
         changed += 1;
       }
       return changed;

@@ -13,6 +13,16 @@
  */
 export { contentHash, countersIdle, responseId, storeResponse, storeResponses, toResponseDocument } from './pipeline';
 export type { KeyScope, NewResponse, PipelineSurvey, StoreOutcome, StoreResult } from './pipeline';
-export { dayKey, dayKeysDescending, periodBounds, periodFields, periodOfMonth, periodPosition, type PeriodFields, type SurveyPeriod } from './period';
+export {
+  dayKey,
+  dayKeysDescending,
+  suggestionKey,
+  periodBounds,
+  periodFields,
+  periodOfMonth,
+  periodPosition,
+  type PeriodFields,
+  type SurveyPeriod,
+} from './period';
 export { COUNTING_DEFAULTS, otherLiveInstance, reconcile, resolveOrphans, startCounting, takeLease } from './outbox';
 export type { Counting, CountingOptions, ReconcileReport } from './outbox';

@@ -71,7 +71,7 @@ export function periodOfMonth(year: number, month: number): PeriodFields {
 
 /**
  * The day (WIB) a moment falls on, as "YYYY-MM-DD": the key a response with a suggestion is
- * filed under (Response.suggestionDay), so the newest suggestions are read day by day through
+ * filed under (Response.suggestionKey, see suggestionKey), so the newest suggestions are read day by day through
  * an index instead of sorting every response of a survey (the embedded engine sorts in memory).
  */
 export function dayKey(at: Date): string {
@@ -85,4 +85,9 @@ export function dayKeysDescending(first: Date, last: Date): string[] {
   const lo = Date.parse(`${dayKey(first)}T00:00:00Z`);
   for (let t = Date.parse(`${dayKey(last)}T00:00:00Z`); t >= lo; t -= DAY) out.push(new Date(t).toISOString().slice(0, 10));
   return out;
+}
+
+/** What a response with a suggestion is filed under: its survey and WIB day, "<surveyId>:<YYYY-MM-DD>" (one indexed field). */
+export function suggestionKey(surveyId: { toString(): string }, day: string): string {
+  return `${String(surveyId)}:${day}`;
 }

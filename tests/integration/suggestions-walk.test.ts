@@ -79,17 +79,17 @@ test('a survey without suggestions: nothing, no more', async () => {
   expect(await walkSuggestions(survey, { limit: 5 })).toEqual({ items: [], more: false });
 });
 
-test('migration: a response stored before suggestionDay existed gets it once; a second start changes nothing', async () => {
+test('migration: a response stored before suggestionKey existed gets it once; a second start changes nothing', async () => {
   const survey = await makeSurvey(await makeUnit());
   const stored = await storeResponse(survey, { scores, month: 4, submittedAt: new Date('2022-04-10T18:00:00Z'), suggestion: 'Lama' });
-  await Response.collection.updateOne({ _id: stored._id }, { $unset: { suggestionDay: '' } });
+  await Response.collection.updateOne({ _id: stored._id }, { $unset: { suggestionKey: '' } });
   expect((await walkSuggestions(survey, { limit: 5 })).items).toEqual([]);
 
   const ran = await runMigrations({ migrations: MIGRATIONS });
   const again = await runMigrations({ migrations: MIGRATIONS });
 
-  expect(ran).toContain('2026-11-response-suggestion-day');
+  expect(ran).toContain('2026-11-response-suggestion-key');
   expect(again).toEqual([]);
-  expect((await Response.findById(stored._id).lean())!.suggestionDay).toBe('2022-04-11');
+  expect((await Response.findById(stored._id).lean())!.suggestionKey).toBe(`${String(survey._id)}:2022-04-11`);
   expect((await walkSuggestions(survey, { limit: 5 })).items.map((x) => x.text)).toEqual(['Lama']);
 });

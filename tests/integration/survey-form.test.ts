@@ -183,7 +183,7 @@ describe('survey form: POST /s/:slug stores a valid response exactly once', () =
         'answers',
         'profile',
         'suggestion',
-        'suggestionDay',
+        'suggestionKey',
         'suggestionHidden',
         'submittedAt',
         'source',

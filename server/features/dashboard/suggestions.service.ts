@@ -3,9 +3,10 @@
  * the suggestions list (dashboard.service.ts), searchable, page by page.
  *
  * How they are read: a response with a suggestion carries the WIB day it was given
- * (`suggestionDay`, indexed with `surveyId`). The reader walks the survey's days from the
+ * (`suggestionKey` = "<surveyId>:<YYYY-MM-DD>", indexed). The reader walks the survey's days from the
  * newest, a window of days at a time (1, 4, 16, 64 days), with an equality on that index
- * (`{surveyId, suggestionDay: {$in: days}}`), and stops as soon as it holds one more item than
+ * (`{suggestionKey: {$in: keys}}`: one field, so SQLite serves it from that index alone; with
+ * `surveyId` beside it, SQLite chose a `surveyId` index and read every response of the survey), and stops as soon as it holds one more item than
  * the page needs. So a page reads about the suggestions it shows (plus the rest of the day it
  * ends on), whatever the number of responses: no engine has to sort all of a survey's
  * responses (the embedded engine sorts and skips in memory, after reading every match).
@@ -16,7 +17,7 @@
  */
 import { Response } from '../../../models/response';
 import type { SurveyDoc } from '../../../models/survey';
-import { dayKeysDescending, periodBounds } from '../../responses';
+import { dayKeysDescending, periodBounds, suggestionKey } from '../../responses';
 
 export interface SuggestionItem {
   id: string;
@@ -74,7 +75,7 @@ export async function walkSuggestions(survey: Pick<SurveyDoc, '_id' | 'period'>,
     window = Math.min(MAX_WINDOW, window * 4);
     const docs = await Response.collection
       .find(
-        { surveyId: survey._id, suggestionDay: slice.length === 1 ? slice[0] : { $in: slice } },
+        { suggestionKey: slice.length === 1 ? suggestionKey(survey._id, slice[0]!) : { $in: slice.map((d) => suggestionKey(survey._id, d)) } },
         { projection: { suggestion: 1, submittedAt: 1, suggestionHidden: 1, service: 1 } },
       )
       .toArray();

@@ -24,5 +24,5 @@ export {
   type PeriodFields,
   type SurveyPeriod,
 } from './period';
-export { COUNTING_DEFAULTS, otherLiveInstance, reconcile, resolveOrphans, startCounting, takeLease } from './outbox';
+export { COUNTING_DEFAULTS, otherLiveInstance, reconcile, reconcileGapMs, resolveOrphans, startCounting, takeLease } from './outbox';
 export type { Counting, CountingOptions, ReconcileReport } from './outbox';

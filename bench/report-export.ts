@@ -5,6 +5,10 @@
  * (how long another request — e.g. a form submission — could be kept waiting). The PDF and DOCX
  * read only the counters; their time is printed for scale.
  *
+ * During every phase a form submission is POSTed to the real app (createApp on loopback) every
+ * 250 ms, and its latency is recorded: "a form submission made during an export is answered as
+ * usual" is measured against the same submissions made while nothing else runs.
+ *
  * Runs on a database of its own (bench/harness.ts), inserts the responses in bulk and feeds the
  * counters through the live code path.
  * Prints RATIOS, not pass/fail, and writes the figures to bench/README-report.md.
@@ -12,20 +16,82 @@
  *   npm run bench:report                          # 50,000 responses
  *   node dist/bench/report-export.js --size 100000
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Types } from 'mongoose';
-import type { SurveyDoc } from '../models/survey';
-import { buildSurveyReport, rawResponses } from '../server/features/reports/report.service';
+import { Survey, type SurveyDoc } from '../models/survey';
+import { elementsFromTemplate } from '../server/results';
+import { buildSurveyReport } from '../server/features/reports/report.service';
+import { Response } from '../models/response';
 import { writeCsv } from '../server/features/reports/report.csv';
 import { writeXlsx } from '../server/features/reports/report.xlsx';
 import { renderPdf } from '../server/features/reports/report.pdf';
 import { renderDocx } from '../server/features/reports/report.docx';
 import { prng } from '../server/lib/prng';
 import { benchResponse, benchSurvey, runBench, storeBenchResponses, withBenchDatabase } from './harness';
+
+import { createApp } from '../server/app';
+import { loadConfig } from '../server/config';
+import { createLogger } from '../server/logger';
+import type { SurveyFormDeps } from '../server/features/survey-form/survey-form.routes';
+import { newIdempotencyKey, signStartToken } from '../server/features/survey-form/form-token';
+
+const SECRET = crypto.randomBytes(32).toString('hex');
+
+/** A form submission to the running app; resolves with its status and latency. */
+function submit(port: number, slug: string, elements: readonly string[], i: number): Promise<{ status: number; ms: number }> {
+  const key = newIdempotencyKey();
+  const fields: Record<string, string> = { _key: key, _t: signStartToken(SECRET, slug, key, Date.now() - 60_000), service: 'konsultasi' };
+  elements.forEach((k, j) => (fields[`a_${k}`] = String(((i + j) % 4) + 1)));
+  const body = new URLSearchParams(fields).toString();
+  const t = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: `/s/${slug}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - t }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Submits a form every `everyMs` until stopped; the latencies of the accepted ones (303). */
+function submissions(port: number, slug: string, elements: readonly string[], everyMs = 250) {
+  const latencies: number[] = [];
+  let failed = 0;
+  let stopped = false;
+  let i = 0;
+  const loop = (async () => {
+    while (!stopped) {
+      const r = await submit(port, slug, elements, i++);
+      if (r.status === 303) latencies.push(r.ms);
+      else failed++;
+      await new Promise((res) => setTimeout(res, everyMs));
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+      const sorted = [...latencies].sort((a, b) => a - b);
+      return { n: sorted.length, failed, median: sorted[Math.floor(sorted.length / 2)] ?? NaN, max: sorted[sorted.length - 1] ?? NaN };
+    },
+  };
+}
 
 function parseArgs(argv: string[]): { size: number; out: string } {
   const args = { size: 50_000, out: path.join(__dirname, '..', '..', 'bench', 'README-report.md') };
@@ -55,7 +121,11 @@ interface Phase {
   peakRssMb: number;
   maxStallMs: number;
   bytes?: number;
+  form: { n: number; failed: number; median: number; max: number };
 }
+
+/** The app and a survey open for answers, so phases can be measured with submissions beside them. */
+let formTarget: { port: number; slug: string; elements: string[] } | null = null;
 
 /** Runs `fn`, sampling RSS every 20 ms and the event loop's delay. */
 async function measure(name: string, fn: () => Promise<number | undefined | void>): Promise<Phase> {
@@ -66,14 +136,16 @@ async function measure(name: string, fn: () => Promise<number | undefined | void
   }, 20);
   const h = monitorEventLoopDelay({ resolution: 10 });
   h.enable();
+  const forms = formTarget ? submissions(formTarget.port, formTarget.slug, formTarget.elements) : null;
   const t = performance.now();
   const bytes = await fn();
   const ms = performance.now() - t;
+  const form = forms ? await forms.stop() : { n: 0, failed: 0, median: NaN, max: NaN };
   process.stdout.write(`${name}: ${(ms / 1000).toFixed(2)} s\n`);
   h.disable();
   clearInterval(timer);
   peak = Math.max(peak, process.memoryUsage().rss);
-  return { name, ms, peakRssMb: peak / 1048576, maxStallMs: h.max / 1e6, ...(typeof bytes === 'number' ? { bytes } : {}) };
+  return { name, ms, peakRssMb: peak / 1048576, maxStallMs: h.max / 1e6, form, ...(typeof bytes === 'number' ? { bytes } : {}) };
 }
 
 function makeBatch(survey: SurveyDoc, rnd: () => number, n: number) {
@@ -109,14 +181,38 @@ async function main(): Promise<void> {
       await storeBenchResponses(survey, batch);
     }
     log(`inserted ${args.size} responses in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    // The app, and a survey of the current year taking answers, for the submissions beside each phase.
+    const formSurvey = await Survey.create({
+      unitId: survey.unitId,
+      unitPath: survey.unitPath,
+      title: 'Formulir',
+      slug: 'formulir',
+      period: { year: new Date(Date.now() + 7 * 3600_000).getUTCFullYear() },
+      template: 'stakeholder',
+      elements: elementsFromTemplate('stakeholder'),
+      services: [{ key: 'konsultasi', name: { id: 'Konsultasi', en: 'Consultation' } }],
+      status: 'open',
+    });
+    const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', SESSION_SECRET: SECRET, SEED_DEMO: 'false' });
+    // One client address posting for minutes: the per-address limit is lifted (still counted).
+    const deps: SurveyFormDeps = { config, logger: createLogger('silent'), surveyForm: { rateLimit: { limit: 1_000_000_000, windowMs: 10 * 60_000 } } };
+    const server = http.createServer(createApp(deps));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    formTarget = { port: (server.address() as { port: number }).port, slug: formSurvey.slug, elements: formSurvey.elements.map((e) => e.key) };
+    await submit(formTarget.port, formTarget.slug, formTarget.elements, 0); // warm-up
+    const idle = await measure('form submissions alone (baseline)', () => new Promise((r) => setTimeout(r, 10_000)));
     const rssBefore = process.memoryUsage().rss / 1048576;
 
     const tb = performance.now();
     const ctx = await buildSurveyReport(survey, {}, 'id', new Date());
     log(`report model (counters, channels, trend): ${((performance.now() - tb) / 1000).toFixed(2)} s`);
+    // The baseline: the driver's cursor over the same responses, same projection, nothing else.
     const scan = await measure('plain cursor scan (baseline)', async () => {
       let n = 0;
-      for await (const r of rawResponses(survey._id, {})) n += r.answers.length > 0 ? 1 : 0;
+      const cursor = Response.collection
+        .find({ surveyId: survey._id }, { projection: { year: 1, month: 1, service: 1, source: 1, submittedAt: 1, answers: 1, profile: 1, suggestion: 1 } })
+        .batchSize(1000);
+      for await (const r of cursor) n += Array.isArray(r.answers) ? 1 : 0;
       if (n !== args.size) throw new Error(`scan saw ${n} responses`);
     });
     const csv = await measure('CSV export', async () => {
@@ -133,15 +229,17 @@ async function main(): Promise<void> {
     const pdf = await measure('PDF (counters only)', async () => (await renderPdf(ctx.report)).length);
     const docx = await measure('DOCX (counters only)', async () => (await renderDocx(ctx.report)).length);
 
-    const rows = [scan, csv, xlsx, pdf, docx].map(
+    server.close();
+    const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(0)} ms` : '–');
+    const rows = [idle, scan, csv, xlsx, pdf, docx].map(
       (p) =>
-        `| ${p.name} | ${(p.ms / 1000).toFixed(2)} s | ${(p.ms / scan.ms).toFixed(2)}× | ${p.peakRssMb.toFixed(0)} MB | ${p.maxStallMs.toFixed(0)} ms | ${p.bytes ? `${(p.bytes / 1048576).toFixed(1)} MB` : '–'} |`,
+        `| ${p.name} | ${(p.ms / 1000).toFixed(2)} s | ${p === idle ? '–' : `${(p.ms / scan.ms).toFixed(2)}×`} | ${p.peakRssMb.toFixed(0)} MB | ${p.maxStallMs.toFixed(0)} ms | ${p.form.n}${p.form.failed ? ` (+${p.form.failed} refused)` : ''} | ${ms(p.form.median)} | ${ms(p.form.max)} | ${p.bytes ? `${(p.bytes / 1048576).toFixed(1)} MB` : '–'} |`,
     );
     const table = [
       `Scale: ${args.size.toLocaleString('en')} responses × 9 elements, one survey; ${os.cpus().length} CPU cores (shared), ${db.description.split(' at ')[0]}. RSS before the exports: ${rssBefore.toFixed(0)} MB.`,
       '',
-      '| Phase | Time | × scan | Peak RSS | Longest event-loop stall | Output |',
-      '|---|---:|---:|---:|---:|---:|',
+      '| Phase | Time | × scan | Peak RSS | Longest event-loop stall | Form posts | Post median | Post max | Output |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...rows,
     ].join('\n');
     log(table);

@@ -187,7 +187,10 @@ describe('GET /admin/surveys/:id/report.xlsx', () => {
     const wb = await readXlsx(res.body as Buffer);
     const texts: string[] = [];
     wb.getWorksheet('Saran')!.eachRow((row) => texts.push(String(row.getCell(3).value)));
-    expect(texts.length).toBeGreaterThan(10);
+    // Every visible suggestion, once: the header and the note, then one row each.
+    const visible = await Response.collection.countDocuments({ surveyId: survey._id, suggestion: { $nin: ['', null] }, suggestionHidden: { $ne: true } });
+    expect(visible).toBeGreaterThan(10);
+    expect(texts.length - 2).toBe(visible);
     expect(texts).not.toContain('RAHASIA-tersembunyi');
     await Response.updateOne({ _id: one!._id }, { $set: { suggestionHidden: false } });
   });

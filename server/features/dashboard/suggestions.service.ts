@@ -25,6 +25,9 @@ export interface SuggestionItem {
   submittedAt: Date;
   hidden: boolean;
   service: string;
+  /** The period month the response is filed under. */
+  year: number;
+  month: number;
 }
 
 /** A position in the newest-first order: items strictly older than it come next. */
@@ -58,25 +61,24 @@ function olderThan(x: SuggestionItem, c: SuggestionCursor): boolean {
   return d < 0 || (d === 0 && x.id < c.id);
 }
 
-/** The newest suggestions of a survey, as described above. */
-export async function walkSuggestions(survey: Pick<SurveyDoc, '_id' | 'period'>, opts: WalkOptions): Promise<{ items: SuggestionItem[]; more: boolean }> {
-  const { start, end } = periodBounds(survey.period);
-  const now = opts.now ?? new Date();
-  // A day of margin either side: an import may file a late-evening answer in the next day's zone.
-  const last = new Date(Math.min(end.getTime() + DAY_MS, now.getTime() + DAY_MS, opts.before ? opts.before.at.getTime() : Infinity));
+/**
+ * A survey's suggestions newest first, one window of days at a time (1, 4, 16, 64 days), each
+ * window read by equality on the suggestionKey index and sorted newest first. Hidden ones are
+ * left out unless asked for. The walk below and the XLSX export both read them this way.
+ */
+export async function* suggestionWindows(survey: Pick<SurveyDoc, '_id' | 'period'>, last: Date, includeHidden = false): AsyncGenerator<SuggestionItem[]> {
+  const { start } = periodBounds(survey.period);
   const days = dayKeysDescending(new Date(start.getTime() - DAY_MS), last);
-  const needle = opts.text ? opts.text.toLocaleLowerCase('id') : '';
-  const found: SuggestionItem[] = [];
   let i = 0;
   let window = 1;
-  while (i < days.length && found.length <= opts.limit) {
+  while (i < days.length) {
     const slice = days.slice(i, i + window);
     i += slice.length;
     window = Math.min(MAX_WINDOW, window * 4);
     const docs = await Response.collection
       .find(
         { suggestionKey: slice.length === 1 ? suggestionKey(survey._id, slice[0]!) : { $in: slice.map((d) => suggestionKey(survey._id, d)) } },
-        { projection: { suggestion: 1, submittedAt: 1, suggestionHidden: 1, service: 1 } },
+        { projection: { suggestion: 1, submittedAt: 1, suggestionHidden: 1, service: 1, year: 1, month: 1 } },
       )
       .toArray();
     const batch: SuggestionItem[] = [];
@@ -87,14 +89,35 @@ export async function walkSuggestions(survey: Pick<SurveyDoc, '_id' | 'period'>,
         submittedAt: d.submittedAt as Date,
         hidden: d.suggestionHidden === true,
         service: String(d.service ?? ''),
+        year: Number(d.year),
+        month: Number(d.month),
       };
-      if (!item.text || (item.hidden && !opts.includeHidden)) continue;
-      if (opts.before && !olderThan(item, opts.before)) continue;
-      if (needle && !item.text.toLocaleLowerCase('id').includes(needle)) continue;
-      batch.push(item);
+      if (item.text && (includeHidden || !item.hidden)) batch.push(item);
     }
     // Windows go back in time, so everything in this window is older than what came before.
-    found.push(...batch.sort(newerFirst));
+    yield batch.sort(newerFirst);
+  }
+}
+
+/** The last moment whose day may hold a suggestion of the survey (a day of margin past its period). */
+export function suggestionsEnd(survey: Pick<SurveyDoc, 'period'>, now: Date): Date {
+  // A day of margin either side: an import may file a late-evening answer in the next day's zone.
+  return new Date(Math.min(periodBounds(survey.period).end.getTime() + DAY_MS, now.getTime() + DAY_MS));
+}
+
+/** The newest suggestions of a survey, as described above. */
+export async function walkSuggestions(survey: Pick<SurveyDoc, '_id' | 'period'>, opts: WalkOptions): Promise<{ items: SuggestionItem[]; more: boolean }> {
+  const end = suggestionsEnd(survey, opts.now ?? new Date());
+  const last = new Date(Math.min(end.getTime(), opts.before ? opts.before.at.getTime() : Infinity));
+  const needle = opts.text ? opts.text.toLocaleLowerCase('id') : '';
+  const found: SuggestionItem[] = [];
+  for await (const batch of suggestionWindows(survey, last, opts.includeHidden ?? false)) {
+    for (const item of batch) {
+      if (opts.before && !olderThan(item, opts.before)) continue;
+      if (needle && !item.text.toLocaleLowerCase('id').includes(needle)) continue;
+      found.push(item);
+    }
+    if (found.length > opts.limit) break;
   }
   return { items: found.slice(0, opts.limit), more: found.length > opts.limit };
 }

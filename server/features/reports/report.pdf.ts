@@ -29,10 +29,32 @@ function configure(): void {
 
 type Node = Record<string, unknown> | string;
 
+/** Tables of at most this many rows (the report's are 9–14 elements) never break across pages. */
+const SHORT_TABLE_ROWS = 16;
+
+/** Marks a heading or a table caption that must stay on the page of what follows it. */
+const KEEP_WITH_NEXT = 1;
+
+/**
+ * pdfmake's page-break hook: a heading or caption that would end a page (nothing of its own
+ * section after it on that page: no text, no image) moves to the next page, with its table or text.
+ */
+export function keepWithNext(
+  node: { headlineLevel?: number },
+  nodes: { getFollowingNodesOnPage: () => { text?: unknown; image?: unknown; style?: unknown }[] },
+): boolean {
+  // A table that moved on leaves its frame, and maybe its header row ('th'), on this page, and
+  // the page number is there anyway: only body text or an image counts as following content.
+  return (
+    node.headlineLevel === KEEP_WITH_NEXT &&
+    !nodes.getFollowingNodesOnPage().some((n) => (n.text !== undefined && n.style !== 'th' && n.style !== 'pageFooter') || n.image !== undefined)
+  );
+}
+
 function blockNodes(block: Block): Node[] {
   switch (block.kind) {
     case 'heading':
-      return [{ text: block.text, style: 'h2', tocItem: true, tocMargin: [14, 0, 0, 0], tocStyle: 'tocSub' }];
+      return [{ text: block.text, style: 'h2', tocItem: true, tocMargin: [14, 0, 0, 0], tocStyle: 'tocSub', headlineLevel: KEEP_WITH_NEXT }];
     case 'paragraph':
       return [{ text: block.text, style: block.note ? 'note' : 'p' }];
     case 'list':
@@ -42,16 +64,27 @@ function blockNodes(block: Block): Node[] {
       const head = block.columns.map((c) => ({ text: c.label, style: 'th', alignment: c.num ? 'right' : 'left' }));
       const body = block.rows.map((r) => r.map((cell, i) => ({ text: cell, alignment: block.columns[i]?.num ? 'right' : 'left' })));
       const foot = block.footer ? [block.footer.map((cell, i) => ({ text: cell, bold: true, alignment: block.columns[i]?.num ? 'right' : 'left' }))] : [];
-      return [
-        { text: block.caption, style: 'caption' },
-        { table: { headerRows: 1, widths, body: [head, ...body, ...foot], dontBreakRows: true }, layout: 'lightHorizontalLines', style: 'table' },
-      ];
+      const caption = { text: block.caption, style: 'caption', headlineLevel: KEEP_WITH_NEXT };
+      const tableNode = {
+        table: { headerRows: 1, widths, body: [head, ...body, ...foot], dontBreakRows: true },
+        layout: 'lightHorizontalLines',
+        style: 'table',
+      };
+      // A short table moves with its caption as one piece; a long one may break across pages,
+      // and then pageBreakBefore (keepWithNext) keeps its caption off the bottom of a page.
+      return block.rows.length <= SHORT_TABLE_ROWS ? [{ unbreakable: true, stack: [caption, tableNode] }] : [caption, tableNode];
     }
     case 'chart': {
       const png = renderChartPng(block.spec);
+      // A figure and its caption always fit on one page: never split them.
       return [
-        { image: `data:image/png;base64,${png.toString('base64')}`, width: 480, alignment: 'center', margin: [0, 6, 0, 2] },
-        { text: block.caption, style: 'figcaption' },
+        {
+          unbreakable: true,
+          stack: [
+            { image: `data:image/png;base64,${png.toString('base64')}`, width: 480, alignment: 'center', margin: [0, 6, 0, 2] },
+            { text: block.caption, style: 'figcaption' },
+          ],
+        },
       ];
     }
   }
@@ -83,8 +116,8 @@ export function pdfDefinition(report: Report): Record<string, unknown> {
     pageMargins: [56, 56, 56, 60],
     info: { title: `${report.title} ${report.unitName} ${report.periodLabel}`, author: report.unitName, subject: report.surveyTitle, creator: 'SKM' },
     content: [...cover, ...body],
-    footer: (current: number, total: number) =>
-      current === 1 ? null : { text: t('rep.page', { n: current, total }), alignment: 'center', fontSize: 8, color: '#4a5466', margin: [0, 20, 0, 0] },
+    pageBreakBefore: keepWithNext,
+    footer: (current: number, total: number) => (current === 1 ? null : { text: t('rep.page', { n: current, total }), style: 'pageFooter' }),
     defaultStyle: { font: 'Roboto', fontSize: 10, lineHeight: 1.25 },
     styles: {
       coverTitle: { fontSize: 22, bold: true, alignment: 'center' },
@@ -100,6 +133,7 @@ export function pdfDefinition(report: Report): Record<string, unknown> {
       th: { bold: true, fontSize: 9 },
       table: { fontSize: 9, margin: [0, 0, 0, 8] },
       tocMain: { bold: true },
+      pageFooter: { alignment: 'center', fontSize: 8, color: '#4a5466', margin: [0, 20, 0, 0] },
       tocSub: { fontSize: 9 },
     },
   };

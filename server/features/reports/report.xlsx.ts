@@ -15,12 +15,12 @@
  */
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { Response } from '../../../models/response';
 import { translate } from '../../i18n';
 import { performanceText } from '../../i18n/format';
-import { profileKeyLabel, profileValueLabel } from './report.model';
+import { formatDateTime, profileKeyLabel, profileValueLabel } from './report.model';
+import { suggestionWindows, suggestionsEnd } from '../dashboard/suggestions.service';
 import { neutralise, rawTable } from './report.raw';
-import { countRawResponses, rawResponses, type ReportContext } from './report.service';
+import { countRawResponses, inPeriod, rawResponses, yieldToEventLoop, type ReportContext } from './report.service';
 
 /** Excel's row limit (header included). */
 export const EXCEL_MAX_ROWS = 1_048_576;
@@ -220,18 +220,13 @@ export async function writeXlsx(ctx: ReportContext, out: Writable, options: Xlsx
   sh.font = bold.font;
   sh.commit();
   sugg.addRow(['', '', text(t('rep.xlsx.hiddenLeftOut'))]).commit();
-  const cursor = Response.collection
-    .find(
-      { surveyId: survey._id, suggestion: { $nin: ['', null] }, suggestionHidden: { $ne: true } },
-      { projection: { suggestion: 1, submittedAt: 1, service: 1, year: 1, month: 1 } },
-    )
-    .batchSize(2000);
-  for await (const d of cursor) {
-    const ym = (d.year as number) * 100 + (d.month as number);
-    if (ctx.period.from && ym < ctx.period.from.year * 100 + ctx.period.from.month) continue;
-    if (ctx.period.to && ym > ctx.period.to.year * 100 + ctx.period.to.month) continue;
-    const tableRow = table.row({ _id: d._id, submittedAt: d.submittedAt as Date, answers: [], year: 0, month: 0 });
-    sugg.addRow([tableRow[1], text(String(d.service ?? '')), text(String(d.suggestion))]).commit();
+  // Only the responses with a suggestion are read (by day, through the suggestionDay index).
+  for await (const batch of suggestionWindows(survey, suggestionsEnd(survey, ctx.now))) {
+    for (const x of batch) {
+      if (!inPeriod(x, ctx.period)) continue;
+      sugg.addRow([formatDateTime(x.submittedAt, ctx.timeZone), text(x.service), text(x.text)]).commit();
+    }
+    await yieldToEventLoop();
   }
   sugg.commit();
 

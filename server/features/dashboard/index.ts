@@ -1,7 +1,8 @@
 /**
  * The dashboard, as other features use it: a survey the user may read or manage (reports,
- * import), a unit's surveys compared (the unit report) and the view helpers the result pages
- * share.
+ * import), a unit's surveys compared (the unit report), a survey's suggestions by day (the XLSX
+ * export) and the view helpers the result pages share.
  */
 export { compareSurveys, manageableSurvey, readableSurvey, type UnitSurveyRow } from './dashboard.service';
 export { viewHelpers } from './dashboard.view';
+export { suggestionWindows, suggestionsEnd } from './suggestions.service';

@@ -18,7 +18,7 @@ import ExcelJS from 'exceljs';
 import { translate } from '../../i18n';
 import { performanceText } from '../../i18n/format';
 import { formatDateTime, profileKeyLabel, profileValueLabel } from './report.model';
-import { suggestionWindows, suggestionsEnd } from '../dashboard/suggestions.service';
+import { suggestionWindows, suggestionsEnd } from '../dashboard';
 import { neutralise, rawTable } from './report.raw';
 import { countRawResponses, inPeriod, rawResponses, yieldToEventLoop, type ReportContext } from './report.service';
 

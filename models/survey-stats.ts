@@ -52,6 +52,8 @@ const surveyStatsSchema = new Schema(
     c: { type: Schema.Types.Mixed, default: {} },
     /** { [profileKey]: { [encoded value]: count } } */
     p: { type: Schema.Types.Mixed, default: {} },
+    /** Cells: stored responses (blank ones too) per collection channel, { web, kiosk, import }. */
+    ch: { type: Schema.Types.Mixed, default: {} },
   },
   { versionKey: false, minimize: false },
 );
@@ -86,6 +88,7 @@ export interface SurveyStatsDoc {
   complete: number;
   c: Record<string, StoredCounts>;
   p: Record<string, Record<string, number>>;
+  ch?: Record<string, number>;
 }
 
 export const SurveyStats = model('SurveyStats', surveyStatsSchema, 'surveystats');

@@ -57,7 +57,7 @@ export async function loadBatchResponses(batch: string): Promise<{ survey: Pipel
   const bySurvey = new Map<string, StatsResponse[]>();
   for (const d of found) {
     const list = bySurvey.get(String(d.surveyId)) ?? [];
-    list.push({ surveyId: d.surveyId, year: d.year, month: d.month, service: d.service, answers: d.answers, profile: d.profile });
+    list.push({ surveyId: d.surveyId, year: d.year, month: d.month, service: d.service, answers: d.answers, profile: d.profile, source: d.source });
     bySurvey.set(String(d.surveyId), list);
   }
   const out: { survey: PipelineSurvey; responses: StatsResponse[] }[] = [];

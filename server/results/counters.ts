@@ -39,6 +39,15 @@ export interface StatsResponse {
   service?: string | null;
   answers: readonly { k: string; v: number }[];
   profile?: Map<string, string> | Record<string, string> | null;
+  /** web | kiosk | import (a response stored before the field existed: web). */
+  source?: string | null;
+}
+
+/** The channels responses are collected through (models/response.ts `source`). */
+export const CHANNELS = ['web', 'kiosk', 'import'] as const;
+
+function channelOf(source: string | null | undefined): string {
+  return source === 'kiosk' || source === 'import' ? source : 'web';
 }
 
 export function cellBucket(year: number, month: number, service: string): string {
@@ -112,6 +121,9 @@ export class StatsDelta {
   /** Adds one response. Returns false (and adds nothing) when it is no respondent. */
   add(r: StatsResponse): boolean {
     this.bump(ALL_BUCKET, null, null, null, null, ['responses']);
+    // The collection channel of every stored response (blank or not), per month × service cell.
+    const service = r.service ?? '';
+    this.bump(cellBucket(r.year, r.month, service), r.year, r.month, service, null, [`ch.${channelOf(r.source)}`]);
     const seen = new Set<string>();
     const paths: string[] = [];
     for (const a of r.answers) {
@@ -131,7 +143,6 @@ export class StatsDelta {
       paths.push(`p.${key}.${encodeValueKey(v)}`);
       selectors.push(profileSelector(key, v));
     }
-    const service = r.service ?? '';
     this.bump(ALL_BUCKET, null, null, null, null, paths);
     this.bump(cellBucket(r.year, r.month, service), r.year, r.month, service, null, paths);
     for (const sel of selectors) this.bump(profileCellBucket(sel, r.year, r.month, service), r.year, r.month, service, sel, paths);
@@ -347,9 +358,10 @@ export async function recordResponsesStats(responses: readonly StatsResponse[], 
 }
 
 /** One expected stats document, as the recount gives it (a stored one without its ids). */
-export type ExpectedBucket = Omit<SurveyStatsDoc, '_id' | 'surveyId' | 'c' | 'writer' | 'applied' | 'seq' | 'responses'> & {
+export type ExpectedBucket = Omit<SurveyStatsDoc, '_id' | 'surveyId' | 'c' | 'writer' | 'applied' | 'seq' | 'responses' | 'ch'> & {
   responses: number;
   c: Record<string, Record<string, number>>;
+  ch: Record<string, number>;
 };
 
 function addTo(target: Record<string, Record<string, number>>, a: string, b: string, n: number): void {
@@ -405,7 +417,10 @@ export async function wholeSurveyCounts(
 export async function countResponses(survey: StatsSurvey, extraMatch: Record<string, unknown> = {}): Promise<ExpectedBucket[]> {
   const delta = new StatsDelta(survey);
   const cursor = Response.collection
-    .find<StatsResponse>({ ...extraMatch, surveyId: survey._id }, { projection: { surveyId: 1, year: 1, month: 1, service: 1, answers: 1, profile: 1 } })
+    .find<StatsResponse>(
+      { ...extraMatch, surveyId: survey._id },
+      { projection: { surveyId: 1, year: 1, month: 1, service: 1, answers: 1, profile: 1, source: 1 } },
+    )
     .batchSize(5000);
   for await (const doc of cursor) delta.add(doc);
   return bucketsOf(delta);
@@ -426,11 +441,13 @@ function bucketsOf(delta: StatsDelta): ExpectedBucket[] {
       complete: 0,
       c: {},
       p: {},
+      ch: {},
     };
     for (const [path, n] of b.inc) {
       if (path === 'responses') e.responses = n;
       else if (path === 'respondents') e.respondents = n;
       else if (path === 'complete') e.complete = n;
+      else if (path.startsWith('ch.')) e.ch[path.slice(3)] = n;
       else {
         const [root, a, x] = path.split('.') as ['c' | 'p', string, string];
         addTo(e[root], a, x, n);
@@ -465,8 +482,9 @@ export async function writeRecoveredBatch(survey: StatsSurvey, responses: readon
 export const BASE_WRITER = 'base';
 
 /** Adds one stored shard (or recount) into a bucket's running sum. */
-function addShard(into: ExpectedBucket, d: Partial<Pick<SurveyStatsDoc, 'responses' | 'respondents' | 'complete' | 'c' | 'p'>>): void {
+function addShard(into: ExpectedBucket, d: Partial<Pick<SurveyStatsDoc, 'responses' | 'respondents' | 'complete' | 'c' | 'p' | 'ch'>>): void {
   into.responses += d.responses ?? 0;
+  for (const [k, n] of Object.entries(d.ch ?? {})) if (n) into.ch[k] = (into.ch[k] ?? 0) + n;
   into.respondents += d.respondents ?? 0;
   into.complete += d.complete ?? 0;
   for (const [root, obj] of [
@@ -523,6 +541,7 @@ export async function loadCounters(surveyId: Types.ObjectId | string, only?: { b
           complete: 0,
           c: {},
           p: {},
+          ch: {},
         }),
       );
     addShard(e, d);
@@ -557,9 +576,10 @@ export interface VerifyReport {
   differences: StatsDifference[];
 }
 
-function flatten(doc: Pick<ExpectedBucket, 'responses' | 'respondents' | 'complete' | 'c' | 'p'>): Map<string, number> {
+function flatten(doc: Pick<ExpectedBucket, 'responses' | 'respondents' | 'complete' | 'c' | 'p' | 'ch'>): Map<string, number> {
   const out = new Map<string, number>();
   if (doc.responses) out.set('responses', doc.responses);
+  for (const [k, n] of Object.entries(doc.ch ?? {})) if (n) out.set(`ch.${k}`, n);
   if (doc.respondents) out.set('respondents', doc.respondents);
   if (doc.complete) out.set('complete', doc.complete);
   for (const [root, obj] of [
@@ -582,7 +602,7 @@ export async function verifyStats(surveyId: Types.ObjectId | string): Promise<Ve
   const differences: StatsDifference[] = [];
   const names = new Set([...expected.map((e) => e.bucket), ...stored.map((d) => d.bucket)]);
   const expectedBy = new Map(expected.map((e) => [e.bucket, e]));
-  const empty = { responses: 0, respondents: 0, complete: 0, c: {}, p: {} };
+  const empty = { responses: 0, respondents: 0, complete: 0, c: {}, p: {}, ch: {} };
   for (const bucket of [...names].sort()) {
     const e = flatten(expectedBy.get(bucket) ?? empty);
     const a = flatten(storedBy.get(bucket) ?? empty);

@@ -14,6 +14,8 @@
 export { elementSetOf, elementsFromTemplate, toStoredElements, type StoredElement } from './elements';
 export { AGE_GROUPS, ageGroup, countedProfileKeys, STANDARD_PROFILE_KEYS, STANDARD_PROFILE_OPTIONS, type ProfileQuestionKinds } from './profile';
 export {
+  ALL_BUCKET,
+  CHANNELS,
   countedShards,
   loadCounters,
   rebuildStats,

@@ -54,6 +54,8 @@ export interface Counts {
   c: Map<string, [number, number, number, number]>;
   /** Profile key → decoded value → respondents. */
   p: Map<string, Map<string, number>>;
+  /** Collection channel (web, kiosk, import) → stored responses, blank ones included. */
+  channels: Map<string, number>;
 }
 
 /** One month × service cell. */
@@ -88,7 +90,7 @@ export interface SurveyResults {
 }
 
 function emptyCounts(): Counts {
-  return { respondents: 0, complete: 0, c: new Map(), p: new Map() };
+  return { respondents: 0, complete: 0, c: new Map(), p: new Map(), channels: new Map() };
 }
 
 function readScores(c: Record<string, StoredCounts | Record<string, number>> | undefined): Counts['c'] {
@@ -116,6 +118,7 @@ function toCounts(doc: Pick<SurveyStatsDoc, 'respondents' | 'complete' | 'c' | '
     complete: doc.complete ?? 0,
     c: readScores(doc.c as Record<string, StoredCounts>),
     p: readProfiles(doc.p),
+    channels: new Map(Object.entries(('ch' in doc ? doc.ch : undefined) ?? {}).filter(([, n]) => n > 0)),
   };
 }
 
@@ -132,6 +135,7 @@ export function addCounts(a: Counts, b: Counts): Counts {
     for (const [v, n] of values) t.set(v, (t.get(v) ?? 0) + n);
     a.p.set(key, t);
   }
+  for (const [k, n] of b.channels) a.channels.set(k, (a.channels.get(k) ?? 0) + n);
   return a;
 }
 

@@ -16,7 +16,10 @@ import { readableSurvey } from '../dashboard';
 import { elementSetOf } from '../../results';
 import {
   addCounts,
+  ALL_BUCKET,
+  CHANNELS,
   computeSurveyResults,
+  loadCounters,
   countedProfileKeys,
   responseCounts,
   resultFromCounts,
@@ -128,22 +131,37 @@ function sameQuestionnaire(a: SurveyDoc, b: SurveyDoc): boolean {
   return elementSetOf(a).gradeTable === elementSetOf(b).gradeTable && a.elements.map((e) => e.key).join(',') === b.elements.map((e) => e.key).join(',');
 }
 
-/** Responses per collection channel (web, kiosk, import) in the period. */
+/**
+ * Responses per collection channel (web, kiosk, import) in the period: from the counters' month ×
+ * service cells (O(cells)). When the cells' channel counts do not add up to the survey's stored
+ * responses (counters written before they counted channels, until the reconcile rebuilds them),
+ * the responses are grouped by the database instead (reads them all).
+ */
 export async function channelCounts(survey: SurveyDoc, period: ReportPeriod): Promise<{ source: string; n: number }[]> {
-  const match: Record<string, unknown> = { surveyId: survey._id };
-  type Row = { _id: { s: string | null; y: number; m: number }; n: number };
-  const rows = await Response.collection
-    .aggregate<Row>([{ $match: match }, { $group: { _id: { s: '$source', y: '$year', m: '$month' }, n: { $sum: 1 } } }])
-    .toArray();
+  const inPeriod = (y: number, m: number): boolean =>
+    !(period.from && y * 100 + m < period.from.year * 100 + period.from.month) && !(period.to && y * 100 + m > period.to.year * 100 + period.to.month);
   const totals = new Map<string, number>();
-  for (const r of rows) {
-    const ym = r._id.y * 100 + r._id.m;
-    if (period.from && ym < period.from.year * 100 + period.from.month) continue;
-    if (period.to && ym > period.to.year * 100 + period.to.month) continue;
-    const s = r._id.s ?? 'web';
-    totals.set(s, (totals.get(s) ?? 0) + r.n);
+  const buckets = await loadCounters(survey._id);
+  const all = buckets.find((b) => b.bucket === ALL_BUCKET);
+  const cells = buckets.filter((b) => b.bucket !== ALL_BUCKET);
+  const inCells = cells.reduce((n, b) => n + Object.values(b.ch).reduce((x, y) => x + y, 0), 0);
+  if (inCells === (all?.responses ?? 0)) {
+    for (const b of cells) {
+      if (!inPeriod(b.year!, b.month!)) continue;
+      for (const [s, n] of Object.entries(b.ch)) totals.set(s, (totals.get(s) ?? 0) + n);
+    }
+  } else {
+    type Row = { _id: { s: string | null; y: number; m: number }; n: number };
+    const rows = await Response.collection
+      .aggregate<Row>([{ $match: { surveyId: survey._id } }, { $group: { _id: { s: '$source', y: '$year', m: '$month' }, n: { $sum: 1 } } }])
+      .toArray();
+    for (const r of rows) {
+      if (!inPeriod(r._id.y, r._id.m)) continue;
+      const s = r._id.s ?? 'web';
+      totals.set(s, (totals.get(s) ?? 0) + r.n);
+    }
   }
-  return ['web', 'kiosk', 'import'].filter((s) => totals.has(s)).map((source) => ({ source, n: totals.get(source)! }));
+  return CHANNELS.filter((s) => (totals.get(s) ?? 0) > 0).map((source) => ({ source, n: totals.get(source)! }));
 }
 
 function monthRange(results: SurveyResults): ReportInput['dataRange'] {

@@ -14,13 +14,28 @@ export function flash(req: Request, kind: 'ok' | 'error' | 'info', text: string,
   req.session.flash = [...(req.session.flash ?? []), at ? { kind, text, at } : { kind, text }];
 }
 
-/** Moves pending flash messages to res.locals.flash (shown once) for every admin page. */
+/**
+ * Pending flash messages as res.locals.flash, shown once: taken from the session when a page is
+ * rendered (the view reads them), not on every GET. A QR image or a download that the previous
+ * page was still fetching when its form was posted would otherwise take the confirmation meant
+ * for the page the post redirects to.
+ */
 export const takeFlash: RequestHandler = (req, res, next) => {
-  res.locals.flash = [];
-  if (req.method === 'GET' && req.session?.flash?.length) {
-    res.locals.flash = req.session.flash;
-    delete req.session.flash;
-  }
+  let taken: NonNullable<typeof req.session.flash> | undefined;
+  Object.defineProperty(res.locals, 'flash', {
+    configurable: true,
+    enumerable: true,
+    get() {
+      if (taken === undefined) {
+        taken = req.method === 'GET' && req.session?.flash?.length ? req.session.flash : [];
+        if (taken.length > 0) delete req.session.flash;
+      }
+      return taken;
+    },
+    set(v: NonNullable<typeof req.session.flash>) {
+      taken = v;
+    },
+  });
   next();
 };
 

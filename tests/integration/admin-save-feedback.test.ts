@@ -53,6 +53,27 @@ describe('saving a section of the survey page', () => {
     expect(sectionOf(page.text, 'settings')).not.toContain('data-flash-at');
   });
 
+  test('an image the previous page was still loading (the QR) does not take the confirmation meant for the next page', async () => {
+    const survey = await createSurvey(unit);
+
+    const res = await postForm(asManager, `/admin/surveys/${survey._id}/indicator`, {
+      code: 'IKK 3.1',
+      name: 'Indeks kepuasan',
+      target: '90',
+      polarity: 'higher',
+      cap: 'none',
+      achievementDecimals: '2',
+      achievementRounding: 'round',
+    });
+    const qr = await asManager.agent.get(`/admin/surveys/${survey._id}/qr.svg`);
+    const page = await asManager.agent.get(res.headers.location!.split('#')[0]!);
+    const again = await asManager.agent.get(res.headers.location!.split('#')[0]!);
+
+    expect(qr.status).toBe(200);
+    expect(sectionOf(page.text, 'indicator')).toContain('data-flash-at="indicator">Perubahan disimpan.</p>');
+    expect(again.text).not.toContain('Perubahan disimpan.');
+  });
+
   test('settings in English: the confirmation in English inside #settings, shown once only', async () => {
     const survey = await createSurvey(unit);
     await asManager.agent.get('/admin/surveys?lang=en');

@@ -426,23 +426,17 @@ export async function countResponses(survey: StatsSurvey, extraMatch: Record<str
   return bucketsOf(delta);
 }
 
+/** A bucket with nothing counted yet. */
+function emptyBucket(bucket: string, m: Partial<Pick<ExpectedBucket, 'year' | 'month' | 'service' | 'profile'>>): ExpectedBucket {
+  const meta = { year: m.year ?? null, month: m.month ?? null, service: m.service ?? null, profile: m.profile ?? null };
+  return { bucket, ...meta, responses: 0, respondents: 0, complete: 0, c: {}, p: {}, ch: {} };
+}
+
 /** The buckets a StatsDelta holds, as counter documents without ids. */
 function bucketsOf(delta: StatsDelta): ExpectedBucket[] {
   const out: ExpectedBucket[] = [];
   for (const [bucket, b] of delta.buckets) {
-    const e: ExpectedBucket = {
-      bucket,
-      year: b.year,
-      month: b.month,
-      service: b.service,
-      profile: b.profile,
-      responses: 0,
-      respondents: 0,
-      complete: 0,
-      c: {},
-      p: {},
-      ch: {},
-    };
+    const e = emptyBucket(bucket, b);
     for (const [path, n] of b.inc) {
       if (path === 'responses') e.responses = n;
       else if (path === 'respondents') e.respondents = n;
@@ -527,23 +521,7 @@ export async function loadCounters(surveyId: Types.ObjectId | string, only?: { b
   const by = new Map<string, ExpectedBucket>();
   for (const d of docs) {
     let e = by.get(d.bucket);
-    if (!e)
-      by.set(
-        d.bucket,
-        (e = {
-          bucket: d.bucket,
-          year: d.year ?? null,
-          month: d.month ?? null,
-          service: d.service ?? null,
-          profile: d.profile ?? null,
-          responses: 0,
-          respondents: 0,
-          complete: 0,
-          c: {},
-          p: {},
-          ch: {},
-        }),
-      );
+    if (!e) by.set(d.bucket, (e = emptyBucket(d.bucket, d)));
     addShard(e, d);
   }
   return [...by.values()].sort((a, b) => a.bucket.localeCompare(b.bucket));

@@ -24,6 +24,16 @@ beforeAll(async () => {
   asViewer = await loginAs(app, (await createUser('viewer', unit._id)).email);
 });
 
+const INDICATOR = {
+  code: 'IKK 3.1',
+  name: 'Indeks kepuasan',
+  target: '90',
+  polarity: 'higher',
+  cap: 'none',
+  achievementDecimals: '2',
+  achievementRounding: 'round',
+};
+
 /** The HTML of one <section id="…"> of the page. */
 function sectionOf(html: string, id: string): string {
   const start = html.indexOf(`<section id="${id}"`);
@@ -35,15 +45,7 @@ describe('saving a section of the survey page', () => {
   test('indicator: redirect to #indicator; the confirmation is inside that section and nowhere else', async () => {
     const survey = await createSurvey(unit);
 
-    const res = await postForm(asManager, `/admin/surveys/${survey._id}/indicator`, {
-      code: 'IKK 3.1',
-      name: 'Indeks kepuasan',
-      target: '90',
-      polarity: 'higher',
-      cap: 'none',
-      achievementDecimals: '2',
-      achievementRounding: 'round',
-    });
+    const res = await postForm(asManager, `/admin/surveys/${survey._id}/indicator`, INDICATOR);
     const page = await asManager.agent.get(res.headers.location!.split('#')[0]!);
 
     expect(res.status).toBe(303);
@@ -56,15 +58,7 @@ describe('saving a section of the survey page', () => {
   test('an image the previous page was still loading (the QR) does not take the confirmation meant for the next page', async () => {
     const survey = await createSurvey(unit);
 
-    const res = await postForm(asManager, `/admin/surveys/${survey._id}/indicator`, {
-      code: 'IKK 3.1',
-      name: 'Indeks kepuasan',
-      target: '90',
-      polarity: 'higher',
-      cap: 'none',
-      achievementDecimals: '2',
-      achievementRounding: 'round',
-    });
+    const res = await postForm(asManager, `/admin/surveys/${survey._id}/indicator`, INDICATOR);
     const qr = await asManager.agent.get(`/admin/surveys/${survey._id}/qr.svg`);
     const page = await asManager.agent.get(res.headers.location!.split('#')[0]!);
     const again = await asManager.agent.get(res.headers.location!.split('#')[0]!);

@@ -138,8 +138,6 @@ function sameQuestionnaire(a: SurveyDoc, b: SurveyDoc): boolean {
  * the responses are grouped by the database instead (reads them all).
  */
 export async function channelCounts(survey: SurveyDoc, period: ReportPeriod): Promise<{ source: string; n: number }[]> {
-  const inPeriod = (y: number, m: number): boolean =>
-    !(period.from && y * 100 + m < period.from.year * 100 + period.from.month) && !(period.to && y * 100 + m > period.to.year * 100 + period.to.month);
   const totals = new Map<string, number>();
   const buckets = await loadCounters(survey._id);
   const all = buckets.find((b) => b.bucket === ALL_BUCKET);
@@ -147,7 +145,7 @@ export async function channelCounts(survey: SurveyDoc, period: ReportPeriod): Pr
   const inCells = cells.reduce((n, b) => n + Object.values(b.ch).reduce((x, y) => x + y, 0), 0);
   if (inCells === (all?.responses ?? 0)) {
     for (const b of cells) {
-      if (!inPeriod(b.year!, b.month!)) continue;
+      if (!inPeriod({ year: b.year!, month: b.month! }, period)) continue;
       for (const [s, n] of Object.entries(b.ch)) totals.set(s, (totals.get(s) ?? 0) + n);
     }
   } else {
@@ -156,7 +154,7 @@ export async function channelCounts(survey: SurveyDoc, period: ReportPeriod): Pr
       .aggregate<Row>([{ $match: { surveyId: survey._id } }, { $group: { _id: { s: '$source', y: '$year', m: '$month' }, n: { $sum: 1 } } }])
       .toArray();
     for (const r of rows) {
-      if (!inPeriod(r._id.y, r._id.m)) continue;
+      if (!inPeriod({ year: r._id.y, month: r._id.m }, period)) continue;
       const s = r._id.s ?? 'web';
       totals.set(s, (totals.get(s) ?? 0) + r.n);
     }

@@ -3,7 +3,9 @@
  * against a plain cursor scan of the same responses (the baseline, measured in the same run),
  * with the process's peak RSS in each phase and the event loop's longest stall while exporting
  * (how long another request — e.g. a form submission — could be kept waiting). The PDF and DOCX
- * read only the counters; their time is printed for scale.
+ * read only the counters; each is rendered on the main thread (as before report.render.ts) and
+ * on the renderer's worker thread (as the app does), to compare the form submissions beside them.
+ * The database server's RSS (the embedded engine's process) is sampled beside the app's.
  *
  * During every phase a form submission is POSTed to the real app (createApp on loopback) every
  * 250 ms, and its latency is recorded: "a form submission made during an export is answered as
@@ -30,8 +32,9 @@ import { buildSurveyReport } from '../server/features/reports/report.service';
 import { Response } from '../models/response';
 import { writeCsv } from '../server/features/reports/report.csv';
 import { writeXlsx } from '../server/features/reports/report.xlsx';
-import { renderPdf } from '../server/features/reports/report.pdf';
-import { renderDocx } from '../server/features/reports/report.docx';
+import * as mainThread from '../server/features/reports/report.pdf';
+import * as mainThreadDocx from '../server/features/reports/report.docx';
+import { renderDocx, renderPdf } from '../server/features/reports/report.render';
 import { prng } from '../server/lib/prng';
 import { benchResponse, benchSurvey, runBench, storeBenchResponses, withBenchDatabase } from './harness';
 
@@ -88,7 +91,8 @@ function submissions(port: number, slug: string, elements: readonly string[], ev
       stopped = true;
       await loop;
       const sorted = [...latencies].sort((a, b) => a - b);
-      return { n: sorted.length, failed, median: sorted[Math.floor(sorted.length / 2)] ?? NaN, max: sorted[sorted.length - 1] ?? NaN };
+      const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
+      return { n: sorted.length, failed, median: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] ?? NaN };
     },
   };
 }
@@ -121,8 +125,24 @@ interface Phase {
   peakRssMb: number;
   maxStallMs: number;
   bytes?: number;
-  form: { n: number; failed: number; median: number; max: number };
+  form: { n: number; failed: number; median: number; p95: number; max: number };
+  /** The database server's peak RSS during the phase (embedded engine only). */
+  dbPeakRssMb?: number;
 }
+
+/** A process's resident set size in bytes, from /proc (Linux); 0 when unknown. */
+function rssOf(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The database server's process id, when the benchmark runs on an embedded one. */
+let dbPid: () => number | undefined = () => undefined;
 
 /** The app and a survey open for answers, so phases can be measured with submissions beside them. */
 let formTarget: { port: number; slug: string; elements: string[] } | null = null;
@@ -131,8 +151,10 @@ let formTarget: { port: number; slug: string; elements: string[] } | null = null
 async function measure(name: string, fn: () => Promise<number | undefined | void>): Promise<Phase> {
   if (global.gc) global.gc();
   let peak = process.memoryUsage().rss;
+  let dbPeak = rssOf(dbPid());
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);
+    dbPeak = Math.max(dbPeak, rssOf(dbPid()));
   }, 20);
   const h = monitorEventLoopDelay({ resolution: 10 });
   h.enable();
@@ -140,13 +162,27 @@ async function measure(name: string, fn: () => Promise<number | undefined | void
   const t = performance.now();
   const bytes = await fn();
   const ms = performance.now() - t;
-  const form = forms ? await forms.stop() : { n: 0, failed: 0, median: NaN, max: NaN };
+  const form = forms ? await forms.stop() : { n: 0, failed: 0, median: NaN, p95: NaN, max: NaN };
   process.stdout.write(`${name}: ${(ms / 1000).toFixed(2)} s\n`);
   h.disable();
   clearInterval(timer);
   peak = Math.max(peak, process.memoryUsage().rss);
-  return { name, ms, peakRssMb: peak / 1048576, maxStallMs: h.max / 1e6, form, ...(typeof bytes === 'number' ? { bytes } : {}) };
+  return {
+    name,
+    ms,
+    peakRssMb: peak / 1048576,
+    maxStallMs: h.max / 1e6,
+    form,
+    ...(dbPeak > 0 ? { dbPeakRssMb: dbPeak / 1048576 } : {}),
+    ...(typeof bytes === 'number' ? { bytes } : {}),
+  };
 }
+
+/** Responses per insertMany while seeding. */
+const SEED_BATCH = 10_000;
+
+/** Renders of the PDF and of the DOCX per phase (more form submissions beside them). */
+const RENDERS = 3;
 
 function makeBatch(survey: SurveyDoc, rnd: () => number, n: number) {
   const keys = survey.elements.map((e) => e.key);
@@ -176,11 +212,15 @@ async function main(): Promise<void> {
     );
     const rnd = prng(42);
     const t0 = performance.now();
-    for (let done = 0; done < args.size; done += 5000) {
-      const batch = makeBatch(survey, rnd, Math.min(5000, args.size - done));
+    // Pipeline-shaped documents (toResponseDocument) in bulk, counted in memory per batch through
+    // the live counter code (one counters write per batch, no recount).
+    for (let done = 0; done < args.size; done += SEED_BATCH) {
+      const batch = makeBatch(survey, rnd, Math.min(SEED_BATCH, args.size - done));
       await storeBenchResponses(survey, batch);
+      if ((done / SEED_BATCH) % 10 === 9) log(`  ${(done + batch.length).toLocaleString('en')} stored, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
     }
     log(`inserted ${args.size} responses in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    dbPid = () => db.embedded?.pid();
     // The app, and a survey of the current year taking answers, for the submissions beside each phase.
     const formSurvey = await Survey.create({
       unitId: survey.unitId,
@@ -226,20 +266,30 @@ async function main(): Promise<void> {
       await new Promise((r) => setImmediate(r));
       return out.bytes;
     });
-    const pdf = await measure('PDF (counters only)', async () => (await renderPdf(ctx.report)).length);
-    const docx = await measure('DOCX (counters only)', async () => (await renderDocx(ctx.report)).length);
+    // PDF and DOCX read only the counters. Each is rendered RENDERS times, on the main thread (as
+    // before report.render.ts) and on the renderer's worker thread (as the app does now), with the
+    // same form submissions beside them.
+    const times = async (render: () => Promise<Buffer>) => {
+      let bytes = 0;
+      for (let i = 0; i < RENDERS; i++) bytes = (await render()).length;
+      return bytes;
+    };
+    const pdfMain = await measure(`PDF ×${RENDERS} on the main thread (before)`, () => times(() => mainThread.renderPdf(ctx.report)));
+    const pdf = await measure(`PDF ×${RENDERS} on the worker thread`, () => times(() => renderPdf(ctx.report)));
+    const docxMain = await measure(`DOCX ×${RENDERS} on the main thread (before)`, () => times(() => mainThreadDocx.renderDocx(ctx.report)));
+    const docx = await measure(`DOCX ×${RENDERS} on the worker thread`, () => times(() => renderDocx(ctx.report)));
 
     server.close();
     const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(0)} ms` : '–');
-    const rows = [idle, scan, csv, xlsx, pdf, docx].map(
+    const rows = [idle, scan, csv, xlsx, pdfMain, pdf, docxMain, docx].map(
       (p) =>
-        `| ${p.name} | ${(p.ms / 1000).toFixed(2)} s | ${p === idle ? '–' : `${(p.ms / scan.ms).toFixed(2)}×`} | ${p.peakRssMb.toFixed(0)} MB | ${p.maxStallMs.toFixed(0)} ms | ${p.form.n}${p.form.failed ? ` (+${p.form.failed} refused)` : ''} | ${ms(p.form.median)} | ${ms(p.form.max)} | ${p.bytes ? `${(p.bytes / 1048576).toFixed(1)} MB` : '–'} |`,
+        `| ${p.name} | ${(p.ms / 1000).toFixed(2)} s | ${p === idle || p.ms < scan.ms / 100 ? '–' : `${(p.ms / scan.ms).toFixed(2)}×`} | ${p.peakRssMb.toFixed(0)} MB | ${p.dbPeakRssMb ? `${p.dbPeakRssMb.toFixed(0)} MB` : '–'} | ${p.maxStallMs.toFixed(0)} ms | ${p.form.n}${p.form.failed ? ` (+${p.form.failed} refused)` : ''} | ${ms(p.form.median)} | ${ms(p.form.p95)} | ${ms(p.form.max)} | ${p.bytes ? `${(p.bytes / 1048576).toFixed(1)} MB` : '–'} |`,
     );
     const table = [
       `Scale: ${args.size.toLocaleString('en')} responses × 9 elements, one survey; ${os.cpus().length} CPU cores (shared), ${db.description.split(' at ')[0]}. RSS before the exports: ${rssBefore.toFixed(0)} MB.`,
       '',
-      '| Phase | Time | × scan | Peak RSS | Longest event-loop stall | Form posts | Post median | Post max | Output |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+      '| Phase | Time | × scan | Peak RSS (app) | Peak RSS (database) | Longest event-loop stall | Form posts | Post p50 | Post p95 | Post max | Output |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...rows,
     ].join('\n');
     log(table);

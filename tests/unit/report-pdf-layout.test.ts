@@ -4,6 +4,7 @@
  * One long report with captions at many different heights, read back with pdftotext page by page.
  */
 import type { Block, Report } from '../../server/features/reports/report.model';
+import { reportOf } from '../support/report';
 import { renderPdf } from '../../server/features/reports/report.pdf';
 import { pdfPages } from '../support/files';
 
@@ -29,16 +30,7 @@ function longReport(sections: number): Report {
       ],
     });
   }
-  return {
-    lang: 'id',
-    title: 'Uji tata letak',
-    unitName: 'Balai Uji',
-    surveyTitle: 'SKM Uji',
-    periodLabel: '2023',
-    generatedOn: '2023-12-31',
-    headline: [{ label: 'Responden', value: '3' }],
-    chapters: [{ id: 'bab-1', title: 'BAB I Uji', blocks }],
-  };
+  return reportOf('Uji tata letak', blocks);
 }
 
 test('PDF: every table caption is on the page where its table begins, and every heading has text after it on its page', async () => {

@@ -9,7 +9,7 @@ import { Router } from 'express';
 import { NotFound } from '../../errors';
 import { translate } from '../../i18n';
 import { formatNumber } from '../../i18n/format';
-import { renderChartPng } from './report.charts';
+import { renderChartPng } from './report.render';
 import { publishedResults, type PublicResults } from './public-results.service';
 
 function describe(r: PublicResults, lang: 'id' | 'en'): string {
@@ -61,7 +61,7 @@ export function publicResultsRoutes(opts: { now?: () => Date; publicUrl?: string
     const block = s?.blocks.find((b) => b.kind === 'chart' && b.id === req.params.chart);
     if (!block || block.kind !== 'chart') throw new NotFound();
     res.set('Cache-Control', 'public, max-age=300');
-    res.type('png').send(renderChartPng(block.spec));
+    res.type('png').send(await renderChartPng(block.spec));
   });
   return router;
 }

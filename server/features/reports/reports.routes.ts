@@ -24,13 +24,12 @@ import { readableSurvey, viewHelpers } from '../dashboard';
 import { computeSurveyResults } from '../../results';
 import { surveyReport, type ReportContext } from './report.service';
 import { readableUnit, unitReport, unitSurveyYears } from './unit-report.service';
-import type { Report } from './report.model';
+import { renderDocx, renderPdf } from './report.render';
 import { writeCsv } from './report.csv';
 
-// The renderers load on the first download (pdfmake, docx and exceljs take about 0,7 s of CPU
-// to load): a process that serves no report, such as most test files, never pays for them.
-const renderPdf = async (report: Report) => (await import('./report.pdf')).renderPdf(report);
-const renderDocx = async (report: Report) => (await import('./report.docx')).renderDocx(report);
+// exceljs loads on the first download (about 0,3 s of CPU): a process that serves no report,
+// such as most test files, never pays for it. PDF and DOCX are laid out on the renderer's worker
+// thread (report.render.ts), which loads pdfmake and docx itself.
 const writeXlsx = async (ctx: ReportContext, out: Response) => (await import('./report.xlsx')).writeXlsx(ctx, out);
 
 export const REPORT_FORMATS = ['pdf', 'docx', 'xlsx', 'csv'] as const;

@@ -1,0 +1,91 @@
+/**
+ * The report renderers run on one worker thread (report.worker.ts), never on the main thread:
+ * laying out a PDF or a DOCX and drawing its charts takes seconds of CPU, during which the main
+ * thread would answer nothing (a form submission made during a PDF export waited 5.2 s). The
+ * report model is plain data, so it is posted to the worker as it is; the database reads stay on
+ * the main thread. One worker (the machine has two cores): tasks queue in order.
+ *
+ * The worker is started on the first task and kept; it does not keep the process alive when
+ * idle. A worker that dies (an error, killed) fails the tasks it held and is replaced on the next.
+ *
+ * The compiled app runs dist/…/report.worker.js. Run from the TypeScript sources (jest with
+ * @swc/jest), the worker compiles what it requires with the same SWC (a devDependency).
+ */
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { ChartSpec, Report } from './report.model';
+
+export type RenderTask = { kind: 'pdf'; input: Report } | { kind: 'docx'; input: Report } | { kind: 'chart'; input: ChartSpec };
+
+interface Pending {
+  resolve: (b: Buffer) => void;
+  reject: (e: Error) => void;
+}
+
+const SOURCE_EXT = path.extname(__filename);
+const ENTRY = path.join(__dirname, `report.worker${SOURCE_EXT}`);
+
+/** Requires the worker's TypeScript entry through SWC (only when running from the sources). */
+const TS_BOOTSTRAP = `
+const fs = require('node:fs');
+const { workerData } = require('node:worker_threads');
+const swc = require(workerData.swc);
+require.extensions['.ts'] = (module, filename) => {
+  const { code } = swc.transformSync(fs.readFileSync(filename, 'utf8'), {
+    filename, sourceMaps: 'inline', jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' },
+  });
+  module._compile(code, filename);
+};
+require(workerData.entry);
+`;
+
+let worker: Worker | null = null;
+let nextId = 1;
+const pending = new Map<number, Pending>();
+
+/** The worker died: the tasks it held fail, and the next task starts a new one. */
+function failAll(w: Worker, e: Error): void {
+  if (worker !== w) return;
+  worker = null;
+  for (const p of pending.values()) p.reject(e);
+  pending.clear();
+}
+
+function start(): Worker {
+  const w =
+    SOURCE_EXT === '.ts' ? new Worker(TS_BOOTSTRAP, { eval: true, workerData: { entry: ENTRY, swc: require.resolve('@swc/core') } }) : new Worker(ENTRY);
+  w.on('message', (m: { id: number; bytes?: Uint8Array; error?: string }) => {
+    const p = pending.get(m.id);
+    if (!p) return;
+    pending.delete(m.id);
+    if (m.bytes) p.resolve(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength));
+    else p.reject(new Error(`report renderer: ${m.error ?? 'no output'}`));
+    if (pending.size === 0) w.unref();
+  });
+  w.on('error', (e) => failAll(w, e));
+  w.on('exit', (code) => failAll(w, new Error(`report renderer stopped (exit code ${code})`)));
+  return w;
+}
+
+/** Renders on the worker thread; resolves with the file's bytes. */
+export function renderOnWorker(task: RenderTask): Promise<Buffer> {
+  worker ??= start();
+  const w = worker;
+  const id = nextId++;
+  return new Promise<Buffer>((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    w.ref();
+    w.postMessage({ id, ...task });
+  });
+}
+
+export const renderPdf = (report: Report) => renderOnWorker({ kind: 'pdf', input: report });
+export const renderDocx = (report: Report) => renderOnWorker({ kind: 'docx', input: report });
+export const renderChartPng = (spec: ChartSpec) => renderOnWorker({ kind: 'chart', input: spec });
+
+/** Stops the worker (shutdown, tests); tasks still queued fail. The next task starts a new one. */
+export async function stopRenderer(): Promise<void> {
+  const w = worker;
+  if (!w) return;
+  await w.terminate();
+}

@@ -5,6 +5,7 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
@@ -39,7 +40,7 @@ export async function withBenchDatabase(name: string, body: (db: BenchDatabase) 
       const engine = (process.env.EMBEDDED_DB as 'auto' | 'mongod' | 'ferretdb' | undefined) ?? 'auto';
       embedded = await startEmbeddedDatabase({ dataDir, engine, supervise: false });
     }
-    await connectDatabase({ uri: embedded?.uri ?? external!, dbName: `skm_bench_${crypto.randomBytes(4).toString('hex')}` });
+    await connectDatabase({ uri: embedded?.uri ?? external!, dbName: `skm_bench_${crypto.randomBytes(4).toString('hex')}`, monitorCommands: process.env.BENCH_TRACE === '1' });
     await syncAllIndexes();
     const db: BenchDatabase = { description: embedded?.description ?? 'MONGODB_URI', embedded };
     process.stdout.write(`database: ${db.description}\n`);
@@ -113,6 +114,64 @@ export function benchResponse(survey: SurveyDoc, key: string, r: BenchAnswers) {
 export async function storeBenchResponses(survey: SurveyDoc, batch: ReturnType<typeof benchResponse>[], raw = true): Promise<void> {
   if (raw) await Response.collection.insertMany(batch, { ordered: false });
   await recordResponsesStats(batch, survey);
+}
+
+/** p50/p95/p99 of latencies in ms (nearest rank). */
+export function percentiles(ms: number[]): string {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+  return `p50 ${at(50).toFixed(1)} ms, p95 ${at(95).toFixed(1)} ms, p99 ${at(99).toFixed(1)} ms`;
+}
+
+/** One HTTP request on a keep-alive agent: status, headers and body. */
+export function httpRequest(
+  agent: http.Agent,
+  port: number,
+  opts: { method: string; path: string; body?: string; headers?: Record<string, string> },
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        agent,
+        method: opts.method,
+        path: opts.path,
+        headers: {
+          ...opts.headers,
+          ...(opts.body ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(opts.body) } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+/** CPU seconds (user + system) of another process, from /proc (Linux); NaN elsewhere. */
+export function processCpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Resident set size of a process in MB, from /proc (Linux); NaN elsewhere. */
+export function processRssMb(pid: number | undefined): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
 }
 
 /** Runs a benchmark's main and ends the process (open handles such as timers must not keep it). */

@@ -2,6 +2,7 @@
  * Application errors. Each carries an HTTP status and a message key from server/i18n,
  * so the central error handler can answer in the user's language. No Express here.
  */
+import { types } from 'node:util';
 import type { MessageKey } from './i18n';
 
 export type FieldErrors = Record<string, MessageKey | { key: MessageKey; params?: Record<string, string | number> }>;
@@ -89,6 +90,9 @@ const UNAVAILABLE_ERROR_NAMES = new Set([
   'MongoPoolClearedError',
 ]);
 
+/** Node socket error codes of a connection the other side closed (seen when the driver writes to it). */
+const SOCKET_GONE_CODES = new Set(['EPIPE', 'ECONNRESET']);
+
 /** Server error codes meaning "not now": shutting down, stepped down, timed out, interrupted. */
 const UNAVAILABLE_CODES = new Set([6, 7, 50, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
 
@@ -102,7 +106,8 @@ const UNAVAILABLE_MESSAGES =
 
 /** True for driver errors that mean "the database is not reachable (or cannot write) right now": answer 503 with Retry-After. */
 export function isDatabaseUnavailable(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
+  // isNativeError: Node's own errors (sockets) come from another realm under test runners.
+  if (!(err instanceof Error || types.isNativeError(err))) return false;
   if (UNAVAILABLE_ERROR_NAMES.has(err.name)) return true;
   const labels = (err as { errorLabelSet?: Set<string> }).errorLabelSet;
   if (labels && (labels.has('RetryableWriteError') || labels.has('ResetPool') || labels.has('TransientTransactionError'))) return true;
@@ -116,6 +121,9 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   if (err.name === 'MongooseError' && /buffering timed out|before initial connection|Client must be connected/.test(err.message)) {
     return true;
   }
+  // The driver writing a command to a socket the database already closed (it was killed) gets
+  // Node's own error, not a MongoNetworkError: "This socket has been ended by the other party".
+  if (typeof code === 'string' && SOCKET_GONE_CODES.has(code) && /ended by the other party|EPIPE|ECONNRESET/.test(`${err.message} ${err.stack ?? ''}`)) return true;
   const cause = (err as { cause?: unknown }).cause;
   return cause !== undefined && cause !== err && isDatabaseUnavailable(cause);
 }

@@ -15,6 +15,8 @@ export interface ConnectOptions {
   dbName: string;
   /** How long a start-up connection attempt may take. */
   timeoutMs?: number;
+  /** The driver reports every command (commandStarted events): for benchmarks that count round trips. */
+  monitorCommands?: boolean;
 }
 
 export class DatabaseConnectError extends Error {
@@ -57,6 +59,7 @@ export async function connectDatabase(opts: ConnectOptions): Promise<typeof mong
         bufferCommands: false,
         writeConcern: { w: 'majority', j: true },
         maxPoolSize: 50,
+        monitorCommands: opts.monitorCommands ?? false,
       });
       return mongoose;
     } catch (e) {

@@ -32,6 +32,8 @@ export interface CountingOptions {
   deadAfterMs?: number;
   orphanCheckMs?: number;
   reconcileEveryMs?: number;
+  /** A busy counter shard is written at most once per this many ms (ShardWriter.setWriteGap). */
+  writeGapMs?: number;
   logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
 }
 
@@ -41,6 +43,9 @@ export const COUNTING_DEFAULTS = {
   deadAfterMs: 60_000,
   orphanCheckMs: 30_000,
   reconcileEveryMs: 10 * 60_000,
+  // Under load each new batch used to cost one read-modify-write of every shard it touches (about 7
+  // per batch; 37% of the engine's CPU at 50 clients); a second's gap merges the batches of that second.
+  writeGapMs: 1_000,
 };
 
 /** The responses an outbox entry names that this batch stored, by survey. Null when the entry is gone. */
@@ -167,6 +172,7 @@ export function reconcileGapMs(everyMs: number, lastTookMs: number): number {
 export function startCounting(opts: CountingOptions = {}): Counting {
   const o = { ...COUNTING_DEFAULTS, ...opts };
   const now = opts.now ?? (() => new Date());
+  shardWriter.setWriteGap(o.writeGapMs);
   const startedAt = now();
   let lastBeat = now().getTime();
   const register = (id: string, at: Date) =>

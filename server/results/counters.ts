@@ -216,12 +216,15 @@ class ShardWriter {
   /** Shard id → the write that failed (applied or not: unknown until the shard is read). */
   private uncertain = new Map<string, { seq: number; batches: string[] }>();
   private coalescer = this.newCoalescer();
+  /** The least time between two writes of one shard (`setWriteGap`). */
+  private writeGapMs = 0;
 
   private newCoalescer(): Coalescer<ShardDelta, string[]> {
     return new Coalescer<ShardDelta, string[]>({
       write: (key, d) => this.write(key, d),
       merge: mergeShardDelta,
       retryMs: 500,
+      minGapMs: () => this.writeGapMs,
       onWritten: (key, held) => this.hold(key, held),
     });
   }
@@ -306,6 +309,14 @@ class ShardWriter {
   /** Resolves when every increment added so far is acknowledged. */
   idle(): Promise<void> {
     return this.coalescer.idle();
+  }
+
+  /**
+   * A busy shard is written at most once per `ms` (the app: COUNTING_DEFAULTS.writeGapMs); what
+   * arrives meanwhile is merged into that write. 0 (the default): every change at once.
+   */
+  setWriteGap(ms: number): void {
+    this.writeGapMs = ms;
   }
 
   /**

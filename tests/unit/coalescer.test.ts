@@ -2,7 +2,7 @@
 import { Coalescer } from '../../server/lib/coalescer';
 
 /** A write the test settles by hand, and a timer the test fires by hand. */
-function harness() {
+function harness(gap?: { minGapMs: number; now: () => number }) {
   const calls: { key: string; delta: number; resolve: (r: number) => void; reject: (e: unknown) => void }[] = [];
   const timers: { fn: () => void; ms: number; cancelled: boolean }[] = [];
   const totals = new Map<string, number>();
@@ -11,6 +11,7 @@ function harness() {
     merge: (a, b) => a + b,
     retryMs: 250,
     onWritten: (key, total) => totals.set(key, total),
+    ...gap,
     setTimer: (fn, ms) => {
       const t = { fn, ms, cancelled: false };
       timers.push(t);
@@ -79,4 +80,40 @@ test('abandon rejects every waiter and writes nothing more', async () => {
   await expect(p).rejects.toThrow('fenced');
   expect(timers[0]!.cancelled).toBe(true);
   expect(c.size).toBe(0);
+});
+
+test('minGapMs: a busy key is written once per gap with everything that arrived meanwhile; an idle key at once', async () => {
+  let now = 10_000;
+  const { c, calls, timers } = harness({ minGapMs: 1_000, now: () => now });
+  const done: number[] = [];
+  void c.add('k', 1).then(() => done.push(1));
+  expect(calls.map((x) => x.delta)).toEqual([1]); // idle: written at once
+  now += 100;
+  calls[0]!.resolve(1);
+  await tick();
+  void c.add('k', 2).then(() => done.push(2));
+  void c.add('k', 3).then(() => done.push(3));
+  void c.add('other', 7);
+  expect(calls.map((x) => [x.key, x.delta])).toEqual([
+    ['k', 1],
+    ['other', 7],
+  ]); // k waits for its gap; another key does not
+  expect(timers.map((t) => t.ms)).toEqual([900]);
+  expect(c.unacknowledged('k')).toBe(5);
+  now += 900;
+  timers[0]!.fn();
+  expect(calls.map((x) => [x.key, x.delta])).toEqual([
+    ['k', 1],
+    ['other', 7],
+    ['k', 5],
+  ]);
+  calls[2]!.resolve(6);
+  calls[1]!.resolve(7);
+  await tick();
+  expect(done).toEqual([1, 2, 3]);
+  await c.idle();
+  now += 5_000; // quiet for longer than the gap: the next change goes at once
+  void c.add('k', 4);
+  expect(calls).toHaveLength(4);
+  expect(timers).toHaveLength(1);
 });

@@ -8,6 +8,8 @@ module.exports = {
   // Before each file: argon2id at the suite's low cost (tests/support/setup.ts).
   setupFiles: ['<rootDir>/tests/support/setup.ts'],
   globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
+  // The demo's own test first: it publishes the seed the other demo files copy (tests/support/demo.ts).
+  testSequencer: '<rootDir>/tests/support/sequencer.js',
   testTimeout: 30000,
   maxWorkers: 2,
 };

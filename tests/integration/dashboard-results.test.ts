@@ -8,7 +8,7 @@ import { SurveyProfileStats, SurveyStats } from '../../models/survey-stats';
 import { Response } from '../../models/response';
 import { computeFromAnswers, type Answer } from '../../server/ikm';
 import { computeSurveyResults, elementSetOf, rebuildStats, verifyStats } from '../../server/results';
-import { makeSurvey, makeUnit, storeResponse, type ResponseInput } from './dashboard-fixtures';
+import { makeSurvey, makeUnit, storeAll, storeResponse, type ResponseInput } from './dashboard-fixtures';
 import { prng } from '../../server/lib/prng';
 
 useTestDatabase();
@@ -34,7 +34,7 @@ describe('computeSurveyResults', () => {
     const inputs = randomInputs(1, 80);
     inputs.push({ scores: [4, null, null, null, null, null, null, null, null], month: 2, service: 'a' });
     inputs.push({ scores: Array(9).fill(null), month: 2, service: 'a' }); // no answer at all: no respondent
-    for (const i of inputs) await storeResponse(survey, i);
+    await storeAll(survey, inputs);
 
     const r = await computeSurveyResults(survey._id);
 
@@ -52,7 +52,7 @@ describe('computeSurveyResults', () => {
     const unit = await makeUnit();
     const survey = await makeSurvey(unit);
     const inputs = randomInputs(2, 90);
-    for (const i of inputs) await storeResponse(survey, i);
+    await storeAll(survey, inputs);
 
     const r = await computeSurveyResults(survey._id, { from: { year: 2022, month: 2 }, to: { year: 2022, month: 4 }, service: 'b' });
 
@@ -67,7 +67,7 @@ describe('computeSurveyResults', () => {
     const unit = await makeUnit();
     const survey = await makeSurvey(unit);
     const inputs = randomInputs(3, 70);
-    for (const i of inputs) await storeResponse(survey, i);
+    await storeAll(survey, inputs);
 
     const r = await computeSurveyResults(survey._id, { profile: { gender: 'p', education: 's1' }, service: 'a' });
 
@@ -83,7 +83,7 @@ describe('computeSurveyResults', () => {
     const unit = await makeUnit();
     const survey = await makeSurvey(unit);
     const inputs = randomInputs(4, 90);
-    for (const i of inputs) await storeResponse(survey, i);
+    await storeAll(survey, inputs);
     const group = (a: string) => (a === '45' ? '40-49' : a);
 
     const byAge = await computeSurveyResults(survey._id, { profile: { age: '40-49' } });
@@ -110,7 +110,7 @@ describe('computeSurveyResults', () => {
     const unit = await makeUnit();
     const survey = await makeSurvey(unit);
     const inputs = randomInputs(6, 40);
-    for (const i of inputs) await storeResponse(survey, i);
+    await storeAll(survey, inputs);
     const good = await computeSurveyResults(survey._id, { profile: { gender: 'p' } });
     await SurveyProfileStats.collection.deleteMany({ surveyId: survey._id, profile: 'gender=p' });
 
@@ -178,7 +178,7 @@ describe('counters: verifyStats and rebuildStats', () => {
     const unit = await makeUnit();
     const survey = await makeSurvey(unit);
     const inputs = randomInputs(5, 30);
-    for (const i of inputs) await storeResponse(survey, i);
+    await storeAll(survey, inputs);
     const before = await computeSurveyResults(survey._id);
     const stored = await SurveyStats.findOne({ surveyId: survey._id, bucket: 'all' }).lean();
     const actualS4 = (stored!.c as Record<string, { s4?: number }>).persyaratan!.s4 ?? 0;
@@ -232,8 +232,8 @@ describe('unitDashboard', () => {
     const c = await makeSurvey(elsewhere);
     const inA = randomInputs(6, 25);
     const inB = randomInputs(7, 20).map((i) => ({ ...i, year: 2023 }));
-    for (const i of inA) await storeResponse(a, i);
-    for (const i of inB) await storeResponse(b, i);
+    await storeAll(a, inA);
+    await storeAll(b, inB);
     await storeResponse(c, { scores: Array(9).fill(1) });
     const admin = { id: String(new Types.ObjectId()), email: 'a@example.go.id', name: 'A', role: 'admin' as const, unitId: null, mustChangePassword: false };
 

@@ -15,6 +15,7 @@ import { formatNumber } from '../../server/i18n/format';
 import { computeSurveyResults, elementSetOf, verifyStats } from '../../server/results';
 import { DEMO_SURVEY_2021_SLUG, DEMO_SURVEY_SLUG, seedDemo } from '../../server/features/demo/seed';
 import { createUser, loginAs } from '../support/auth';
+import { publishDemo } from '../support/demo';
 
 useTestDatabase();
 
@@ -23,6 +24,7 @@ const lines: string[] = [];
 beforeAll(async () => {
   const created = await seedDemo({ config: testConfig(), log: (l) => lines.push(l) });
   expect(created).toBe(true);
+  await publishDemo(); // the run's other demo files copy this seed (tests/support/demo.ts)
 }, 120_000);
 
 test('seedDemo: the 2022 index is 92,26, grade A (Sangat Baik), capaian 102,51% against target 90', async () => {

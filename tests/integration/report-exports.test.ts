@@ -7,13 +7,14 @@
  */
 import request from 'supertest';
 import { useTestDatabase } from '../support/db';
-import { testApp, testConfig } from '../support/app';
+import { testApp } from '../support/app';
 import { createUser, loginAs, type LoggedInAgent } from '../support/auth';
 import { binary, csvRows, docxContent, pdfPageCount, pdfPages, readXlsx } from '../support/files';
 import { Survey, type SurveyDoc } from '../../models/survey';
 import { Response } from '../../models/response';
 import { Unit } from '../../models/unit';
-import { DEMO_SURVEY_SLUG, seedDemo } from '../../server/features/demo/seed';
+import { DEMO_SURVEY_SLUG } from '../../server/features/demo/seed';
+import { loadDemo } from '../support/demo';
 import { computeSurveyResults, type SurveyResults } from '../../server/results';
 import { formatNumber, formatPercent } from '../../server/i18n/format';
 import { formatDateTime } from '../../server/features/reports/report.model';
@@ -30,7 +31,7 @@ let admin: LoggedInAgent;
 const n2 = (x: number) => formatNumber(x, 2, 'id');
 
 beforeAll(async () => {
-  await seedDemo({ config: testConfig(), log: () => undefined });
+  await loadDemo();
   survey = (await Survey.findOne({ slug: DEMO_SURVEY_SLUG }).lean<SurveyDoc>())!;
   expected = await computeSurveyResults(survey._id);
   const user = await createUser('admin');

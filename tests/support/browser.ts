@@ -1,5 +1,5 @@
 /**
- * The browser tests' stage: the demo seeded into the file's database, an admin account, the real
+ * The browser tests' stage: the demo in the file's database (seeded once per run: ./demo.ts), an admin account, the real
  * app on a loopback port, and Debian's Chromium through playwright-core (never a downloaded
  * browser). Call `useBrowserStage(options)` at the top of a browser test file.
  */
@@ -9,7 +9,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { createApp } from '../../server/app';
 import { createLogger } from '../../server/logger';
 import type { SurveyFormDeps, SurveyFormOptions } from '../../server/features/survey-form/survey-form.routes';
-import { seedDemo } from '../../server/features/demo/seed';
+import { loadDemo } from './demo';
 import { testConfig } from './app';
 import { createUser } from './auth';
 
@@ -29,7 +29,7 @@ export function useBrowserStage(opts: { now?: () => Date; surveyForm?: Partial<S
   beforeAll(async () => {
     if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (.ci/run does)`);
     const config = testConfig();
-    await seedDemo({ config, log: () => undefined });
+    await loadDemo();
     stage.adminEmail = (await createUser('admin')).email;
     const deps: SurveyFormDeps = { config, logger: createLogger('silent'), now: opts.now, surveyForm: opts.surveyForm };
     server = http.createServer(createApp(deps));

@@ -1,7 +1,8 @@
 /**
  * Starts one real database server for the whole test run (unless MONGODB_URI is given):
  * the embedded mongod or FerretDB in a temporary data directory, removed afterwards.
- * Each test file then works in a database of its own (tests/support/db.ts).
+ * Each test file then works in a database of its own (tests/support/db.ts). SKM_TEST_RUN_DIR is
+ * a directory the run's files share (the demo's dump: tests/support/demo.ts), removed afterwards.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,6 +10,9 @@ import path from 'node:path';
 import { startEmbeddedDatabase } from '../../server/db/embedded';
 
 export default async function globalSetup(): Promise<void> {
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'skm-test-run-'));
+  process.env.SKM_TEST_RUN_DIR = runDir;
+  (globalThis as { __SKM_TEST_RUN_DIR__?: string }).__SKM_TEST_RUN_DIR__ = runDir;
   if (process.env.MONGODB_URI) {
     process.env.SKM_TEST_MONGODB_URI = process.env.MONGODB_URI;
     return;

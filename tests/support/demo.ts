@@ -1,0 +1,103 @@
+/**
+ * The demo, seeded once per test run. `seedDemo` stores 2,250 responses through the response
+ * pipeline (≈ 13 s of CPU between node and the database); the files that test something *on* the
+ * demo (the report exports, the browser journeys) need its data, not another run of the seed.
+ *
+ * - The first file to ask seeds the demo into its own database for real (`seedDemo`) and writes
+ *   every collection, as stored, to a BSON file in the run's directory (global-setup's
+ *   SKM_TEST_RUN_DIR).
+ * - Every other file inserts those documents, as they are (same ids, counters and outbox state),
+ *   into its own database: ≈ 2 s instead of 13. Each file still has a database of its own, so
+ *   what one file writes (users, responses, edits) no other file sees.
+ * - `tests/integration/demo-seed.test.ts` always seeds for real (it tests the seed itself) and
+ *   publishes its result when it is first; `tests/support/sequencer.js` starts it first.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { BSON, type Document } from 'mongodb';
+import mongoose from 'mongoose';
+import { seedDemo } from '../../server/features/demo/seed';
+import { testConfig } from './app';
+
+function runDir(): string {
+  const dir = process.env.SKM_TEST_RUN_DIR;
+  if (!dir) throw new Error('no test run directory: run tests through jest (global-setup makes one)');
+  return dir;
+}
+
+const files = () => {
+  const dir = runDir();
+  return { dump: path.join(dir, 'demo.bson'), lock: path.join(dir, 'demo.lock'), failed: path.join(dir, 'demo.failed') };
+};
+
+/** True when this file is the one to publish the demo (first to ask). */
+function takeLock(): boolean {
+  try {
+    fs.closeSync(fs.openSync(files().lock, 'wx'));
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
+}
+
+function db() {
+  const d = mongoose.connection.db;
+  if (!d) throw new Error('not connected: call useTestDatabase() first');
+  return d;
+}
+
+/** Writes this file's database, as the seed left it, for the run's other files. */
+async function publish(): Promise<void> {
+  const { dump, failed } = files();
+  try {
+    const names = (await db().listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+    const collections: Record<string, Document[]> = {};
+    await Promise.all(
+      names.map(async (name) => {
+        const docs = await db().collection(name).find({}).toArray();
+        if (docs.length > 0) collections[name] = docs;
+      }),
+    );
+    const tmp = `${dump}.${process.pid}`;
+    fs.writeFileSync(tmp, BSON.serialize({ collections }));
+    fs.renameSync(tmp, dump); // readers never see half a file
+  } catch (e) {
+    fs.writeFileSync(failed, String((e as Error).stack ?? e));
+    throw e;
+  }
+}
+
+/** Waits for the publishing file (another jest worker) to write the dump; a failed seed fails here too. */
+async function waitForDump(timeoutMs = 240_000): Promise<Buffer> {
+  const { dump, failed } = files();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (fs.existsSync(dump)) return fs.readFileSync(dump);
+    if (fs.existsSync(failed)) throw new Error(`the demo seed failed in another test file:\n${fs.readFileSync(failed, 'utf8')}`);
+    if (Date.now() > deadline) throw new Error(`no demo dump after ${timeoutMs} ms (${dump})`);
+    // Another process's progress, not a timing assumption: poll for the file it renames into place.
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Puts the demo into this file's (empty) database: seeded here when first, else copied from the run's dump. */
+export async function loadDemo(): Promise<void> {
+  if (takeLock()) {
+    try {
+      if (!(await seedDemo({ config: testConfig(), log: () => undefined }))) throw new Error('loadDemo needs an empty database');
+    } catch (e) {
+      fs.writeFileSync(files().failed, String((e as Error).stack ?? e));
+      throw e;
+    }
+    await publish();
+    return;
+  }
+  const { collections } = BSON.deserialize(await waitForDump()) as { collections: Record<string, Document[]> };
+  await Promise.all(Object.entries(collections).map(([name, docs]) => db().collection(name).insertMany(docs, { ordered: false })));
+}
+
+/** After a real `seedDemo` in this file's database: hands it to the run's other files, unless one already did. */
+export async function publishDemo(): Promise<void> {
+  if (takeLock()) await publish();
+}

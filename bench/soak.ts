@@ -16,10 +16,9 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import mongoose from 'mongoose';
-import request from 'supertest';
 import { Response } from '../models/response';
 import { CountingOutbox } from '../models/counting-outbox';
-import { responseCounts, verifyStats } from '../server/results';
+import { AGE_GROUPS, STANDARD_PROFILE_OPTIONS, responseCounts, verifyStats } from '../server/results';
 import { newIdempotencyKey, signStartToken } from '../server/features/survey-form/form-token';
 import { startApp, waitFor } from '../tests/support/faults';
 import { csrfFrom } from '../tests/support/auth';
@@ -65,10 +64,25 @@ async function run(db: BenchDatabase): Promise<void> {
   say(`app: node dist/server/main.js, pid ${appPid}; database pid ${dbPid ?? '(external: RSS not sampled)'}`);
   say(`offered load: ${RATE} submissions/s for ${MINUTES} min, one admin page read every ${ADMIN_EVERY_MS / 1000} s; samples every ${SAMPLE_MS / 1000} s`);
 
-  // The administrator logs in through the real login form once.
-  const base = `http://127.0.0.1:${app.port}`;
-  const admin = request.agent(base);
-  const login = await admin.post('/admin/login').type('form').send({ ...ADMIN, _csrf: csrfFrom((await admin.get('/admin/login')).text) });
+  // The administrator logs in through the real login form once (its cookies kept by hand).
+  const adminAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const cookies = new Map<string, string>();
+  const adminRequest = async (method: string, path: string, form?: Record<string, string>) => {
+    const r = await httpRequest(adminAgent, app.port, {
+      method,
+      path,
+      body: form ? new URLSearchParams(form).toString() : undefined,
+      headers: { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+    });
+    for (const c of [r.headers['set-cookie'] ?? []].flat()) {
+      const [pair] = c.split(';');
+      const eq = pair!.indexOf('=');
+      cookies.set(pair!.slice(0, eq), pair!.slice(eq + 1));
+    }
+    return r;
+  };
+  const loginPage = await adminRequest('GET', '/admin/login');
+  const login = await adminRequest('POST', '/admin/login', { ...ADMIN, _csrf: csrfFrom(loginPage.body.toString()) });
   if (login.status !== 303 && login.status !== 302) throw new Error(`admin login failed: HTTP ${login.status}`);
   const adminPages = [`/admin/surveys/${String(survey._id)}/dashboard`, '/admin/surveys'];
 
@@ -79,6 +93,7 @@ async function run(db: BenchDatabase): Promise<void> {
   let acceptedTotal = 0;
   let interval = { accepted: 0, failed: 0, adminReads: 0, ms: [] as number[] };
   const failures = new Map<string, number>();
+  let retried = 0;
 
   const submit = async (i: number): Promise<void> => {
     const key = newIdempotencyKey();
@@ -88,32 +103,39 @@ async function run(db: BenchDatabase): Promise<void> {
       _t: signStartToken(SECRET, survey.slug, key, Math.max(issuedAt, Date.now() - 60_000)),
       service: i % 3 ? 'konsultasi' : 'perizinan',
       p_gender: i % 2 ? 'l' : 'p',
-      p_age: ['<20', '20-29', '30-39', '40-49'][i % 4]!,
-      p_education: 's1',
-      p_occupation: 'pns',
+      p_age: AGE_GROUPS[i % AGE_GROUPS.length]!,
+      p_education: STANDARD_PROFILE_OPTIONS.education[i % 7]!,
+      p_occupation: STANDARD_PROFILE_OPTIONS.occupation[(i >> 1) % 7]!,
       suggestion: i % 5 ? '' : `Saran ${i}: pelayanan sudah baik.`,
     };
     survey.elements.forEach((e, j) => (fields[`a_${e.key}`] = String(((i + j) % 4) + 1)));
     const t = process.hrtime.bigint();
-    try {
-      // Each respondent from an address of its own (TRUST_PROXY=1): the per-address limit is in force.
-      const r = await httpRequest(agent, app.port, {
-        method: 'POST',
-        path: `/s/${survey.slug}`,
-        body: new URLSearchParams(fields).toString(),
-        headers: { 'x-forwarded-for': `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` },
-      });
-      if (r.status === 303) {
-        interval.accepted++;
-        acceptedTotal++;
-        interval.ms.push(Number(process.hrtime.bigint() - t) / 1e6);
-      } else {
+    const body = new URLSearchParams(fields).toString();
+    // Each respondent from an address of its own (TRUST_PROXY=1): the per-address limit is in force.
+    const headers = { 'x-forwarded-for': `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const r = await httpRequest(agent, app.port, { method: 'POST', path: `/s/${survey.slug}`, body, headers });
+        if (r.status === 303) {
+          interval.accepted++;
+          acceptedTotal++;
+          interval.ms.push(Number(process.hrtime.bigint() - t) / 1e6);
+        } else {
+          interval.failed++;
+          failures.set(String(r.status), (failures.get(String(r.status)) ?? 0) + 1);
+        }
+        return;
+      } catch (e) {
+        // A kept-alive connection the server closed just as it was reused: send the same form
+        // again, as a browser does (same key: stored once). Counted as a failure only when it persists.
+        if (attempt < 3 && (e as NodeJS.ErrnoException).code === 'ECONNRESET') {
+          retried++;
+          continue;
+        }
         interval.failed++;
-        failures.set(String(r.status), (failures.get(String(r.status)) ?? 0) + 1);
+        failures.set((e as Error).message, (failures.get((e as Error).message) ?? 0) + 1);
+        return;
       }
-    } catch (e) {
-      interval.failed++;
-      failures.set((e as Error).message, (failures.get((e as Error).message) ?? 0) + 1);
     }
   };
 
@@ -156,21 +178,24 @@ async function run(db: BenchDatabase): Promise<void> {
   const reader = setInterval(() => {
     if (adminBusy) return;
     adminBusy = true;
-    void admin
-      .get(adminPages[page++ % adminPages.length]!)
+    void adminRequest('GET', adminPages[page++ % adminPages.length]!)
       .then((r) => {
         if (r.status === 200) interval.adminReads++;
         else failures.set(`admin ${r.status}`, (failures.get(`admin ${r.status}`) ?? 0) + 1);
       })
+      .catch((e: Error) => failures.set(`admin ${e.message}`, (failures.get(`admin ${e.message}`) ?? 0) + 1))
       .finally(() => (adminBusy = false));
   }, ADMIN_EVERY_MS);
   const sampler = setInterval(sample, SAMPLE_MS);
+  const expectedSamples = Math.max(1, Math.round((MINUTES * 60_000) / SAMPLE_MS));
   await new Promise((r) => setTimeout(r, endAt - Date.now()));
+  await waitFor(async () => samples.length >= expectedSamples, SAMPLE_MS, 50); // the last interval's sample
   clearInterval(submitter);
   clearInterval(reader);
   clearInterval(sampler);
   await waitFor(async () => inFlight === 0, 60_000, 100);
   agent.destroy();
+  adminAgent.destroy();
 
   // ── the series ──
   const warm = samples[Math.max(0, Math.ceil(samples.length / 10) - 1)]!;
@@ -185,7 +210,7 @@ async function run(db: BenchDatabase): Promise<void> {
   say(
     `throughput per interval: median ${(median / (SAMPLE_MS / 1000)).toFixed(1)}/s, furthest interval ${(100 * worst).toFixed(1)}% from it: ${worst <= 0.1 ? 'flat (within ±10%)' : 'NOT flat'}`,
   );
-  say(`failures: ${failures.size === 0 ? 'none' : [...failures].map(([k, v]) => `${k} × ${v}`).join(', ')}`);
+  say(`failures: ${failures.size === 0 ? 'none' : [...failures].map(([k, v]) => `${k} × ${v}`).join(', ')}; connections reset on reuse and sent again: ${retried}`);
 
   // ── every acknowledged submission stored once and counted ──
   app.child.kill('SIGTERM'); // the drain writes the counting in flight

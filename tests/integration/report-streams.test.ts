@@ -10,7 +10,7 @@ import { testApp } from '../support/app';
 import { createUser, loginAs } from '../support/auth';
 import { binary, csvRows, readXlsx } from '../support/files';
 import { makeSurvey, makeUnit, storeResponse } from './dashboard-fixtures';
-import { buildSurveyReport } from '../../server/features/reports/report.service';
+import { buildSurveyReport, countRawResponses } from '../../server/features/reports/report.service';
 import { EXCEL_MAX_ROWS, writeXlsx } from '../../server/features/reports/report.xlsx';
 import { csvLine } from '../../server/features/reports/report.csv';
 
@@ -61,4 +61,26 @@ test('CSV: a profile answer or service starting with = + - @ is neutralised; num
   expect(col('Jenis kelamin')).toBe("'+1");
   expect(col('U1 Persyaratan')).toBe('4');
   expect(csvLine(['@SUM(A1)', '-2', '\tx', 3, null])).toBe(`"'@SUM(A1)","'-2","'\tx",3,\r\n`);
+});
+
+test('XLSX of a month range: the rows are counted from the counters’ month cells before writing, and the sheet split fits the rows written', async () => {
+  const unit = await makeUnit('Balai Rentang');
+  const survey = await makeSurvey(unit);
+  const months = [1, 2, 2, 3, 3, 3, 4];
+  for (const month of months) await storeResponse(survey, { month, scores: [4, 3, 4, 3, 4, 3, 4, 3, (month % 4) + 1] });
+  const year = survey.period.year;
+  const period = { from: { year, month: 2 }, to: { year, month: 3 } };
+  const inRange = months.filter((m) => m >= 2 && m <= 3).length;
+  const ctx = await buildSurveyReport(survey, period, 'id', new Date(Date.UTC(year + 1, 0, 1)));
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+
+  expect(await countRawResponses(survey._id, period)).toBe(inRange);
+  const written = await writeXlsx(ctx, out, { maxRows: 3 });
+
+  expect(written).toEqual({ rawRows: inRange, rawSheets: ['Jawaban', 'Jawaban 2', 'Jawaban 3'] });
+  const summary: unknown[][] = [];
+  (await readXlsx(Buffer.concat(chunks))).getWorksheet('Ringkasan')!.eachRow((row) => summary.push([row.getCell(1).value, row.getCell(2).value]));
+  expect(summary).toContainEqual(['Jumlah baris jawaban mentah', inRange]);
 });

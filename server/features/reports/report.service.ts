@@ -137,7 +137,7 @@ function sameQuestionnaire(a: SurveyDoc, b: SurveyDoc): boolean {
  * responses (counters written before they counted channels, until the reconcile rebuilds them),
  * the responses are grouped by the database instead (reads them all).
  */
-export async function channelCounts(survey: SurveyDoc, period: ReportPeriod): Promise<{ source: string; n: number }[]> {
+export async function channelCounts(survey: Pick<SurveyDoc, '_id'>, period: ReportPeriod): Promise<{ source: string; n: number }[]> {
   const totals = new Map<string, number>();
   const buckets = await loadCounters(survey._id);
   const all = buckets.find((b) => b.bucket === ALL_BUCKET);
@@ -304,15 +304,6 @@ export function inPeriod(r: { year: number; month: number }, period: ReportPerio
   return true;
 }
 
-function rawMatch(surveyId: Types.ObjectId, period: ReportPeriod): Record<string, unknown> {
-  const match: Record<string, unknown> = { surveyId };
-  const year: Record<string, number> = {};
-  if (period.from) year.$gte = period.from.year;
-  if (period.to) year.$lte = period.to.year;
-  if (Object.keys(year).length) match.year = year;
-  return match;
-}
-
 /** Lets other requests (a form submission) be served between two batches of a long export. */
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -349,14 +340,12 @@ export async function* rawResponses(surveyId: Types.ObjectId, period: ReportPeri
   }
 }
 
-/** How many stored responses the period holds (for the XLSX sheet split, known before writing). */
+/**
+ * How many stored responses the period holds (for the XLSX sheet split and the background-export
+ * threshold, known before writing): from the counters, never by reading the responses.
+ */
 export async function countRawResponses(surveyId: Types.ObjectId, period: ReportPeriod): Promise<number> {
-  // The whole survey: its counters hold the number of stored responses (no scan). A month range
-  // is counted from the responses (a scan on the embedded engine, which filters in Go).
+  // The whole survey: its "all" counters; a month range: the month × service cells' channel counts.
   if (!period.from && !period.to) return (await responseCounts([surveyId])).get(String(surveyId)) ?? 0;
-  type Row = { _id: { y: number; m: number }; n: number };
-  const rows = await Response.collection
-    .aggregate<Row>([{ $match: rawMatch(surveyId, period) }, { $group: { _id: { y: '$year', m: '$month' }, n: { $sum: 1 } } }])
-    .toArray();
-  return rows.filter((r) => inPeriod({ year: r._id.y, month: r._id.m }, period)).reduce((s, r) => s + r.n, 0);
+  return (await channelCounts({ _id: surveyId }, period)).reduce((n, c) => n + c.n, 0);
 }

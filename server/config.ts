@@ -55,6 +55,8 @@ const schema = z.object({
   SINGLE_INSTANCE: z.enum(['auto', 'off']).default('auto'),
   /** Time zone of a new unit's clock (WIB Asia/Jakarta, WITA Asia/Makassar, WIT Asia/Jayapura); each unit can change it. */
   DEFAULT_TIME_ZONE: z.enum(['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura']).default('Asia/Jakarta'),
+  /** An XLSX or CSV export of more raw rows than this is prepared in the background, with a progress page. */
+  REPORT_BACKGROUND_ROWS: z.coerce.number().int().min(0).max(100_000_000).default(50_000),
   /** First admin account, created at first start. Without a password a one-time one is printed. */
   ADMIN_EMAIL: z.string().email('must be an e-mail address').optional(),
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters long').optional(),

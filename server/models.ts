@@ -4,6 +4,7 @@ import '../models/app-instance';
 import '../models/audit-log';
 import '../models/counting-outbox';
 import '../models/device-response';
+import '../models/export-job';
 import '../models/follow-up-plan';
 import '../models/import-batch';
 import '../models/lease';

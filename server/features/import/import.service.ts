@@ -10,6 +10,7 @@
  */
 import crypto from 'node:crypto';
 import { Types } from 'mongoose';
+import { bytesOf } from '../../lib/binary';
 import { sweepExpired } from '../../db/sweep';
 import { ImportBatch, ImportFile, type ImportBatchDoc } from '../../../models/import-batch';
 import type { SurveyDoc } from '../../../models/survey';
@@ -238,13 +239,6 @@ export async function previewBatch(user: CurrentUser, surveyId: string, batchId:
     fingerprints,
   );
   return { survey, batch: { ...batch, mapping }, table, mappable, check, problems: mappingProblems(table.header, mapping) };
-}
-
-/** The stored file as a Buffer (a lean read gives the driver's Binary). */
-function bytesOf(data: unknown): Buffer {
-  if (Buffer.isBuffer(data)) return data;
-  const inner = (data as { buffer?: Uint8Array }).buffer;
-  return inner ? Buffer.from(inner.buffer, inner.byteOffset, inner.byteLength) : Buffer.alloc(0);
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -10,6 +10,9 @@ import { countedProfileKeys } from '../../results';
 import type { RawResponse } from './report.service';
 import type { SurveyDoc } from '../../../models/survey';
 
+/** Told the raw rows written so far, after each row (a background export's progress; may throw to stop). */
+export type ExportProgress = (rows: number) => void;
+
 export interface RawTable {
   headers: string[];
   /** Index of the first element column (0-based). */

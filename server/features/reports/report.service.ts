@@ -274,6 +274,14 @@ export async function buildSurveyReport(survey: SurveyDoc, period: ReportPeriod,
   };
 }
 
+/** The download's file name: laporan-<survey>-<year or months>[-en].<format>. */
+export function reportFileName(ctx: Pick<ReportContext, 'period' | 'survey' | 'lang'>, format: string): string {
+  const p = ctx.period;
+  const ym = (x: { year: number; month: number }) => `${x.year}${String(x.month).padStart(2, '0')}`;
+  const range = p.from || p.to ? `-${p.from ? ym(p.from) : ''}-${p.to ? ym(p.to) : ''}` : `-${ctx.survey.period.year}`;
+  return `laporan-${ctx.survey.slug}${range}${ctx.lang === 'en' ? '-en' : ''}.${format}`;
+}
+
 /** A survey's report for a logged-in user: 404 unknown, 403 another unit's (as the dashboard). */
 export async function surveyReport(user: CurrentUser, surveyId: string, q: Record<string, unknown>, lang: Lang, now: Date): Promise<ReportContext> {
   const period = parseReportPeriod(q);

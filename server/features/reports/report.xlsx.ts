@@ -19,7 +19,7 @@ import { translate } from '../../i18n';
 import { performanceText } from '../../i18n/format';
 import { formatDateTime, profileKeyLabel, profileValueLabel } from './report.model';
 import { suggestionWindows, suggestionsEnd } from '../dashboard';
-import { neutralise, rawTable } from './report.raw';
+import { neutralise, rawTable, type ExportProgress } from './report.raw';
 import { countRawResponses, inPeriod, rawResponses, yieldToEventLoop, type ReportContext } from './report.service';
 
 /** Excel's row limit (header included). */
@@ -28,6 +28,8 @@ export const EXCEL_MAX_ROWS = 1_048_576;
 export interface XlsxOptions {
   /** Rows per raw sheet, header included (Excel's limit by default; tests use a small one). */
   maxRows?: number;
+  /** Told the raw rows written so far (may throw to stop). */
+  progress?: ExportProgress;
 }
 
 /** Column letters of a 1-based column number: 1 → A, 27 → AA. */
@@ -252,6 +254,7 @@ export async function writeXlsx(ctx: ReportContext, out: Writable, options: Xlsx
     sheet!.addRow(table.row(r).map((v) => (typeof v === 'string' ? text(v) : v))).commit();
     inSheet += 1;
     rawRows += 1;
+    options.progress?.(rawRows);
   }
   (sheet as ExcelJS.Worksheet | null)?.commit();
   await wb.commit();

@@ -3,7 +3,12 @@
  *
  *   GET /admin/surveys/:id/report                 choose period, format, language   read scope of the survey
  *   GET /admin/surveys/:id/report.pdf|docx        the annual report (BAB I–V, Lampiran)
- *   GET /admin/surveys/:id/report.xlsx|csv        figures and raw answers, streamed
+ *   GET /admin/surveys/:id/report.xlsx|csv        figures and raw answers, streamed; past the
+ *                                                 background threshold: a page offering a background job
+ *   POST /admin/surveys/:id/report-jobs           prepare an XLSX/CSV in the background  read scope
+ *   GET  /admin/report-jobs/:job                  its progress (refreshes itself), the link when ready   the requester
+ *   GET  /admin/report-jobs/:job/download         the prepared file                      the requester
+ *   POST /admin/report-jobs/:job/retry            a failed or died job again             the requester
  *   GET /admin/units/:id/report                   a unit's report: year, format, language   read scope of the unit
  *   GET /admin/units/:id/report.pdf|docx          all surveys of the unit and its sub-units in a year (query: year)
  *   GET  /admin/surveys/:id/follow-up             the follow-up plan (RTL)           read scope
@@ -13,6 +18,7 @@
  *
  * Query: from, to (YYYY-MM, optional), lang (id|en). Another unit's survey: 403; unknown: 404.
  */
+import { once } from 'node:events';
 import { Router, type Request, type Response } from 'express';
 import { requireRole, requireUser } from '../../web/auth';
 import { flash } from '../../web/admin';
@@ -22,10 +28,14 @@ import { isLang, translate, type Lang } from '../../i18n';
 import { NotFound } from '../../errors';
 import { readableSurvey, viewHelpers } from '../dashboard';
 import { computeSurveyResults } from '../../results';
-import { surveyReport, type ReportContext } from './report.service';
+import { reportFileName, surveyReport, type ReportContext } from './report.service';
 import { readableUnit, unitReport, unitSurveyYears } from './unit-report.service';
 import { renderDocx, renderPdf } from './report.render';
 import { writeCsv } from './report.csv';
+import { createExportJob, exportSize, jobFile, jobOf, jobState, retryExportJob, type JobFormat } from './export-job.service';
+
+/** How often the job page reloads itself while the file is prepared (no JavaScript needed). */
+const JOB_PAGE_REFRESH_S = 3;
 
 // exceljs loads on the first download (about 0,3 s of CPU): a process that serves no report,
 // such as most test files, never pays for it. PDF and DOCX are laid out on the renderer's worker
@@ -44,20 +54,19 @@ const TYPES: Record<ReportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
 };
 
-export function reportFileName(ctx: ReportContext, format: ReportFormat): string {
-  const p = ctx.period;
-  const ym = (x: { year: number; month: number }) => `${x.year}${String(x.month).padStart(2, '0')}`;
-  const range = p.from || p.to ? `-${p.from ? ym(p.from) : ''}-${p.to ? ym(p.to) : ''}` : `-${ctx.survey.period.year}`;
-  return `laporan-${ctx.survey.slug}${range}${ctx.lang === 'en' ? '-en' : ''}.${format}`;
-}
-
 function reportLang(req: Request): Lang {
   const q = req.query.lang;
   return isLang(q) ? q : (req.lang ?? 'id');
 }
 
-export function reportRoutes(opts: { now?: () => Date } = {}): Router {
+function jobFormat(v: unknown): JobFormat {
+  if (v === 'xlsx' || v === 'csv') return v;
+  throw new NotFound();
+}
+
+export function reportRoutes(opts: { now?: () => Date; backgroundRows?: number } = {}): Router {
   const now = opts.now ?? (() => new Date());
+  const backgroundRows = opts.backgroundRows ?? Infinity;
   const router = Router();
   router.get('/surveys/:id/report', requireUser, async (req, res) => {
     const survey = await readableSurvey(req.user!, String(req.params.id));
@@ -75,6 +84,22 @@ export function reportRoutes(opts: { now?: () => Date } = {}): Router {
   router.get('/surveys/:id/report.:format', requireUser, async (req: Request, res: Response) => {
     const format = String(req.params.format) as ReportFormat;
     if (!REPORT_FORMATS.includes(format)) throw new NotFound();
+    if (format === 'xlsx' || format === 'csv') {
+      // A large export is prepared in the background: this page offers it (a POST creates the job).
+      const size = await exportSize(req.user!, String(req.params.id), req.query as Record<string, unknown>);
+      if (size.rows > backgroundRows) {
+        const q = req.query as Record<string, unknown>;
+        res.render('reports/export-large', {
+          title: res.locals.t('rep.job.title', { format: format.toUpperCase(), title: size.survey.title }),
+          survey: size.survey,
+          rows: size.rows,
+          format,
+          fields: { format, from: typeof q.from === 'string' ? q.from : '', to: typeof q.to === 'string' ? q.to : '', lang: reportLang(req) },
+          h: viewHelpers(req.lang),
+        });
+        return;
+      }
+    }
     const ctx = await surveyReport(req.user!, String(req.params.id), req.query as Record<string, unknown>, reportLang(req), now());
     res.setHeader('Content-Type', TYPES[format]);
     res.setHeader('Content-Disposition', `attachment; filename="${reportFileName(ctx, format)}"`);
@@ -104,6 +129,43 @@ export function reportRoutes(opts: { now?: () => Date } = {}): Router {
     res.setHeader('Content-Disposition', `attachment; filename="laporan-unit-${ctx.unit.slug}-${ctx.year}${ctx.lang === 'en' ? '-en' : ''}.${format}"`);
     res.setHeader('Cache-Control', 'private, no-store');
     res.send(format === 'pdf' ? await renderPdf(ctx.report) : await renderDocx(ctx.report));
+  });
+  router.post('/surveys/:id/report-jobs', requireUser, async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const lang = isLang(body.lang) ? body.lang : (req.lang ?? 'id');
+    const id = await createExportJob(req.user!, String(req.params.id), body, lang, jobFormat(body.format), now);
+    res.redirect(303, `/admin/report-jobs/${encodeURIComponent(id)}`);
+  });
+  router.get('/report-jobs/:job', requireUser, async (req, res) => {
+    const at = now();
+    const job = await jobOf(req.user!, String(req.params.job), at);
+    const state = jobState(job, at);
+    if (state === 'running') res.set('Refresh', String(JOB_PAGE_REFRESH_S));
+    res.set('Cache-Control', 'private, no-store');
+    res.render('reports/export-job', {
+      title: res.locals.t('rep.job.title', { format: job.format.toUpperCase(), title: job.fileName }),
+      job,
+      state,
+      refreshSeconds: JOB_PAGE_REFRESH_S,
+      h: viewHelpers(req.lang),
+    });
+  });
+  router.get('/report-jobs/:job/download', requireUser, async (req, res) => {
+    const job = await jobOf(req.user!, String(req.params.job), now());
+    if (job.status !== 'done') throw new NotFound();
+    res.setHeader('Content-Type', TYPES[jobFormat(job.format)]);
+    res.setHeader('Content-Disposition', `attachment; filename="${job.fileName}"`);
+    res.setHeader('Content-Length', String(job.bytes));
+    res.setHeader('Cache-Control', 'private, no-store');
+    for await (const chunk of jobFile(job)) {
+      if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      if (res.destroyed) return; // the client went away
+    }
+    res.end();
+  });
+  router.post('/report-jobs/:job/retry', requireUser, async (req, res) => {
+    const id = await retryExportJob(req.user!, String(req.params.job), now);
+    res.redirect(303, `/admin/report-jobs/${encodeURIComponent(id)}`);
   });
   const managers = requireRole('admin', 'unit-manager');
   const planView = async (req: Request, editId?: string) => {

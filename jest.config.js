@@ -10,6 +10,8 @@ module.exports = {
   globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
   // The demo's own test first: it publishes the seed the other demo files copy (tests/support/demo.ts).
   testSequencer: '<rootDir>/tests/support/sequencer.js',
+  // A V8 code cache shared by a worker's test files (tests/support/runtime.js).
+  runtime: '<rootDir>/tests/support/runtime.js',
   testTimeout: 30000,
   maxWorkers: 2,
 };

@@ -9,7 +9,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { createCanvas, GlobalFonts, type Canvas } from '@napi-rs/canvas';
 import { Chart, registerables, type ChartConfiguration, type ChartDataset, type ChartItem } from 'chart.js';
-import type { ChartSpec } from './report.model';
+import type { ChartSpec, Report } from './report.model';
 
 Chart.register(...registerables);
 
@@ -172,4 +172,21 @@ function crc32(bytes: Uint8Array): number {
   let crc = 0xffffffff;
   for (const b of bytes) crc = crcTable[(crc ^ b) & 0xff]! ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
+}
+
+/**
+ * The PNG of every chart of a report, by its spec: drawn one at a time, with a turn of the event
+ * loop between two. A canvas's pixels are native memory that @napi-rs/canvas frees only after
+ * the turn its canvas was collected in; drawn in one go, a report's charts held about 8 MB each
+ * until the end (measured: 24 charts drawn without a turn grew RSS by 200 MB; with turns, flat).
+ */
+export async function chartPngs(report: Report): Promise<Map<ChartSpec, Buffer>> {
+  const out = new Map<ChartSpec, Buffer>();
+  for (const ch of report.chapters)
+    for (const b of ch.blocks) {
+      if (b.kind !== 'chart' || out.has(b.spec)) continue;
+      out.set(b.spec, renderChartPng(b.spec));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  return out;
 }

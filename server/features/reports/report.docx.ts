@@ -22,8 +22,8 @@ import {
   WidthType,
 } from 'docx';
 import { translate } from '../../i18n';
-import { chartSize, renderChartPng } from './report.charts';
-import type { Block, Report } from './report.model';
+import { chartPngs, chartSize } from './report.charts';
+import type { Block, ChartSpec, Report } from './report.model';
 
 function cellParagraph(text: string, opts: { bold?: boolean; right?: boolean }): Paragraph {
   return new Paragraph({
@@ -32,7 +32,7 @@ function cellParagraph(text: string, opts: { bold?: boolean; right?: boolean }):
   });
 }
 
-function blockChildren(block: Block): (Paragraph | Table)[] {
+function blockChildren(block: Block, pngs: ReadonlyMap<ChartSpec, Buffer>): (Paragraph | Table)[] {
   switch (block.kind) {
     case 'heading':
       return [new Paragraph({ text: block.text, heading: HeadingLevel.HEADING_2 })];
@@ -78,7 +78,7 @@ function blockChildren(block: Block): (Paragraph | Table)[] {
           children: [
             new ImageRun({
               type: 'png',
-              data: renderChartPng(block.spec),
+              data: pngs.get(block.spec)!,
               transformation: { width: w, height: Math.round((height / width) * w) },
               altText: { name: block.id, title: block.caption, description: block.caption },
             }),
@@ -92,6 +92,7 @@ function blockChildren(block: Block): (Paragraph | Table)[] {
 
 /** The report as DOCX bytes. */
 export async function renderDocx(report: Report): Promise<Buffer> {
+  const pngs = await chartPngs(report);
   const t = (key: string, params?: Record<string, string | number>) => translate(report.lang, key, params);
   const cover = [
     new Paragraph({ spacing: { before: 2400 }, alignment: AlignmentType.CENTER, heading: HeadingLevel.TITLE, text: report.title }),
@@ -124,7 +125,7 @@ export async function renderDocx(report: Report): Promise<Buffer> {
   const body: (Paragraph | Table | TableOfContents)[] = [];
   for (const ch of report.chapters) {
     body.push(new Paragraph({ text: ch.title, heading: HeadingLevel.HEADING_1, pageBreakBefore: true }));
-    for (const b of ch.blocks) body.push(...blockChildren(b));
+    for (const b of ch.blocks) body.push(...blockChildren(b, pngs));
   }
   const doc = new Document({
     creator: 'SKM',

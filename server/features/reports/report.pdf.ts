@@ -6,8 +6,8 @@
 import path from 'node:path';
 import pdfmake from 'pdfmake';
 import { translate } from '../../i18n';
-import { renderChartPng } from './report.charts';
-import type { Block, Report } from './report.model';
+import { chartPngs } from './report.charts';
+import type { Block, ChartSpec, Report } from './report.model';
 
 const FONT_DIR = path.join(path.dirname(require.resolve('pdfmake/package.json')), 'fonts', 'Roboto');
 let configured = false;
@@ -51,7 +51,7 @@ export function keepWithNext(
   );
 }
 
-function blockNodes(block: Block): Node[] {
+function blockNodes(block: Block, pngs: ReadonlyMap<ChartSpec, Buffer>): Node[] {
   switch (block.kind) {
     case 'heading':
       return [{ text: block.text, style: 'h2', tocItem: true, tocMargin: [14, 0, 0, 0], tocStyle: 'tocSub', headlineLevel: KEEP_WITH_NEXT }];
@@ -75,7 +75,7 @@ function blockNodes(block: Block): Node[] {
       return block.rows.length <= SHORT_TABLE_ROWS ? [{ unbreakable: true, stack: [caption, tableNode] }] : [caption, tableNode];
     }
     case 'chart': {
-      const png = renderChartPng(block.spec);
+      const png = pngs.get(block.spec)!;
       // A figure and its caption always fit on one page: never split them.
       return [
         {
@@ -90,8 +90,8 @@ function blockNodes(block: Block): Node[] {
   }
 }
 
-/** The pdfmake document definition of a report (exposed for tests and the sample files). */
-export function pdfDefinition(report: Report): Record<string, unknown> {
+/** The pdfmake document definition of a report, with its charts drawn (chartPngs). */
+export function pdfDefinition(report: Report, pngs: ReadonlyMap<ChartSpec, Buffer>): Record<string, unknown> {
   const t = (key: string, params?: Record<string, string | number>) => translate(report.lang, key, params);
   const cover: Node[] = [
     { text: report.title, style: 'coverTitle', margin: [0, 160, 0, 16] },
@@ -109,7 +109,7 @@ export function pdfDefinition(report: Report): Record<string, unknown> {
   const body: Node[] = [];
   for (const ch of report.chapters) {
     body.push({ text: ch.title, style: 'h1', tocItem: true, tocStyle: 'tocMain', pageBreak: 'before' });
-    for (const b of ch.blocks) body.push(...blockNodes(b));
+    for (const b of ch.blocks) body.push(...blockNodes(b, pngs));
   }
   return {
     pageSize: 'A4',
@@ -142,5 +142,6 @@ export function pdfDefinition(report: Report): Record<string, unknown> {
 /** The report as PDF bytes. */
 export async function renderPdf(report: Report): Promise<Buffer> {
   configure();
-  return pdfmake.createPdf(pdfDefinition(report)).getBuffer();
+  const pngs = await chartPngs(report);
+  return pdfmake.createPdf(pdfDefinition(report, pngs)).getBuffer();
 }

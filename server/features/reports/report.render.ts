@@ -5,8 +5,10 @@
  * report model is plain data, so it is posted to the worker as it is; the database reads stay on
  * the main thread. One worker (the machine has two cores): tasks queue in order.
  *
- * The worker is started on the first task and kept; it does not keep the process alive when
- * idle. A worker that dies (an error, killed) fails the tasks it held and is replaced on the next.
+ * The worker is started on the first task and stopped after IDLE_MS without one (its isolate,
+ * with pdfmake's fonts and the canvas, holds 100–150 MB that a process exporting raw answers
+ * should not keep); it never keeps the process alive when idle. A worker that dies (an error,
+ * killed) fails the tasks it held and is replaced on the next.
  *
  * The compiled app runs dist/…/report.worker.js. Run from the TypeScript sources (jest with
  * @swc/jest), the worker compiles what it requires with the same SWC (a devDependency).
@@ -39,11 +41,15 @@ require.extensions['.ts'] = (module, filename) => {
 require(workerData.entry);
 `;
 
+/** An idle worker is stopped after this long. */
+export const IDLE_MS = 30_000;
+
 let worker: Worker | null = null;
+let idleTimer: NodeJS.Timeout | null = null;
 let nextId = 1;
 const pending = new Map<number, Pending>();
 
-/** The worker died: the tasks it held fail, and the next task starts a new one. */
+/** The worker `w` died or was stopped: the tasks it held fail, and the next task starts a new one. */
 function failAll(w: Worker, e: Error): void {
   if (worker !== w) return;
   worker = null;
@@ -60,7 +66,11 @@ function start(): Worker {
     pending.delete(m.id);
     if (m.bytes) p.resolve(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength));
     else p.reject(new Error(`report renderer: ${m.error ?? 'no output'}`));
-    if (pending.size === 0) w.unref();
+    if (pending.size === 0) {
+      w.unref();
+      idleTimer = setTimeout(() => void stopRenderer(), IDLE_MS);
+      idleTimer.unref();
+    }
   });
   w.on('error', (e) => failAll(w, e));
   w.on('exit', (code) => failAll(w, new Error(`report renderer stopped (exit code ${code})`)));
@@ -69,6 +79,8 @@ function start(): Worker {
 
 /** Renders on the worker thread; resolves with the file's bytes. */
 export function renderOnWorker(task: RenderTask): Promise<Buffer> {
+  if (idleTimer) clearTimeout(idleTimer);
+  idleTimer = null;
   worker ??= start();
   const w = worker;
   const id = nextId++;
@@ -83,9 +95,10 @@ export const renderPdf = (report: Report) => renderOnWorker({ kind: 'pdf', input
 export const renderDocx = (report: Report) => renderOnWorker({ kind: 'docx', input: report });
 export const renderChartPng = (spec: ChartSpec) => renderOnWorker({ kind: 'chart', input: spec });
 
-/** Stops the worker (shutdown, tests); tasks still queued fail. The next task starts a new one. */
+/** Stops the worker (when idle, shutdown, tests); tasks it still held fail. The next task starts a new one. */
 export async function stopRenderer(): Promise<void> {
   const w = worker;
   if (!w) return;
+  failAll(w, new Error('report renderer stopped'));
   await w.terminate();
 }

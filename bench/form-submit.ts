@@ -73,7 +73,9 @@ async function profileRound<T>(dir: string | undefined, seconds: number, body: (
   await session.post('Profiler.start');
   const debugAddr = process.env.SKM_FERRETDB_DEBUG_ADDR;
   const engine = debugAddr
-    ? fetch(`http://${debugAddr}/debug/pprof/profile?seconds=${seconds}`).then(async (r) => fs.writeFileSync(`${dir}/ferretdb-app-round.pprof`, Buffer.from(await r.arrayBuffer())))
+    ? fetch(`http://${debugAddr}/debug/pprof/profile?seconds=${seconds}`).then(async (r) =>
+        fs.writeFileSync(`${dir}/ferretdb-app-round.pprof`, Buffer.from(await r.arrayBuffer())),
+      )
     : Promise.resolve();
   const stopNode = new Promise<void>((resolve) =>
     setTimeout(() => {
@@ -105,7 +107,13 @@ class PhaseTrace {
     private readonly appCpuSeconds: () => number,
   ) {}
   start(): void {
-    this.mark = { cpu: process.cpuUsage(), app: this.appCpuSeconds(), db: processCpuSeconds(this.dbPid), elu: performance.eventLoopUtilization(), t: performance.now() };
+    this.mark = {
+      cpu: process.cpuUsage(),
+      app: this.appCpuSeconds(),
+      db: processCpuSeconds(this.dbPid),
+      elu: performance.eventLoopUtilization(),
+      t: performance.now(),
+    };
   }
   stop(): void {
     const m = this.mark!;
@@ -332,7 +340,12 @@ async function run(db: BenchDatabase): Promise<void> {
 
   say(traces.raw.report('raw', TOTAL));
   say(traces.app.report('app', accepted));
-  say(`load average at the end: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (${os.cpus().length} CPUs)`);
+  say(
+    `load average at the end: ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')} (${os.cpus().length} CPUs)`,
+  );
   if (!(stored === TOTAL + WARMUP && counted === stored && verified.ok && refused === 0)) throw new Error('responses lost, refused or miscounted (see above)');
 }
 

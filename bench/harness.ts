@@ -40,7 +40,11 @@ export async function withBenchDatabase(name: string, body: (db: BenchDatabase) 
       const engine = (process.env.EMBEDDED_DB as 'auto' | 'mongod' | 'ferretdb' | undefined) ?? 'auto';
       embedded = await startEmbeddedDatabase({ dataDir, engine, supervise: false });
     }
-    await connectDatabase({ uri: embedded?.uri ?? external!, dbName: `skm_bench_${crypto.randomBytes(4).toString('hex')}`, monitorCommands: process.env.BENCH_TRACE === '1' });
+    await connectDatabase({
+      uri: embedded?.uri ?? external!,
+      dbName: `skm_bench_${crypto.randomBytes(4).toString('hex')}`,
+      monitorCommands: process.env.BENCH_TRACE === '1',
+    });
     await syncAllIndexes();
     const db: BenchDatabase = { description: embedded?.description ?? 'MONGODB_URI', embedded };
     process.stdout.write(`database: ${db.description}\n`);

@@ -205,12 +205,18 @@ async function run(db: BenchDatabase): Promise<void> {
   const worst = Math.max(...rates.map((r) => Math.abs(r - median) / median));
   say('');
   say(`warm-up sample at ${warm.atMin.toFixed(1)} min; last at ${last.atMin.toFixed(1)} min`);
-  say(`app RSS: ${warm.appRssMb.toFixed(0)} → ${last.appRssMb.toFixed(0)} MB = ${(last.appRssMb / warm.appRssMb).toFixed(2)}× (max ${Math.max(...samples.map((s) => s.appRssMb)).toFixed(0)} MB)`);
-  say(`database RSS: ${warm.dbRssMb.toFixed(0)} → ${last.dbRssMb.toFixed(0)} MB = ${(last.dbRssMb / warm.dbRssMb).toFixed(2)}× (max ${Math.max(...samples.map((s) => s.dbRssMb)).toFixed(0)} MB)`);
+  say(
+    `app RSS: ${warm.appRssMb.toFixed(0)} → ${last.appRssMb.toFixed(0)} MB = ${(last.appRssMb / warm.appRssMb).toFixed(2)}× (max ${Math.max(...samples.map((s) => s.appRssMb)).toFixed(0)} MB)`,
+  );
+  say(
+    `database RSS: ${warm.dbRssMb.toFixed(0)} → ${last.dbRssMb.toFixed(0)} MB = ${(last.dbRssMb / warm.dbRssMb).toFixed(2)}× (max ${Math.max(...samples.map((s) => s.dbRssMb)).toFixed(0)} MB)`,
+  );
   say(
     `throughput per interval: median ${(median / (SAMPLE_MS / 1000)).toFixed(1)}/s, furthest interval ${(100 * worst).toFixed(1)}% from it: ${worst <= 0.1 ? 'flat (within ±10%)' : 'NOT flat'}`,
   );
-  say(`failures: ${failures.size === 0 ? 'none' : [...failures].map(([k, v]) => `${k} × ${v}`).join(', ')}; connections reset on reuse and sent again: ${retried}`);
+  say(
+    `failures: ${failures.size === 0 ? 'none' : [...failures].map(([k, v]) => `${k} × ${v}`).join(', ')}; connections reset on reuse and sent again: ${retried}`,
+  );
 
   // ── every acknowledged submission stored once and counted ──
   app.child.kill('SIGTERM'); // the drain writes the counting in flight

@@ -123,7 +123,8 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   }
   // The driver writing a command to a socket the database already closed (it was killed) gets
   // Node's own error, not a MongoNetworkError: "This socket has been ended by the other party".
-  if (typeof code === 'string' && SOCKET_GONE_CODES.has(code) && /ended by the other party|EPIPE|ECONNRESET/.test(`${err.message} ${err.stack ?? ''}`)) return true;
+  if (typeof code === 'string' && SOCKET_GONE_CODES.has(code) && /ended by the other party|EPIPE|ECONNRESET/.test(`${err.message} ${err.stack ?? ''}`))
+    return true;
   const cause = (err as { cause?: unknown }).cause;
   return cause !== undefined && cause !== err && isDatabaseUnavailable(cause);
 }

@@ -70,7 +70,11 @@ export class Coalescer<D, R = unknown> {
 
   add(key: string, delta: D): Promise<void> {
     let slot = this.slots.get(key);
-    if (!slot) this.slots.set(key, (slot = { pending: undefined, pendingWaiters: [], inFlight: undefined, retry: undefined, lastStart: this.lastStarts.get(key) ?? -Infinity }));
+    if (!slot)
+      this.slots.set(
+        key,
+        (slot = { pending: undefined, pendingWaiters: [], inFlight: undefined, retry: undefined, lastStart: this.lastStarts.get(key) ?? -Infinity }),
+      );
     slot.pending = slot.pending === undefined ? delta : this.opts.merge(slot.pending, delta);
     const done = new Promise<void>((resolve, reject) => slot.pendingWaiters.push({ resolve, reject }));
     if (slot.inFlight === undefined && slot.retry === undefined) this.schedule(key, slot);

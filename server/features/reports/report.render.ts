@@ -57,9 +57,19 @@ function failAll(w: Worker, e: Error): void {
   pending.clear();
 }
 
+/**
+ * A small young generation: the renderers make short-lived garbage fast, and V8's default lets
+ * a worker's heap grow by tens of MB between two collections. The old generation's cap leaves
+ * room for the largest unit report; past it the worker dies and its task fails (as any renderer
+ * error does).
+ */
+const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 256 };
+
 function start(): Worker {
   const w =
-    SOURCE_EXT === '.ts' ? new Worker(TS_BOOTSTRAP, { eval: true, workerData: { entry: ENTRY, swc: require.resolve('@swc/core') } }) : new Worker(ENTRY);
+    SOURCE_EXT === '.ts'
+      ? new Worker(TS_BOOTSTRAP, { eval: true, workerData: { entry: ENTRY, swc: require.resolve('@swc/core') }, resourceLimits: RESOURCE_LIMITS })
+      : new Worker(ENTRY, { resourceLimits: RESOURCE_LIMITS });
   w.on('message', (m: { id: number; bytes?: Uint8Array; error?: string }) => {
     const p = pending.get(m.id);
     if (!p) return;

@@ -27,6 +27,8 @@ export interface AppDeps {
   sessionMaxMs?: number;
   /** The clock (default: the system's). Tests pass one they can move instead of sleeping. */
   now?: () => Date;
+  /** Bytes per stored chunk of a background export (default 512 KiB); tests use a small one to get many chunks. */
+  exportChunkBytes?: number;
   /** Set `draining` on SIGTERM: /readyz turns 503 and every response closes its connection. */
   lifecycle?: Lifecycle;
 }

@@ -42,7 +42,7 @@ export function mountFeatures(app: Express, deps: AppDeps): void {
   app.use('/admin', tokensRoutes());
   app.use('/admin', dashboardRoutes());
   app.use('/admin', importRoutes());
-  app.use('/admin', reportRoutes({ now: deps.now, backgroundRows: deps.config.REPORT_BACKGROUND_ROWS }));
+  app.use('/admin', reportRoutes({ now: deps.now, backgroundRows: deps.config.REPORT_BACKGROUND_ROWS, chunkBytes: deps.exportChunkBytes }));
   app.use('/api', apiRoutes());
   app.use(homeRoutes());
   app.use(publicResultsRoutes({ publicUrl: deps.config.PUBLIC_URL }));

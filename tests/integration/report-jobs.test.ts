@@ -24,7 +24,8 @@ let now = new Date(Date.UTC(2023, 5, 10, 3));
 const clock = () => now;
 const ROWS = 5;
 /** Background past 3 rows; the direct app streams everything (the default threshold). */
-const app: Express = createApp({ config: testConfig({ REPORT_BACKGROUND_ROWS: '3' }), logger: createLogger('silent'), now: clock });
+/** Chunks of 256 bytes: every file here is stored in several. */
+const app: Express = createApp({ config: testConfig({ REPORT_BACKGROUND_ROWS: '3' }), logger: createLogger('silent'), now: clock, exportChunkBytes: 256 });
 const direct = testApp();
 
 async function surveyWithAnswers(name: string) {
@@ -76,7 +77,10 @@ test('past the threshold: the CSV and XLSX downloads offer a background job; its
     expect(page.headers.refresh).toBeUndefined();
     expect(page.text).toContain(`href="/admin/report-jobs/${id}/download"`);
 
+    const stored = await ExportJob.findById(id).lean();
+    expect(stored!.chunks).toBeGreaterThan(1);
     const file = await download(manager.agent, `/admin/report-jobs/${id}/download`);
+    expect(file.headers['content-length']).toBe(String(stored!.bytes));
     const reference = await download(directManager.agent, `/admin/surveys/${survey._id}/report.${format}?lang=id`);
     expect(file.status).toBe(200);
     expect(file.headers['content-type']).toBe(reference.headers['content-type']);

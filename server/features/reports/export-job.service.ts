@@ -68,6 +68,7 @@ export async function createExportJob(
   lang: Lang,
   format: JobFormat,
   clock: Clock,
+  chunkBytes = CHUNK_BYTES,
 ): Promise<string> {
   const { survey, period, rows } = await exportSize(user, surveyId, q);
   const now = clock();
@@ -84,7 +85,7 @@ export async function createExportJob(
     heartbeatAt: now,
     expiresAt: new Date(now.getTime() + JOB_TTL_MS),
   });
-  const run = runJob(job._id, clock).finally(() => running.delete(job._id));
+  const run = runJob(job._id, clock, chunkBytes).finally(() => running.delete(job._id));
   running.set(job._id, run);
   return job._id;
 }
@@ -97,26 +98,26 @@ export function jobSettled(id: string): Promise<void> {
 /** The run was stopped: its job was deleted (retried, expired). */
 class Stopped extends Error {}
 
-/** A writable that stores what it is given in chunk documents of about CHUNK_BYTES. */
-function chunkWriter(store: (data: Buffer) => Promise<void>): Writable {
+/** A writable that stores what it is given in chunk documents of `chunkBytes` (the last one shorter). */
+function chunkWriter(store: (data: Buffer) => Promise<void>, chunkBytes: number): Writable {
   let parts: Buffer[] = [];
   let size = 0;
-  const flush = async () => {
-    if (size === 0) return;
-    const data = Buffer.concat(parts, size);
-    parts = [];
-    size = 0;
-    await store(data);
+  /** Stores every full chunk held, or everything held at the end. */
+  const flush = async (all: boolean) => {
+    if (size < chunkBytes && !(all && size > 0)) return;
+    let data = Buffer.concat(parts, size);
+    for (; data.length >= chunkBytes || (all && data.length > 0); data = data.subarray(chunkBytes)) await store(data.subarray(0, chunkBytes));
+    parts = data.length > 0 ? [data] : [];
+    size = data.length;
   };
   return new Writable({
     write(chunk: Buffer, _encoding, cb) {
       parts.push(chunk);
       size += chunk.length;
-      if (size < CHUNK_BYTES) cb();
-      else flush().then(() => cb(), cb);
+      flush(false).then(() => cb(), cb);
     },
     final(cb) {
-      flush().then(() => cb(), cb);
+      flush(true).then(() => cb(), cb);
     },
   });
 }
@@ -129,7 +130,7 @@ async function deleteChunks(id: string, chunks: number): Promise<void> {
   for (let i = 0; i < ids.length; i += 100) await ExportChunk.deleteMany({ _id: mongoose.trusted({ $in: ids.slice(i, i + 100) }) });
 }
 
-async function runJob(id: string, clock: Clock): Promise<void> {
+async function runJob(id: string, clock: Clock, chunkBytes: number): Promise<void> {
   const job = await ExportJob.findById(id).lean<ExportJobDoc>();
   if (!job) return;
   let done = 0;
@@ -138,9 +139,16 @@ async function runJob(id: string, clock: Clock): Promise<void> {
   let stopped = false;
   // This run is the job document's one writer. A job no longer running here (deleted by a retry
   // or the sweep) stops the run.
-  const save = async (set: Record<string, unknown> = {}) => {
-    const r = await ExportJob.updateOne({ _id: id, status: 'running' }, { $set: { done, chunks, bytes, heartbeatAt: clock(), ...set } });
-    if (r.matchedCount === 0) stopped = true;
+  // Saves run one after another, each with the figures of its own moment, so an older heartbeat
+  // never lands after a newer chunk count.
+  let saving: Promise<void> = Promise.resolve();
+  const save = (set: Record<string, unknown> = {}): Promise<void> => {
+    const next = saving.then(async () => {
+      const r = await ExportJob.updateOne({ _id: id, status: 'running' }, { $set: { done, chunks, bytes, heartbeatAt: clock(), ...set } });
+      if (r.matchedCount === 0) stopped = true;
+    });
+    saving = next.catch(() => undefined);
+    return next;
   };
   const beat = setInterval(() => void save().catch(() => undefined), HEARTBEAT_MS);
   beat.unref();
@@ -151,7 +159,7 @@ async function runJob(id: string, clock: Clock): Promise<void> {
     if (stopped) throw new Stopped();
     await ExportChunk.create({ _id: `${id}:${chunks - 1}`, data });
     bytes += data.length;
-  });
+  }, chunkBytes);
   const sinkFailed = once(sink, 'error').then(([e]) => Promise.reject(e as Error));
   sinkFailed.catch(() => undefined);
   try {
@@ -198,7 +206,7 @@ export async function jobOf(user: CurrentUser, id: string, now: Date): Promise<E
 }
 
 /** Replaces a failed (or died) job by a new one with the same request; returns the new id (or the same, if it has not failed). */
-export async function retryExportJob(user: CurrentUser, id: string, clock: Clock): Promise<string> {
+export async function retryExportJob(user: CurrentUser, id: string, clock: Clock, chunkBytes = CHUNK_BYTES): Promise<string> {
   const job = await jobOf(user, id, clock());
   if (jobState(job, clock()) !== 'failed') return job._id;
   const next = await createExportJob(
@@ -208,6 +216,7 @@ export async function retryExportJob(user: CurrentUser, id: string, clock: Clock
     job.lang === 'en' ? 'en' : 'id',
     job.format === 'csv' ? 'csv' : 'xlsx',
     clock,
+    chunkBytes,
   );
   await ExportJob.deleteOne({ _id: job._id });
   await deleteChunks(job._id, job.chunks);

@@ -64,7 +64,7 @@ function jobFormat(v: unknown): JobFormat {
   throw new NotFound();
 }
 
-export function reportRoutes(opts: { now?: () => Date; backgroundRows?: number } = {}): Router {
+export function reportRoutes(opts: { now?: () => Date; backgroundRows?: number; chunkBytes?: number } = {}): Router {
   const now = opts.now ?? (() => new Date());
   const backgroundRows = opts.backgroundRows ?? Infinity;
   const router = Router();
@@ -133,7 +133,7 @@ export function reportRoutes(opts: { now?: () => Date; backgroundRows?: number }
   router.post('/surveys/:id/report-jobs', requireUser, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const lang = isLang(body.lang) ? body.lang : (req.lang ?? 'id');
-    const id = await createExportJob(req.user!, String(req.params.id), body, lang, jobFormat(body.format), now);
+    const id = await createExportJob(req.user!, String(req.params.id), body, lang, jobFormat(body.format), now, opts.chunkBytes);
     res.redirect(303, `/admin/report-jobs/${encodeURIComponent(id)}`);
   });
   router.get('/report-jobs/:job', requireUser, async (req, res) => {
@@ -164,7 +164,7 @@ export function reportRoutes(opts: { now?: () => Date; backgroundRows?: number }
     res.end();
   });
   router.post('/report-jobs/:job/retry', requireUser, async (req, res) => {
-    const id = await retryExportJob(req.user!, String(req.params.job), now);
+    const id = await retryExportJob(req.user!, String(req.params.job), now, opts.chunkBytes);
     res.redirect(303, `/admin/report-jobs/${encodeURIComponent(id)}`);
   });
   const managers = requireRole('admin', 'unit-manager');

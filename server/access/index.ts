@@ -5,8 +5,10 @@
  *   unit-manager own unit and its sub-units (read and write)
  *   viewer       own unit and its sub-units, read-only
  */
-import mongoose, { type Types } from 'mongoose';
+import mongoose, { Types } from 'mongoose';
 import type { Role } from '../../models/user';
+import { Survey, type SurveyDoc } from '../../models/survey';
+import { Forbidden, NotFound } from '../errors';
 
 /** The logged-in user as the rest of the app sees them (put on req.user by the web layer). */
 export interface CurrentUser {
@@ -42,4 +44,27 @@ export function canReadUnit(user: CurrentUser, unitPath: readonly Types.ObjectId
 export function canManageUnit(user: CurrentUser, unitPath: readonly Types.ObjectId[]): boolean {
   if (user.role === 'admin') return true;
   return user.role === 'unit-manager' && canReadUnit(user, unitPath);
+}
+
+export type SurveyAccess = 'read' | 'manage';
+
+/** A survey as found by id: 404 when there is none, 403 when the user may not read (or manage) its unit. */
+export function checkSurveyAccess(user: CurrentUser, survey: { unitPath: readonly Types.ObjectId[] } | null, access: SurveyAccess): asserts survey {
+  if (!survey) throw new NotFound();
+  const ok = access === 'read' ? canReadUnit(user, survey.unitPath) : canManageUnit(user, survey.unitPath);
+  if (!ok) throw new Forbidden();
+}
+
+/** Loads a survey the user may read (dashboard, reports). */
+export async function readableSurvey(user: CurrentUser, surveyId: string): Promise<SurveyDoc> {
+  const survey = Types.ObjectId.isValid(surveyId) ? await Survey.findById(surveyId).lean<SurveyDoc>() : null;
+  checkSurveyAccess(user, survey, 'read');
+  return survey;
+}
+
+/** Loads a survey the user may manage (import, hide suggestions, follow-up plans). */
+export async function manageableSurvey(user: CurrentUser, surveyId: string): Promise<SurveyDoc> {
+  const survey = await readableSurvey(user, surveyId);
+  checkSurveyAccess(user, survey, 'manage');
+  return survey;
 }

@@ -8,8 +8,8 @@ import { Types } from 'mongoose';
 import { Survey, type SurveyDoc } from '../../../models/survey';
 import { Unit } from '../../../models/unit';
 import { Response } from '../../../models/response';
-import { Forbidden, NotFound } from '../../errors';
-import { canManageUnit, canReadUnit, unitFilter, type CurrentUser } from '../../access';
+import { NotFound } from '../../errors';
+import { canManageUnit, manageableSurvey, readableSurvey, unitFilter, type CurrentUser } from '../../access';
 import { elementSetOf } from '../../results';
 import { recordAudit } from '../audit';
 import {
@@ -62,21 +62,6 @@ export function parseFilter(q: DashboardQuery, profileKeys: readonly string[]): 
   }
   if (Object.keys(profile).length > 0) filter.profile = profile;
   return filter;
-}
-
-export async function readableSurvey(user: CurrentUser, surveyId: string): Promise<SurveyDoc> {
-  if (!Types.ObjectId.isValid(surveyId)) throw new NotFound();
-  const survey = await Survey.findById(surveyId).lean<SurveyDoc>();
-  if (!survey) throw new NotFound();
-  if (!canReadUnit(user, survey.unitPath)) throw new Forbidden();
-  return survey;
-}
-
-/** Loads a survey the user may manage (import, hide suggestions). */
-export async function manageableSurvey(user: CurrentUser, surveyId: string): Promise<SurveyDoc> {
-  const survey = await readableSurvey(user, surveyId);
-  if (!canManageUnit(user, survey.unitPath)) throw new Forbidden();
-  return survey;
 }
 
 export interface MonthPoint {

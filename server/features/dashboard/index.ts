@@ -3,6 +3,6 @@
  * import), a unit's surveys compared (the unit report), a survey's suggestions by day (the XLSX
  * export) and the view helpers the result pages share.
  */
-export { compareSurveys, manageableSurvey, readableSurvey, type UnitSurveyRow } from './dashboard.service';
+export { compareSurveys, type UnitSurveyRow } from './dashboard.service';
 export { viewHelpers } from './dashboard.view';
 export { suggestionWindows, suggestionsEnd } from './suggestions.service';

@@ -19,7 +19,7 @@ import type { CurrentUser } from '../../access';
 import { TableReadError } from '../../lib/read-table';
 import { periodOfMonth, storeResponses, type NewResponse, type StoreOutcome } from '../../responses';
 import { recordAudit } from '../audit';
-import { manageableSurvey } from '../dashboard';
+import { manageableSurvey } from '../../access';
 import { formProfileQuestions, profileQuestionsFor } from '../survey-form';
 import {
   checkRows,

@@ -25,7 +25,7 @@ import type { Lang } from '../../i18n';
 import type { CurrentUser } from '../../access';
 import { sweepExpired } from '../../db/sweep';
 import { bytesOf } from '../../lib/binary';
-import { readableSurvey } from '../dashboard';
+import { readableSurvey } from '../../access';
 import { buildSurveyReport, countRawResponses, parseReportPeriod, reportFileName, type ReportPeriod } from './report.service';
 import { writeCsv } from './report.csv';
 

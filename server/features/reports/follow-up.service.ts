@@ -12,7 +12,7 @@ import { NotFound } from '../../errors';
 import { parseOrInvalid } from '../../validation';
 import { canManageUnit, type CurrentUser } from '../../access';
 import { recordAudit } from '../audit';
-import { manageableSurvey, readableSurvey } from '../dashboard';
+import { manageableSurvey, readableSurvey } from '../../access';
 import { computeSurveyResults } from '../../results';
 import { rankedGroups } from './report.model';
 import { previousPlanOf } from './report.service';

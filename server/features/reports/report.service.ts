@@ -12,7 +12,7 @@ import { FollowUpPlan } from '../../../models/follow-up-plan';
 import { BadRequest, NotFound } from '../../errors';
 import type { Lang } from '../../i18n';
 import type { CurrentUser } from '../../access';
-import { readableSurvey } from '../dashboard';
+import { readableSurvey } from '../../access';
 import { elementSetOf } from '../../results';
 import {
   addCounts,

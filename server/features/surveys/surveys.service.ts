@@ -13,16 +13,15 @@ import { Survey, type SurveyDoc } from '../../../models/survey';
 import { Response } from '../../../models/response';
 import { elementsFromTemplate, responseCounts, toStoredElements } from '../../results';
 import { Unit } from '../../../models/unit';
-import { Conflict, Forbidden, Invalid, NotFound, isDuplicateKey } from '../../errors';
+import { Conflict, Forbidden, Invalid, isDuplicateKey } from '../../errors';
 import { genericElementSet, isTemplateId } from '../../ikm';
-import { canManageUnit, canReadUnit, unitFilter, type CurrentUser } from '../../access';
+import { canManageUnit, canReadUnit, checkSurveyAccess, unitFilter, type CurrentUser, type SurveyAccess } from '../../access';
 import { parseOrInvalid } from '../../validation';
 import { changedFields, recordAudit } from '../audit';
 import { availability } from '../survey-form';
 import { indicatorSchema, parseElementTexts, parseProfileRows, parseServiceRows, type CreateInput, type SettingsInput } from './surveys.schema';
 
 type Actor = CurrentUser;
-type Access = 'read' | 'manage';
 
 export async function listSurveys(user: CurrentUser) {
   const surveys = await Survey.find(unitFilter(user), { title: 1, slug: 1, period: 1, status: 1, published: 1, responseCount: 1, unitId: 1, template: 1 })
@@ -42,11 +41,9 @@ export async function manageableUnits(user: CurrentUser) {
 }
 
 /** The survey, when the user may read (or manage) it: 404 when it does not exist, 403 when out of scope. */
-export async function loadSurvey(user: CurrentUser, id: string, access: Access) {
+export async function loadSurvey(user: CurrentUser, id: string, access: SurveyAccess) {
   const survey = Types.ObjectId.isValid(id) ? await Survey.findById(id) : null;
-  if (!survey) throw new NotFound();
-  const ok = access === 'read' ? canReadUnit(user, survey.unitPath) : canManageUnit(user, survey.unitPath);
-  if (!ok) throw new Forbidden();
+  checkSurveyAccess(user, survey, access);
   return survey;
 }
 

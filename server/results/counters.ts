@@ -15,8 +15,8 @@
 import crypto from 'node:crypto';
 import { Types } from 'mongoose';
 import { Coalescer } from '../lib/coalescer';
-import { Response } from '../../models/response';
-import { Survey } from '../../models/survey';
+import { Response, type ResponseDoc } from '../../models/response';
+import { Survey, type SurveyDoc, type SurveyElement } from '../../models/survey';
 import { SurveyProfileStats, SurveyStats, type SurveyStatsDoc } from '../../models/survey-stats';
 import { NotFound } from '../errors';
 import { isScore, respondentKind } from '../ikm';
@@ -24,23 +24,30 @@ import { ageGroup, countedProfileKeys } from './profile';
 
 export const ALL_BUCKET = 'all';
 
-/** What the counters need of a survey. */
+type SurveyProfileQuestion = NonNullable<SurveyDoc['profileQuestions']>[number];
+type ResponseAnswer = ResponseDoc['answers'][number];
+
+/** What the counters need of a survey: these fields of models/survey.ts. */
 export interface StatsSurvey {
-  _id: Types.ObjectId;
-  elements: readonly { key: string }[];
-  profileQuestions?: readonly { key: string; kind?: string | null }[] | null;
+  _id: SurveyDoc['_id'];
+  elements: readonly Pick<SurveyElement, 'key'>[];
+  /** `kind` as any string or none: a question stored before kinds existed is still counted (profile.ts decides how). */
+  profileQuestions?: readonly (Pick<SurveyProfileQuestion, 'key'> & { kind?: string | null })[] | null;
 }
 
-/** What the counters need of a response. */
+/**
+ * What the counters need of a response: these fields of models/response.ts, as stored (the
+ * profile a Map) or as the pipeline hands them in before the insert (a plain object).
+ */
 export interface StatsResponse {
-  surveyId: Types.ObjectId;
-  year: number;
-  month: number;
-  service?: string | null;
-  answers: readonly { k: string; v: number }[];
-  profile?: Map<string, string> | Record<string, string> | null;
+  surveyId: ResponseDoc['surveyId'];
+  year: ResponseDoc['year'];
+  month: ResponseDoc['month'];
+  service?: ResponseDoc['service'] | null;
+  answers: readonly Pick<ResponseAnswer, 'k' | 'v'>[];
+  profile?: ResponseDoc['profile'] | Record<string, string> | null;
   /** web | kiosk | import (a response stored before the field existed: web). */
-  source?: string | null;
+  source?: ResponseDoc['source'] | null;
 }
 
 /** The channels responses are collected through (models/response.ts `source`). */

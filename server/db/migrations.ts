@@ -9,7 +9,36 @@
 import type { Logger } from 'pino';
 import { Migration } from '../../models/migration';
 import { Response } from '../../models/response';
-import { dayKey, reconcile, suggestionKey } from '../responses';
+import { dayKey, reconcile, responseId, suggestionKey, type KeyScope } from '../responses';
+import { isDuplicateKey } from '../errors';
+
+const SCOPES: readonly KeyScope[] = ['form', 'import', 'demo', 'bench'];
+
+/**
+ * A response stored before its _id was derived from its key (a random ObjectId and a unique
+ * index on idempotencyKey) is stored again under the derived _id, then the old copy is deleted.
+ * Without this, a retry of it arriving after the upgrade (a respondent's browser sending the same
+ * form again) is a new _id, so it would be stored a second time. Returns whether it moved it.
+ * Safe to repeat: a copy already made is a duplicate key, and the old one is deleted then.
+ */
+async function rekeyLegacyResponse(d: { _id: unknown; surveyId?: unknown; source?: unknown; idempotencyKey?: unknown }): Promise<boolean> {
+  if (typeof d.idempotencyKey !== 'string' || d.surveyId === undefined || d.surveyId === null) return false;
+  const surveyId = String(d.surveyId);
+  const key = d.idempotencyKey;
+  if (SCOPES.some((scope) => String(responseId(surveyId, scope, key)) === String(d._id))) return false;
+  const full = await Response.collection.findOne({ _id: d._id as never });
+  if (!full) return false; // gone meanwhile
+  // The form stored web and kiosk responses under the key the browser sent; an import under its row key.
+  const scope: KeyScope = full.source === 'import' ? 'import' : 'form';
+  const { _id: oldId, ...rest } = full;
+  try {
+    await Response.collection.insertOne({ ...rest, _id: responseId(surveyId, scope, key) });
+  } catch (e) {
+    if (!isDuplicateKey(e)) throw e; // copied before a restart: only the old one is left to delete
+  }
+  await Response.collection.deleteOne({ _id: oldId });
+  return true;
+}
 
 export interface DataMigration {
   id: string;
@@ -43,6 +72,18 @@ export const MIGRATIONS: readonly DataMigration[] = [
     async run() {
       const report = await reconcile();
       return report.drifted.filter((d) => d.repaired).length;
+    },
+  },
+  {
+    // Responses stored before the response pipeline (random _id): moved to the _id their key
+    // derives, so that a retry after the upgrade is recognised as already stored. The counters
+    // are unchanged (the same response, counted once, under another _id).
+    id: '2026-11-response-derived-ids',
+    async run() {
+      let changed = 0;
+      const cursor = Response.collection.find({}, { projection: { surveyId: 1, source: 1, idempotencyKey: 1 } }).batchSize(1000);
+      for await (const d of cursor) if (await rekeyLegacyResponse(d)) changed += 1;
+      return changed;
     },
   },
 ];

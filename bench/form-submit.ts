@@ -26,7 +26,7 @@ import { Response } from '../models/response';
 import { RateLimit } from '../models/rate-limit';
 import { newIdempotencyKey, signStartToken } from '../server/features/survey-form/form-token';
 import type { SurveyFormDeps } from '../server/features/survey-form/survey-form.routes';
-import { startApp } from '../tests/support/faults';
+import { killAll, startApp } from '../tests/support/faults';
 import { benchSurvey, httpRequest, percentiles, processCpuSeconds, runBench, withBenchDatabase, type BenchDatabase } from './harness';
 
 const TOTAL = Number(process.argv[2] ?? 3000);
@@ -186,6 +186,8 @@ async function startTarget(db: BenchDatabase): Promise<Target> {
     NODE_ENV: 'production',
     SESSION_SECRET: SECRET,
     COUNTER_RECOVERY_MS: '60000',
+    // e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": a CPU profile of the app process, written when it stops.
+    ...(process.env.BENCH_APP_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS } : {}),
   });
   say(`app: node dist/server/main.js, pid ${app.child.pid} (a process of its own)`);
   return {
@@ -349,4 +351,5 @@ async function run(db: BenchDatabase): Promise<void> {
   if (!(stored === TOTAL + WARMUP && counted === stored && verified.ok && refused === 0)) throw new Error('responses lost, refused or miscounted (see above)');
 }
 
-runBench(() => withBenchDatabase('form', run));
+// An app process left running by a failed run would hold its port and memory: stop it.
+runBench(() => withBenchDatabase('form', run).finally(killAll));

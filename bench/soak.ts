@@ -20,7 +20,7 @@ import { Response } from '../models/response';
 import { CountingOutbox } from '../models/counting-outbox';
 import { AGE_GROUPS, STANDARD_PROFILE_OPTIONS, responseCounts, verifyStats } from '../server/results';
 import { newIdempotencyKey, signStartToken } from '../server/features/survey-form/form-token';
-import { startApp, waitFor } from '../tests/support/faults';
+import { killAll, startApp, waitFor } from '../tests/support/faults';
 import { csrfFrom } from '../tests/support/auth';
 import { benchSurvey, httpRequest, percentiles, processRssMb, runBench, withBenchDatabase, type BenchDatabase } from './harness';
 
@@ -205,12 +205,20 @@ async function run(db: BenchDatabase): Promise<void> {
   const worst = Math.max(...rates.map((r) => Math.abs(r - median) / median));
   say('');
   say(`warm-up sample at ${warm.atMin.toFixed(1)} min; last at ${last.atMin.toFixed(1)} min`);
-  say(
-    `app RSS: ${warm.appRssMb.toFixed(0)} → ${last.appRssMb.toFixed(0)} MB = ${(last.appRssMb / warm.appRssMb).toFixed(2)}× (max ${Math.max(...samples.map((s) => s.appRssMb)).toFixed(0)} MB)`,
-  );
-  say(
-    `database RSS: ${warm.dbRssMb.toFixed(0)} → ${last.dbRssMb.toFixed(0)} MB = ${(last.dbRssMb / warm.dbRssMb).toFixed(2)}× (max ${Math.max(...samples.map((s) => s.dbRssMb)).toFixed(0)} MB)`,
-  );
+  // A garbage-collected heap saws up and down between samples: also compare the median of the
+  // five samples after the warm-up with the median of the last five.
+  const warmIndex = samples.indexOf(warm);
+  const median5 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  for (const [name, of] of [
+    ['app', (s: Sample) => s.appRssMb],
+    ['database', (s: Sample) => s.dbRssMb],
+  ] as const) {
+    const early = median5(samples.slice(warmIndex, warmIndex + 5).map(of));
+    const late = median5(samples.slice(-5).map(of));
+    say(
+      `${name} RSS: ${of(warm).toFixed(0)} → ${of(last).toFixed(0)} MB = ${(of(last) / of(warm)).toFixed(2)}× (end ÷ after warm-up); medians of five ${early.toFixed(0)} → ${late.toFixed(0)} MB = ${(late / early).toFixed(2)}×; max ${Math.max(...samples.map(of)).toFixed(0)} MB`,
+    );
+  }
   say(
     `throughput per interval: median ${(median / (SAMPLE_MS / 1000)).toFixed(1)}/s, furthest interval ${(100 * worst).toFixed(1)}% from it: ${worst <= 0.1 ? 'flat (within ±10%)' : 'NOT flat'}`,
   );
@@ -229,4 +237,5 @@ async function run(db: BenchDatabase): Promise<void> {
   if (stored !== acceptedTotal || counted !== stored || !verified.ok) throw new Error('responses lost or miscounted (see above)');
 }
 
-runBench(() => withBenchDatabase('soak', run));
+// An app process left running by a failed run would hold its port and memory: stop it.
+runBench(() => withBenchDatabase('soak', run).finally(killAll));

@@ -13,7 +13,7 @@ import JSZip from 'jszip';
 import { parse } from 'csv-parse/sync';
 import { useTestDatabase } from '../support/db';
 import { libreOfficeConvert, tmpDir } from '../support/files';
-import { makeSurvey, makeUnit, storeResponse } from './dashboard-fixtures';
+import { makeSurvey, makeUnit, storeAll } from './dashboard-fixtures';
 import { buildSurveyReport, type ReportContext } from '../../server/features/reports/report.service';
 import { renderDocx } from '../../server/features/reports/report.docx';
 import { renderPdf } from '../../server/features/reports/report.pdf';
@@ -30,10 +30,11 @@ beforeAll(async () => {
   const unit = await makeUnit('Balai Uji LibreOffice');
   const survey = await makeSurvey(unit, { population: 120, indicator: { code: 'IKU 2', name: 'Indeks kepuasan layanan', target: 85 } });
   const rnd = prng(9);
-  for (let i = 0; i < 60; i++) {
+  const inputs = Array.from({ length: 60 }, (_, i) => {
     const scores = survey.elements.map((_, j) => (j === 3 && i % 7 === 0 ? null : 1 + Math.min(3, Math.floor(rnd() * 4 + (j % 3) * 0.3))));
-    await storeResponse(survey, { scores, month: 1 + (i % 12), service: i % 2 ? 'a' : 'b', profile: { gender: i % 3 ? 'p' : 'l' } });
-  }
+    return { scores, month: 1 + (i % 12), service: i % 2 ? 'a' : 'b', profile: { gender: i % 3 ? 'p' : 'l' } };
+  });
+  await storeAll(survey, inputs);
   ctx = await buildSurveyReport(survey, {}, 'id', new Date(Date.UTC(2023, 0, 15)));
 }, 300_000);
 

@@ -9,7 +9,7 @@ import { formatCursor, walkSuggestions, type SuggestionItem } from '../../server
 import { dayKey, dayKeysDescending } from '../../server/responses';
 import { prng } from '../../server/lib/prng';
 import { MIGRATIONS, runMigrations } from '../../server/db/migrations';
-import { makeSurvey, makeUnit, storeResponse } from './dashboard-fixtures';
+import { makeSurvey, makeUnit, storeAll, storeResponse, type ResponseInput } from './dashboard-fixtures';
 
 useTestDatabase();
 
@@ -31,12 +31,14 @@ test('pages walked with the cursor equal a sort of every suggestion, with gaps, 
   const rnd = prng(7);
   // 60 suggestions on a few far-apart days of 2022 (and several at the very same moment), plus answers without one.
   const days = [Date.UTC(2022, 0, 3, 2), Date.UTC(2022, 0, 3, 20), Date.UTC(2022, 5, 1, 9), Date.UTC(2022, 11, 31, 16, 30)];
+  const inputs: ResponseInput[] = [];
   for (let i = 0; i < 60; i++) {
     const at = new Date(days[i % days.length]! + (i % 3 === 0 ? 0 : Math.floor(rnd() * 3600_000)));
     const month = Number(dayKey(at).slice(5, 7));
-    await storeResponse(survey, { scores, month, submittedAt: at, suggestion: `Saran ${i} ${i % 4 === 0 ? 'antrean' : 'ruang tunggu'}` });
-    if (i % 10 === 0) await storeResponse(survey, { scores, month, submittedAt: at });
+    inputs.push({ scores, month, submittedAt: at, suggestion: `Saran ${i} ${i % 4 === 0 ? 'antrean' : 'ruang tunggu'}` });
+    if (i % 10 === 0) inputs.push({ scores, month, submittedAt: at });
   }
+  await storeAll(survey, inputs);
   const hideMe = await Response.findOne({ surveyId: survey._id, suggestion: 'Saran 8 antrean' });
   await Response.updateOne({ _id: hideMe!._id }, { $set: { suggestionHidden: true } });
 

@@ -15,16 +15,16 @@ import { formatNumber } from '../../server/i18n/format';
 import { computeSurveyResults, elementSetOf, verifyStats } from '../../server/results';
 import { DEMO_SURVEY_2021_SLUG, DEMO_SURVEY_SLUG, seedDemo } from '../../server/features/demo/seed';
 import { createUser, loginAs } from '../support/auth';
-import { publishDemo } from '../support/demo';
+import { seedAndPublishDemo } from '../support/demo';
 
 useTestDatabase();
 
 const lines: string[] = [];
 
 beforeAll(async () => {
-  const created = await seedDemo({ config: testConfig(), log: (l) => lines.push(l) });
+  // seedDemo itself; the run's other demo files copy what it stored (tests/support/demo.ts).
+  const created = await seedAndPublishDemo((l) => lines.push(l));
   expect(created).toBe(true);
-  await publishDemo(); // the run's other demo files copy this seed (tests/support/demo.ts)
 }, 120_000);
 
 test('seedDemo: the 2022 index is 92,26, grade A (Sangat Baik), capaian 102,51% against target 90', async () => {

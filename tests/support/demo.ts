@@ -10,7 +10,9 @@
  *   into its own database: ≈ 2 s instead of 13. Each file still has a database of its own, so
  *   what one file writes (users, responses, edits) no other file sees.
  * - `tests/integration/demo-seed.test.ts` always seeds for real (it tests the seed itself) and
- *   publishes its result when it is first; `tests/support/sequencer.js` starts it first.
+ *   publishes its result when it is first; `tests/support/sequencer.js` starts it first. It takes
+ *   the lock before it seeds, so a file started beside it waits for its dump instead of seeding
+ *   a second time.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -81,23 +83,33 @@ async function waitForDump(timeoutMs = 240_000): Promise<Buffer> {
   }
 }
 
+/** `seedDemo` for real in this file's database; `publishing`: this file holds the lock, so it writes the dump (or says it failed). */
+async function seedHere(publishing: boolean, log: (line: string) => void): Promise<boolean> {
+  let created: boolean;
+  try {
+    created = await seedDemo({ config: testConfig(), log });
+  } catch (e) {
+    if (publishing) fs.writeFileSync(files().failed, String((e as Error).stack ?? e));
+    throw e;
+  }
+  if (publishing) await publish();
+  return created;
+}
+
+/**
+ * `seedDemo` for real in this file's database (returns what it returns); when no other file of
+ * the run publishes the demo, this one does, and the others wait for it.
+ */
+export function seedAndPublishDemo(log: (line: string) => void = () => undefined): Promise<boolean> {
+  return seedHere(takeLock(), log);
+}
+
 /** Puts the demo into this file's (empty) database: seeded here when first, else copied from the run's dump. */
 export async function loadDemo(): Promise<void> {
   if (takeLock()) {
-    try {
-      if (!(await seedDemo({ config: testConfig(), log: () => undefined }))) throw new Error('loadDemo needs an empty database');
-    } catch (e) {
-      fs.writeFileSync(files().failed, String((e as Error).stack ?? e));
-      throw e;
-    }
-    await publish();
+    if (!(await seedHere(true, () => undefined))) throw new Error('loadDemo needs an empty database');
     return;
   }
   const { collections } = BSON.deserialize(await waitForDump()) as { collections: Record<string, Document[]> };
   await Promise.all(Object.entries(collections).map(([name, docs]) => db().collection(name).insertMany(docs, { ordered: false })));
-}
-
-/** After a real `seedDemo` in this file's database: hands it to the run's other files, unless one already did. */
-export async function publishDemo(): Promise<void> {
-  if (takeLock()) await publish();
 }

@@ -22,6 +22,19 @@ export const SESSION_MAX_MS = 7 * 24 * 3600 * 1000;
 /** The last-use time is written at most this often (each write is a session store update). */
 const SEEN_PRECISION_MS = 60_000;
 
+/**
+ * A request the browser makes for a page's image, style sheet, script or font (Sec-Fetch-Dest;
+ * without it, an Accept that asks for an image). Such a request does not write the last-use time:
+ * it runs beside the user's next action, and its save of the whole session, made from the copy it
+ * loaded before that action, would undo what the action stored (e.g. the confirmation message of a
+ * save, lost when the page's QR image finished after it).
+ */
+function isSubresource(req: { get(name: string): string | undefined }): boolean {
+  const dest = req.get('sec-fetch-dest');
+  if (dest) return !['document', 'iframe', 'frame', 'empty'].includes(dest);
+  return /^image\//.test(req.get('accept') ?? '');
+}
+
 declare module 'express-session' {
   interface SessionData {
     userId?: string;
@@ -106,7 +119,7 @@ export function sessions(config: Config, opts: { idleMs?: number; maxMs?: number
         delete s.version;
         delete s.startedAt;
         delete s.seenAt;
-      } else if (s.seenAt === undefined || t - s.seenAt > SEEN_PRECISION_MS) {
+      } else if ((s.seenAt === undefined || t - s.seenAt > SEEN_PRECISION_MS) && !isSubresource(req)) {
         s.seenAt = t;
       }
     }

@@ -4,6 +4,7 @@
  * bootstrap and CSRF rejection. Real database, real app, no mocks.
  */
 import request from 'supertest';
+import mongoose from 'mongoose';
 import { useTestDatabase } from '../support/db';
 import { testApp, testConfig } from '../support/app';
 import { createUser, csrfFrom, loginAs, TEST_PASSWORD } from '../support/auth';
@@ -199,6 +200,24 @@ describe('sessions', () => {
     const later = await request(shortApp).get('/admin').set('Cookie', sid);
     expect(later.status).toBe(303);
     expect(later.headers.location).toMatch(/^\/admin\/login/);
+  });
+
+  test("a page's image request does not rewrite the session (its save would undo a save made beside it); a page does, once a minute", async () => {
+    let clock = Date.now();
+    const clockedApp = createApp({ config: testConfig(), logger: createLogger('silent'), now: () => new Date(clock) });
+    const user = await createUser('admin');
+    const who = await loginAs(clockedApp, user.email);
+    expect((await who.agent.get('/admin')).status).toBe(200);
+    const sessions = mongoose.connection.db!.collection<{ _id: string; session: unknown }>('sessions');
+    const stored = async () => JSON.stringify((await sessions.find({}).toArray()).map((d) => d.session));
+    const before = await stored();
+    clock += 61_000; // past the last-use precision: the next page would write the session
+    for (const headers of [{ 'Sec-Fetch-Dest': 'image' }, { 'Sec-Fetch-Dest': 'style' }, { Accept: 'image/avif,image/webp,*/*' }]) {
+      expect((await who.agent.get('/admin').set(headers)).status).toBe(200);
+    }
+    expect(await stored()).toBe(before);
+    expect((await who.agent.get('/admin').set('Sec-Fetch-Dest', 'document')).status).toBe(200);
+    expect(await stored()).not.toBe(before);
   });
 
   test('logout everywhere: the other session stops working, this one goes on', async () => {

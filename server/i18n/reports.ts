@@ -238,7 +238,8 @@ export const id = {
   'rep.page.format': 'Format',
   'rep.page.lang': 'Bahasa laporan',
   'rep.page.download': 'Unduh',
-  'rep.page.note': 'Berkas XLSX dan CSV berisi semua jawaban dan dikirim bertahap; untuk data besar unduhan dapat memakan waktu beberapa menit.',
+  'rep.page.note':
+    'Berkas XLSX dan CSV berisi semua jawaban dan dikirim bertahap. Ekspor lebih dari {rows} baris jawaban disiapkan di latar belakang: halamannya menunjukkan kemajuan dan tautan unduhan bila sudah siap.',
   'rep.page.plan': 'Rencana tindak lanjut (RTL)',
   'rep.page.public': 'Halaman hasil publik',
   'rep.err.period': 'Periode tidak valid: bulan awal harus sebelum bulan akhir (format TTTT-BB).',
@@ -504,7 +505,8 @@ export const en: { [K in keyof typeof id]: string } = {
   'rep.page.format': 'Format',
   'rep.page.lang': 'Report language',
   'rep.page.download': 'Download',
-  'rep.page.note': 'The XLSX and CSV files hold every answer and are sent as they are written; with large data the download can take a few minutes.',
+  'rep.page.note':
+    'The XLSX and CSV files hold every answer and are sent as they are written. An export of more than {rows} rows of answers is prepared in the background: its page shows the progress, and a download link when it is ready.',
   'rep.page.plan': 'Follow-up plan (RTL)',
   'rep.page.public': 'Public results page',
   'rep.err.period': 'Invalid period: the first month must come before the last (format YYYY-MM).',

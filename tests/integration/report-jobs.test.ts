@@ -63,6 +63,8 @@ test('past the threshold: the CSV and XLSX downloads offer a background job; its
   const manager = await loginAs(app, email);
   const directManager = await loginAs(direct, email);
 
+  const form = await manager.agent.get(`/admin/surveys/${survey._id}/report?lang=id`);
+  expect(form.text).toContain('Ekspor lebih dari 3 baris jawaban disiapkan di latar belakang');
   const offer = await manager.agent.get(`/admin/surveys/${survey._id}/report.csv?from=&to=&lang=id`);
   expect(offer.text).toContain(`berisi ${ROWS} baris jawaban`);
   expect(offer.text).toContain(`action="/admin/surveys/${survey._id}/report-jobs"`);

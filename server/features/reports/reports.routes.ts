@@ -78,6 +78,7 @@ export function reportRoutes(opts: { now?: () => Date; backgroundRows?: number; 
       survey,
       months,
       formats: REPORT_FORMATS,
+      backgroundRows,
       h: viewHelpers(req.lang),
       extraCss: ['/css/dashboard.css'],
     });

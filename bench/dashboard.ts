@@ -25,7 +25,7 @@ import { Response } from '../models/response';
 import { computeFromCounts, type ScoreCounts } from '../server/ikm';
 import { computeSurveyResults, elementSetOf } from '../server/results';
 import { prng } from '../server/lib/prng';
-import { benchResponse, benchSurvey, runBench, storeBenchResponses, withBenchDatabase } from './harness';
+import { benchBatch, benchSurvey, runBench, storeBenchResponses, withBenchDatabase } from './harness';
 
 interface Args {
   sizes: number[];
@@ -52,21 +52,6 @@ async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
   const t = performance.now();
   const r = await fn();
   return [performance.now() - t, r];
-}
-
-function makeBatch(survey: SurveyDoc, rnd: () => number, from: number, n: number) {
-  const keys = survey.elements.map((e) => e.key);
-  return Array.from({ length: n }, (_, i) => {
-    const month = 1 + Math.floor(rnd() * 12);
-    return benchResponse(survey, `bench-${from + i}`, {
-      month,
-      service: rnd() < 0.5 ? 'a' : rnd() < 0.5 ? 'b' : 'c',
-      // About 3% blanks; scores skewed towards 3–4.
-      answers: keys.flatMap((k) => (rnd() < 0.03 ? [] : [{ k, v: [1, 2, 3, 3, 3, 4, 4, 4, 4][Math.floor(rnd() * 9)]! }])),
-      profile: { gender: rnd() < 0.5 ? 'l' : 'p', age: ['20-29', '30-39', '40-49', '50-59'][Math.floor(rnd() * 4)]! },
-      submittedAt: new Date(Date.UTC(2024, month - 1, 10)),
-    });
-  });
 }
 
 /** The headline and per-unsur figures by a full recount over the raw responses. */
@@ -118,7 +103,7 @@ async function main(): Promise<void> {
     for (const size of args.sizes) {
       while (total < size) {
         const n = Math.min(batchSize, size - total);
-        const batch = makeBatch(survey, rnd, total, n);
+        const batch = benchBatch(survey, rnd, total, n);
         if (!rawStopped) {
           const [ms] = await time(() => Response.collection.insertMany(batch, { ordered: false }));
           insertMs += ms;

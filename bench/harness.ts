@@ -110,6 +110,22 @@ export function benchResponse(survey: SurveyDoc, key: string, r: BenchAnswers) {
   });
 }
 
+/** `n` generated responses (keys bench-<from>…) over the year 2024, services a/b/c, answers skewed towards 3–4, about 3% blank. */
+export function benchBatch(survey: SurveyDoc, rnd: () => number, from: number, n: number) {
+  const keys = survey.elements.map((e) => e.key);
+  return Array.from({ length: n }, (_, i) => {
+    const month = 1 + Math.floor(rnd() * 12);
+    return benchResponse(survey, `bench-${from + i}`, {
+      month,
+      service: rnd() < 0.5 ? 'a' : rnd() < 0.5 ? 'b' : 'c',
+      // About 3% blanks; scores skewed towards 3–4.
+      answers: keys.flatMap((k) => (rnd() < 0.03 ? [] : [{ k, v: [1, 2, 3, 3, 3, 4, 4, 4, 4][Math.floor(rnd() * 9)]! }])),
+      profile: { gender: rnd() < 0.5 ? 'l' : 'p', age: ['20-29', '30-39', '40-49', '50-59'][Math.floor(rnd() * 4)]! },
+      submittedAt: new Date(Date.UTC(2024, month - 1, 10)),
+    });
+  });
+}
+
 /**
  * Stores generated responses in bulk, straight into the collection (faster than the pipeline,
  * which the form benchmark measures), and counts them through the live counter code path.

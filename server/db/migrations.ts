@@ -7,9 +7,10 @@
  * embedded engine would evaluate per batch), and write each changed document by `_id`.
  */
 import type { Logger } from 'pino';
+import type { Types } from 'mongoose';
 import { Migration } from '../../models/migration';
 import { Response } from '../../models/response';
-import { dayKey, reconcile, responseId, suggestionKey, type KeyScope } from '../responses';
+import { hourKey, reconcile, responseId, suggestionKey, type KeyScope } from '../responses';
 import { isDuplicateKey } from '../errors';
 
 const SCOPES: readonly KeyScope[] = ['form', 'import', 'demo', 'bench'];
@@ -21,12 +22,12 @@ const SCOPES: readonly KeyScope[] = ['form', 'import', 'demo', 'bench'];
  * form again) is a new _id, so it would be stored a second time. Returns whether it moved it.
  * Safe to repeat: a copy already made is a duplicate key, and the old one is deleted then.
  */
-async function rekeyLegacyResponse(d: { _id: unknown; surveyId?: unknown; source?: unknown; idempotencyKey?: unknown }): Promise<boolean> {
+async function rekeyLegacyResponse(d: { _id: Types.ObjectId; surveyId?: unknown; source?: unknown; idempotencyKey?: unknown }): Promise<boolean> {
   if (typeof d.idempotencyKey !== 'string' || d.surveyId === undefined || d.surveyId === null) return false;
   const surveyId = String(d.surveyId);
   const key = d.idempotencyKey;
   if (SCOPES.some((scope) => String(responseId(surveyId, scope, key)) === String(d._id))) return false;
-  const full = await Response.collection.findOne({ _id: d._id as never });
+  const full = await Response.collection.findOne({ _id: d._id });
   if (!full) return false; // gone meanwhile
   // The form stored web and kiosk responses under the key the browser sent; an import under its row key.
   const scope: KeyScope = full.source === 'import' ? 'import' : 'form';
@@ -48,16 +49,18 @@ export interface DataMigration {
 
 export const MIGRATIONS: readonly DataMigration[] = [
   {
-    // Responses with a suggestion get the day it was given (Response.suggestionKey), by which
-    // the suggestions are read newest first (server/features/dashboard/suggestions.service.ts).
-    id: '2026-11-response-suggestion-key',
+    // Responses with a suggestion are filed under the WIB hour it was given (Response.suggestionKey),
+    // by which the suggestions are read newest first (server/features/dashboard/suggestions.service.ts):
+    // those stored before the key existed, and those filed under a whole day (the key's first form).
+    id: '2026-11-response-suggestion-hour',
     async run() {
       let changed = 0;
       const cursor = Response.collection.find({}, { projection: { surveyId: 1, suggestion: 1, submittedAt: 1, suggestionKey: 1 } }).batchSize(1000);
       for await (const d of cursor) {
-        if (typeof d.suggestion !== 'string' || d.suggestion === '' || typeof d.suggestionKey === 'string') continue;
-        if (!(d.submittedAt instanceof Date)) continue;
-        await Response.collection.updateOne({ _id: d._id }, { $set: { suggestionKey: suggestionKey(d.surveyId, dayKey(d.submittedAt)) } });
+        if (typeof d.suggestion !== 'string' || d.suggestion === '' || !(d.submittedAt instanceof Date)) continue;
+        const key = suggestionKey(d.surveyId, hourKey(d.submittedAt));
+        if (d.suggestionKey === key) continue;
+        await Response.collection.updateOne({ _id: d._id }, { $set: { suggestionKey: key } });
         changed += 1;
       }
       return changed;

@@ -67,7 +67,12 @@ function olderThan(x: SuggestionItem, c: SuggestionCursor): boolean {
  * window read by equality on the suggestionKey index and sorted newest first. Hidden ones are
  * left out unless asked for. The walk below and the XLSX export both read them this way.
  */
-export async function* suggestionWindows(survey: Pick<SurveyDoc, '_id' | 'period'>, last: Date, includeHidden = false): AsyncGenerator<SuggestionItem[]> {
+export async function* suggestionWindows(
+  survey: Pick<SurveyDoc, '_id' | 'period'>,
+  last: Date,
+  includeHidden = false,
+  maxWindow = MAX_WINDOW,
+): AsyncGenerator<SuggestionItem[]> {
   const { start } = periodBounds(survey.period);
   const hours = hourKeysDescending(new Date(start.getTime() - DAY_MS), last);
   let i = 0;
@@ -75,7 +80,7 @@ export async function* suggestionWindows(survey: Pick<SurveyDoc, '_id' | 'period
   while (i < hours.length) {
     const slice = hours.slice(i, i + window);
     i += slice.length;
-    window = Math.min(MAX_WINDOW, window * 4);
+    window = Math.min(maxWindow, window * 4);
     const docs = await Response.collection
       .find(
         { suggestionKey: slice.length === 1 ? suggestionKey(survey._id, slice[0]!) : { $in: slice.map((d) => suggestionKey(survey._id, d)) } },

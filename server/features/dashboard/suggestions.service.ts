@@ -65,7 +65,8 @@ function olderThan(x: SuggestionItem, c: SuggestionCursor): boolean {
 /**
  * A survey's suggestions newest first, one window of hours at a time (1, 4, 16, 64, 256, 512), each
  * window read by equality on the suggestionKey index and sorted newest first. Hidden ones are
- * left out unless asked for. The walk below and the XLSX export both read them this way.
+ * left out unless asked for. The walk below and the XLSX export both read them this way;
+ * `maxWindow` caps a window's hours (the XLSX, which reads every suggestion, takes at most a day).
  */
 export async function* suggestionWindows(
   survey: Pick<SurveyDoc, '_id' | 'period'>,

@@ -124,7 +124,7 @@ Responses are spread over the survey's year so far, as a year of real use is. Ho
 - the survey dashboard, one service, the unit dashboard: the counters (month × service cells), O(cells);
 - a filter on one profile answer: that answer's profile cells (month × service × answer), O(cells); a filter on two
   profile answers at once is not in the counters and recounts the matching raw responses (grows with them);
-- the latest suggestions and the suggestions list: read hour by hour from the newest through the suggestionKey
+- the latest suggestions and the suggestions list: read day by day from the newest through the suggestionKey
   index, about as many as shown (a page ends on the rest of its day). A text search walks the suggestions until it has
   a page of matches, so a rare word reads every suggestion of the survey (not measured here).
 `;

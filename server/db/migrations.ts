@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import type { Types } from 'mongoose';
 import { Migration } from '../../models/migration';
 import { Response } from '../../models/response';
-import { hourKey, reconcile, responseId, suggestionKey, type KeyScope } from '../responses';
+import { dayKey, reconcile, responseId, suggestionKey, type KeyScope } from '../responses';
 import { isDuplicateKey } from '../errors';
 
 const SCOPES: readonly KeyScope[] = ['form', 'import', 'demo', 'bench'];
@@ -49,18 +49,16 @@ export interface DataMigration {
 
 export const MIGRATIONS: readonly DataMigration[] = [
   {
-    // Responses with a suggestion are filed under the WIB hour it was given (Response.suggestionKey),
-    // by which the suggestions are read newest first (server/features/dashboard/suggestions.service.ts):
-    // those stored before the key existed, and those filed under a whole day (the key's first form).
-    id: '2026-11-response-suggestion-hour',
+    // Responses with a suggestion get the day it was given (Response.suggestionKey), by which
+    // the suggestions are read newest first (server/features/dashboard/suggestions.service.ts).
+    id: '2026-11-response-suggestion-key',
     async run() {
       let changed = 0;
       const cursor = Response.collection.find({}, { projection: { surveyId: 1, suggestion: 1, submittedAt: 1, suggestionKey: 1 } }).batchSize(1000);
       for await (const d of cursor) {
-        if (typeof d.suggestion !== 'string' || d.suggestion === '' || !(d.submittedAt instanceof Date)) continue;
-        const key = suggestionKey(d.surveyId, hourKey(d.submittedAt));
-        if (d.suggestionKey === key) continue;
-        await Response.collection.updateOne({ _id: d._id }, { $set: { suggestionKey: key } });
+        if (typeof d.suggestion !== 'string' || d.suggestion === '' || typeof d.suggestionKey === 'string') continue;
+        if (!(d.submittedAt instanceof Date)) continue;
+        await Response.collection.updateOne({ _id: d._id }, { $set: { suggestionKey: suggestionKey(d.surveyId, dayKey(d.submittedAt)) } });
         changed += 1;
       }
       return changed;

@@ -7,15 +7,15 @@
  *   responseId(surveyId, scope, key)          the _id a key maps to (lookups, tests)
  *   contentHash(surveyId, response)           what a retry must match
  *   periodFields / periodOfMonth              the period fields copied onto a response
- *   hourKey / hourKeysDescending                the WIB hour a suggestion is filed under
+ *   dayKey / dayKeysDescending                the WIB day a suggestion is filed under
  *   countersIdle()                            wait until this process's counting is done
  *   startCounting(options)                    heartbeat, orphan resolution, reconcile (main.ts)
  */
 export { contentHash, countersIdle, responseId, storeResponse, storeResponses, toResponseDocument } from './pipeline';
 export type { KeyScope, NewResponse, PipelineSurvey, StoreOutcome, StoreResult } from './pipeline';
 export {
-  hourKey,
-  hourKeysDescending,
+  dayKey,
+  dayKeysDescending,
   suggestionKey,
   periodBounds,
   periodFields,

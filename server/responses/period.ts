@@ -70,26 +70,24 @@ export function periodOfMonth(year: number, month: number): PeriodFields {
 }
 
 /**
- * The hour (WIB) a moment falls in, as "YYYY-MM-DDTHH": the key a response with a suggestion is
- * filed under (Response.suggestionKey, see suggestionKey), so the newest suggestions are read hour
- * by hour through an index instead of sorting every response of a survey (the embedded engine
- * sorts in memory). An hour, not a day: the newest five of a busy day (thousands of suggestions
- * in a mass-survey day) must not read the whole day.
+ * The day (WIB) a moment falls on, as "YYYY-MM-DD": the key a response with a suggestion is
+ * filed under (Response.suggestionKey, see suggestionKey), so the newest suggestions are read day by day through
+ * an index instead of sorting every response of a survey (the embedded engine sorts in memory).
  */
-export function hourKey(at: Date): string {
-  return new Date(at.getTime() + WIB_OFFSET_MS).toISOString().slice(0, 13);
+export function dayKey(at: Date): string {
+  return new Date(at.getTime() + WIB_OFFSET_MS).toISOString().slice(0, 10);
 }
 
-/** The hour keys from `last` back to `first` (both WIB hours, inclusive), newest first. */
-export function hourKeysDescending(first: Date, last: Date): string[] {
+/** The day keys from `last` back to `first` (both WIB days, inclusive), newest first. */
+export function dayKeysDescending(first: Date, last: Date): string[] {
   const out: string[] = [];
-  const HOUR = 3600 * 1000;
-  const lo = Date.parse(`${hourKey(first)}:00:00Z`);
-  for (let t = Date.parse(`${hourKey(last)}:00:00Z`); t >= lo; t -= HOUR) out.push(new Date(t).toISOString().slice(0, 13));
+  const DAY = 24 * 3600 * 1000;
+  const lo = Date.parse(`${dayKey(first)}T00:00:00Z`);
+  for (let t = Date.parse(`${dayKey(last)}T00:00:00Z`); t >= lo; t -= DAY) out.push(new Date(t).toISOString().slice(0, 10));
   return out;
 }
 
-/** What a response with a suggestion is filed under: its survey and WIB hour, "<surveyId>:<YYYY-MM-DDTHH>" (one indexed field). */
-export function suggestionKey(surveyId: { toString(): string }, hour: string): string {
-  return `${String(surveyId)}:${hour}`;
+/** What a response with a suggestion is filed under: its survey and WIB day, "<surveyId>:<YYYY-MM-DD>" (one indexed field). */
+export function suggestionKey(surveyId: { toString(): string }, day: string): string {
+  return `${String(surveyId)}:${day}`;
 }

@@ -23,7 +23,7 @@ import { Response } from '../../models/response';
 import { CountingOutbox } from '../../models/counting-outbox';
 import { isDuplicateKey } from '../errors';
 import { recordResponsesStats, shardWriter, type StatsResponse, type StatsSurvey } from '../results';
-import { hourKey, periodFields, suggestionKey, type PeriodFields, type SurveyPeriod } from './period';
+import { dayKey, periodFields, suggestionKey, type PeriodFields, type SurveyPeriod } from './period';
 import { loadBatchResponses } from './outbox';
 
 /** Who chose the key: each scope has keys of its own, so no source can take another's place. */
@@ -80,7 +80,7 @@ export function toResponseDocument(survey: PipelineSurvey, scope: KeyScope, r: N
     profile: r.profile,
     suggestion: r.suggestion,
     suggestionHidden: false,
-    ...(r.suggestion ? { suggestionKey: suggestionKey(survey._id, hourKey(r.submittedAt)) } : {}),
+    ...(r.suggestion ? { suggestionKey: suggestionKey(survey._id, dayKey(r.submittedAt)) } : {}),
     submittedAt: r.submittedAt,
     source: r.source,
     idempotencyKey: r.key,

@@ -1,12 +1,12 @@
 /**
- * Reading suggestions newest first by hour (server/features/dashboard/suggestions.service.ts):
+ * Reading suggestions newest first by day (server/features/dashboard/suggestions.service.ts):
  * the order and the pages equal a plain sort of all suggestions, whatever the gaps between
  * days, ties in time, hidden ones and search; the walk reads about what it shows.
  */
 import { useTestDatabase } from '../support/db';
 import { Response } from '../../models/response';
-import { formatCursor, suggestionWindows, walkSuggestions, type SuggestionItem } from '../../server/features/dashboard/suggestions.service';
-import { hourKey, hourKeysDescending } from '../../server/responses';
+import { formatCursor, walkSuggestions, type SuggestionItem } from '../../server/features/dashboard/suggestions.service';
+import { dayKey, dayKeysDescending } from '../../server/responses';
 import { prng } from '../../server/lib/prng';
 import { MIGRATIONS, runMigrations } from '../../server/db/migrations';
 import { makeSurvey, makeUnit, storeAll, storeResponse, type ResponseInput } from './dashboard-fixtures';
@@ -15,37 +15,14 @@ useTestDatabase();
 
 const scores = [3, 3, 3, 3, 3, 3, 3, 3, 3];
 
-test('hourKey reads the hour in WIB; hourKeysDescending walks back across days, months and years', () => {
-  expect(hourKey(new Date('2022-12-31T16:59:59Z'))).toBe('2022-12-31T23');
-  expect(hourKey(new Date('2022-12-31T17:00:00Z'))).toBe('2023-01-01T00');
-  expect(hourKeysDescending(new Date('2022-12-31T15:30:00Z'), new Date('2022-12-31T18:10:00Z'))).toEqual([
-    '2023-01-01T01',
-    '2023-01-01T00',
-    '2022-12-31T23',
-    '2022-12-31T22',
-  ]);
-  expect(hourKeysDescending(new Date('2022-02-27T00:00:00Z'), new Date('2022-03-02T00:00:00Z'))).toHaveLength(3 * 24 + 1);
-});
-
-test('the newest suggestions of a busy day are read an hour at a time: the first window holds only the newest hour', async () => {
-  const survey = await makeSurvey(await makeUnit());
-  // 48 suggestions over one WIB day, two an hour.
-  const inputs: ResponseInput[] = Array.from({ length: 48 }, (_, i) => ({
-    scores,
-    month: 6,
-    submittedAt: new Date(Date.UTC(2022, 5, 14, 17) + i * 30 * 60_000),
-    suggestion: `Saran ${i}`,
-  }));
-  await storeAll(survey, inputs);
-  const windows = suggestionWindows(survey, new Date('2022-06-15T16:59:00Z')); // 23:59 WIB
-  const first = (await windows.next()).value as SuggestionItem[];
-  expect(first.map((x) => x.text)).toEqual(['Saran 47', 'Saran 46']);
-  expect((await walkSuggestions(survey, { limit: 5, now: new Date('2022-06-16T00:00:00Z') })).items.map((x) => x.text)).toEqual([
-    'Saran 47',
-    'Saran 46',
-    'Saran 45',
-    'Saran 44',
-    'Saran 43',
+test('dayKey reads the day in WIB; dayKeysDescending walks back across months and years', () => {
+  expect(dayKey(new Date('2022-12-31T16:59:59Z'))).toBe('2022-12-31');
+  expect(dayKey(new Date('2022-12-31T17:00:00Z'))).toBe('2023-01-01');
+  expect(dayKeysDescending(new Date('2022-12-30T05:00:00Z'), new Date('2023-01-02T05:00:00Z'))).toEqual([
+    '2023-01-02',
+    '2023-01-01',
+    '2022-12-31',
+    '2022-12-30',
   ]);
 });
 
@@ -57,7 +34,7 @@ test('pages walked with the cursor equal a sort of every suggestion, with gaps, 
   const inputs: ResponseInput[] = [];
   for (let i = 0; i < 60; i++) {
     const at = new Date(days[i % days.length]! + (i % 3 === 0 ? 0 : Math.floor(rnd() * 3600_000)));
-    const month = Number(hourKey(at).slice(5, 7));
+    const month = Number(dayKey(at).slice(5, 7));
     inputs.push({ scores, month, submittedAt: at, suggestion: `Saran ${i} ${i % 4 === 0 ? 'antrean' : 'ruang tunggu'}` });
     if (i % 10 === 0) inputs.push({ scores, month, submittedAt: at });
   }
@@ -104,20 +81,17 @@ test('a survey without suggestions: nothing, no more', async () => {
   expect(await walkSuggestions(survey, { limit: 5 })).toEqual({ items: [], more: false });
 });
 
-test('migration: a response stored before suggestionKey existed, or filed under a whole day, gets its hour once; a second start changes nothing', async () => {
+test('migration: a response stored before suggestionKey existed gets it once; a second start changes nothing', async () => {
   const survey = await makeSurvey(await makeUnit());
   const stored = await storeResponse(survey, { scores, month: 4, submittedAt: new Date('2022-04-10T18:00:00Z'), suggestion: 'Lama' });
-  const dayFiled = await storeResponse(survey, { scores, month: 4, submittedAt: new Date('2022-04-09T03:20:00Z'), suggestion: 'Harian' });
   await Response.collection.updateOne({ _id: stored._id }, { $unset: { suggestionKey: '' } });
-  await Response.collection.updateOne({ _id: dayFiled._id }, { $set: { suggestionKey: `${String(survey._id)}:2022-04-09` } });
   expect((await walkSuggestions(survey, { limit: 5 })).items).toEqual([]);
 
   const ran = await runMigrations({ migrations: MIGRATIONS });
   const again = await runMigrations({ migrations: MIGRATIONS });
 
-  expect(ran).toContain('2026-11-response-suggestion-hour');
+  expect(ran).toContain('2026-11-response-suggestion-key');
   expect(again).toEqual([]);
-  expect((await Response.findById(stored._id).lean())!.suggestionKey).toBe(`${String(survey._id)}:2022-04-11T01`);
-  expect((await Response.findById(dayFiled._id).lean())!.suggestionKey).toBe(`${String(survey._id)}:2022-04-09T10`);
-  expect((await walkSuggestions(survey, { limit: 5 })).items.map((x) => x.text)).toEqual(['Lama', 'Harian']);
+  expect((await Response.findById(stored._id).lean())!.suggestionKey).toBe(`${String(survey._id)}:2022-04-11`);
+  expect((await walkSuggestions(survey, { limit: 5 })).items.map((x) => x.text)).toEqual(['Lama']);
 });

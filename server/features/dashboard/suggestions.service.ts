@@ -3,11 +3,11 @@
  * the suggestions list (dashboard.service.ts), searchable, page by page.
  *
  * How they are read: a response with a suggestion carries the WIB day it was given
- * (`suggestionKey` = "<surveyId>:<YYYY-MM-DDTHH>", the WIB hour, indexed). The reader walks the
- * survey's hours from the newest, a window at a time (1, 4, 16, 64, 256, 512 hours), with an equality on that index
+ * (`suggestionKey` = "<surveyId>:<YYYY-MM-DD>", indexed). The reader walks the survey's days from the
+ * newest, a window of days at a time (1, 4, 16, 64 days), with an equality on that index
  * (`{suggestionKey: {$in: keys}}`: one field, so SQLite serves it from that index alone; with
  * `surveyId` beside it, SQLite chose a `surveyId` index and read every response of the survey), and stops as soon as it holds one more item than
- * the page needs. So a page reads about the suggestions it shows (plus the rest of the hour it
+ * the page needs. So a page reads about the suggestions it shows (plus the rest of the day it
  * ends on), whatever the number of responses: no engine has to sort all of a survey's
  * responses (the embedded engine sorts and skips in memory, after reading every match).
  * A text search filters the walked suggestions, so a rare word walks them all.
@@ -17,7 +17,7 @@
  */
 import { Response } from '../../../models/response';
 import type { SurveyDoc } from '../../../models/survey';
-import { hourKeysDescending, periodBounds, suggestionKey } from '../../responses';
+import { dayKeysDescending, periodBounds, suggestionKey } from '../../responses';
 
 export interface SuggestionItem {
   id: string;
@@ -49,8 +49,7 @@ export interface WalkOptions {
 }
 
 const DAY_MS = 24 * 3600 * 1000;
-/** The widest window, in hours (a survey without suggestions for weeks is walked 512 hours a query). */
-const MAX_WINDOW = 512;
+const MAX_WINDOW = 64;
 
 /** newest first: by time, then by id */
 function newerFirst(a: SuggestionItem, b: SuggestionItem): number {
@@ -63,10 +62,10 @@ function olderThan(x: SuggestionItem, c: SuggestionCursor): boolean {
 }
 
 /**
- * A survey's suggestions newest first, one window of hours at a time (1, 4, 16, 64, 256, 512), each
+ * A survey's suggestions newest first, one window of days at a time (1, 4, 16, 64 days), each
  * window read by equality on the suggestionKey index and sorted newest first. Hidden ones are
  * left out unless asked for. The walk below and the XLSX export both read them this way;
- * `maxWindow` caps a window's hours (the XLSX, which reads every suggestion, takes at most a day).
+ * `maxWindow` caps a window's days (the XLSX, which reads every suggestion, takes one day at a time).
  */
 export async function* suggestionWindows(
   survey: Pick<SurveyDoc, '_id' | 'period'>,
@@ -75,11 +74,11 @@ export async function* suggestionWindows(
   maxWindow = MAX_WINDOW,
 ): AsyncGenerator<SuggestionItem[]> {
   const { start } = periodBounds(survey.period);
-  const hours = hourKeysDescending(new Date(start.getTime() - DAY_MS), last);
+  const days = dayKeysDescending(new Date(start.getTime() - DAY_MS), last);
   let i = 0;
   let window = 1;
-  while (i < hours.length) {
-    const slice = hours.slice(i, i + window);
+  while (i < days.length) {
+    const slice = days.slice(i, i + window);
     i += slice.length;
     window = Math.min(maxWindow, window * 4);
     const docs = await Response.collection
@@ -106,7 +105,7 @@ export async function* suggestionWindows(
   }
 }
 
-/** The last moment whose hour may hold a suggestion of the survey (a day of margin past its period). */
+/** The last moment whose day may hold a suggestion of the survey (a day of margin past its period). */
 export function suggestionsEnd(survey: Pick<SurveyDoc, 'period'>, now: Date): Date {
   // A day of margin either side: an import may file a late-evening answer in the next day's zone.
   return new Date(Math.min(periodBounds(survey.period).end.getTime() + DAY_MS, now.getTime() + DAY_MS));

@@ -226,7 +226,7 @@ export async function writeXlsx(ctx: ReportContext, out: Writable, options: Xlsx
   // At most a day at a time: 64-day windows of a 1M-response year held ≈ 17,000 suggestions at
   // once (RSS peaked at 371 MB in the 1M benchmark while this sheet was written; the raw rows
   // then ran at ≤ 280 MB). A day of a 1M year is ≈ 270.
-  for await (const batch of suggestionWindows(survey, suggestionsEnd(survey, ctx.now), false, 24)) {
+  for await (const batch of suggestionWindows(survey, suggestionsEnd(survey, ctx.now), false, 1)) {
     for (const x of batch) {
       if (!inPeriod(x, ctx.period)) continue;
       sugg.addRow([formatDateTime(x.submittedAt, ctx.timeZone), text(x.service), text(x.text)]).commit();

@@ -24,16 +24,24 @@ import type { TemplateId } from '../server/ikm';
 export interface BenchDatabase {
   description: string;
   embedded?: EmbeddedDatabase;
+  /** BENCH_DATA_DIR: the database outlives the run; what an earlier run stored may be there. */
+  kept?: boolean;
 }
 
 /**
  * Runs `body` connected (mongoose, indexes synced) to a fresh database: an embedded one
  * (EMBEDDED_DB=auto|mongod|ferretdb) in a temporary directory, or, when MONGODB_URI is set, a
  * database named skm_bench_<random> there. Stops and removes (or drops) it afterwards.
+ *
+ * `BENCH_DATA_DIR=<dir>` keeps the embedded database in `<dir>` instead, named skm_bench_<name>,
+ * and leaves it there: a later run with the same directory finds what the first one stored
+ * (`kept`), so a large seeding (the 1M-response export) is paid once.
  */
 export async function withBenchDatabase(name: string, body: (db: BenchDatabase) => Promise<void>): Promise<void> {
   const external = process.env.MONGODB_URI;
-  const dataDir = external ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), `skm-bench-${name}-`));
+  const keptDir = external ? undefined : process.env.BENCH_DATA_DIR;
+  if (keptDir) fs.mkdirSync(keptDir, { recursive: true });
+  const dataDir = external ? undefined : (keptDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `skm-bench-${name}-`)));
   let embedded: EmbeddedDatabase | undefined;
   try {
     if (dataDir) {
@@ -42,18 +50,18 @@ export async function withBenchDatabase(name: string, body: (db: BenchDatabase) 
     }
     await connectDatabase({
       uri: embedded?.uri ?? external!,
-      dbName: `skm_bench_${crypto.randomBytes(4).toString('hex')}`,
+      dbName: keptDir ? `skm_bench_${name}` : `skm_bench_${crypto.randomBytes(4).toString('hex')}`,
       monitorCommands: process.env.BENCH_TRACE === '1',
     });
     await syncAllIndexes();
-    const db: BenchDatabase = { description: embedded?.description ?? 'MONGODB_URI', embedded };
+    const db: BenchDatabase = { description: embedded?.description ?? 'MONGODB_URI', embedded, kept: keptDir !== undefined };
     process.stdout.write(`database: ${db.description}\n`);
     await body(db);
   } finally {
     if (external) await mongoose.connection.dropDatabase().catch(() => undefined);
     await mongoose.disconnect().catch(() => undefined);
     await embedded?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir && !keptDir) fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -17,6 +17,8 @@
  *
  *   npm run bench:report                          # 50,000 responses
  *   node dist/bench/report-export.js --size 100000
+ *   BENCH_DATA_DIR=/var/tmp/skm-1m node dist/bench/report-export.js --size 1000000 --seed-only   # seed once, keep
+ *   BENCH_DATA_DIR=/var/tmp/skm-1m node dist/bench/report-export.js --size 1000000               # measure on it
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -27,7 +29,7 @@ import { Writable } from 'node:stream';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Types } from 'mongoose';
 import { Survey, type SurveyDoc } from '../models/survey';
-import { elementsFromTemplate } from '../server/results';
+import { elementsFromTemplate, responseCounts } from '../server/results';
 import { buildSurveyReport } from '../server/features/reports/report.service';
 import { Response } from '../models/response';
 import { writeCsv } from '../server/features/reports/report.csv';
@@ -97,10 +99,11 @@ function submissions(port: number, slug: string, elements: readonly string[], ev
   };
 }
 
-function parseArgs(argv: string[]): { size: number; out: string } {
-  const args = { size: 50_000, out: path.join(__dirname, '..', '..', 'bench', 'README-report.md') };
+function parseArgs(argv: string[]): { size: number; out: string; seedOnly: boolean } {
+  const args = { size: 50_000, out: path.join(__dirname, '..', '..', 'bench', 'README-report.md'), seedOnly: false };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--size') args.size = Number(argv[++i]);
+    else if (argv[i] === '--seed-only') args.seedOnly = true; // with BENCH_DATA_DIR: seed now, measure in a later run
     else if (argv[i] === '--out') args.out = argv[++i]!;
   }
   return args;
@@ -203,26 +206,34 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const log = (s: string) => process.stdout.write(`${s}\n`);
   await withBenchDatabase('report', async (db) => {
-    const survey = await benchSurvey(
-      [
-        { key: 'a', name: { id: 'A', en: 'A' } },
-        { key: 'b', name: { id: 'B', en: 'B' } },
-      ],
-      { year: 2024, template: 'permenpanrb-14-2017', population: 100_000, indicator: { code: 'IKU 1', name: 'Indeks kepuasan', target: 85 } },
-    );
+    // A kept database (BENCH_DATA_DIR) seeded by an earlier run is used as it is.
+    const seeded = db.kept ? await Survey.findOne({ slug: 'survei-bench' }).lean() : null;
+    const survey =
+      seeded ??
+      (await benchSurvey(
+        [
+          { key: 'a', name: { id: 'A', en: 'A' } },
+          { key: 'b', name: { id: 'B', en: 'B' } },
+        ],
+        { year: 2024, template: 'permenpanrb-14-2017', population: 100_000, indicator: { code: 'IKU 1', name: 'Indeks kepuasan', target: 85 } },
+      ));
+    const have = seeded ? ((await responseCounts([survey._id])).get(String(survey._id)) ?? 0) : 0;
+    if (have > args.size) throw new Error(`BENCH_DATA_DIR holds ${have} responses, more than --size ${args.size}: use another directory`);
+    if (seeded) log(`reusing ${have.toLocaleString('en')} responses seeded earlier in ${process.env.BENCH_DATA_DIR}; seeding the rest`);
     const rnd = prng(42);
     const t0 = performance.now();
     // Pipeline-shaped documents (toResponseDocument) in bulk, counted in memory per batch through
     // the live counter code (one counters write per batch, no recount).
-    for (let done = 0; done < args.size; done += SEED_BATCH) {
+    for (let done = have; done < args.size; done += SEED_BATCH) {
       const batch = makeBatch(survey, rnd, Math.min(SEED_BATCH, args.size - done));
       await storeBenchResponses(survey, batch);
       if ((done / SEED_BATCH) % 10 === 9) log(`  ${(done + batch.length).toLocaleString('en')} stored, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
     }
-    log(`inserted ${args.size} responses in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    log(`inserted ${args.size - have} responses in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    if (args.seedOnly) return;
     dbPid = () => db.embedded?.pid();
     // The app, and a survey of the current year taking answers, for the submissions beside each phase.
-    const formSurvey = await Survey.create({
+    const formSurvey = (await Survey.findOne({ slug: 'formulir' })) ?? await Survey.create({
       unitId: survey.unitId,
       unitPath: survey.unitPath,
       title: 'Formulir',

@@ -103,7 +103,8 @@ function parseArgs(argv: string[]): { size: number; out: string; seedOnly: boole
   const args = { size: 50_000, out: path.join(__dirname, '..', '..', 'bench', 'README-report.md'), seedOnly: false };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--size') args.size = Number(argv[++i]);
-    else if (argv[i] === '--seed-only') args.seedOnly = true; // with BENCH_DATA_DIR: seed now, measure in a later run
+    else if (argv[i] === '--seed-only')
+      args.seedOnly = true; // with BENCH_DATA_DIR: seed now, measure in a later run
     else if (argv[i] === '--out') args.out = argv[++i]!;
   }
   return args;
@@ -233,17 +234,19 @@ async function main(): Promise<void> {
     if (args.seedOnly) return;
     dbPid = () => db.embedded?.pid();
     // The app, and a survey of the current year taking answers, for the submissions beside each phase.
-    const formSurvey = (await Survey.findOne({ slug: 'formulir' })) ?? await Survey.create({
-      unitId: survey.unitId,
-      unitPath: survey.unitPath,
-      title: 'Formulir',
-      slug: 'formulir',
-      period: { year: new Date(Date.now() + 7 * 3600_000).getUTCFullYear() },
-      template: 'stakeholder',
-      elements: elementsFromTemplate('stakeholder'),
-      services: [{ key: 'konsultasi', name: { id: 'Konsultasi', en: 'Consultation' } }],
-      status: 'open',
-    });
+    const formSurvey =
+      (await Survey.findOne({ slug: 'formulir' })) ??
+      (await Survey.create({
+        unitId: survey.unitId,
+        unitPath: survey.unitPath,
+        title: 'Formulir',
+        slug: 'formulir',
+        period: { year: new Date(Date.now() + 7 * 3600_000).getUTCFullYear() },
+        template: 'stakeholder',
+        elements: elementsFromTemplate('stakeholder'),
+        services: [{ key: 'konsultasi', name: { id: 'Konsultasi', en: 'Consultation' } }],
+        status: 'open',
+      }));
     const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', SESSION_SECRET: SECRET, SEED_DEMO: 'false' });
     // One client address posting for minutes: the per-address limit is lifted (still counted).
     const deps: SurveyFormDeps = { config, logger: createLogger('silent'), surveyForm: { rateLimit: { limit: 1_000_000_000, windowMs: 10 * 60_000 } } };

@@ -63,9 +63,10 @@ export function createApp(deps: AppDeps): Express {
   // Small bodies: a survey response is a few hundred bytes; imports use their own upload limits.
   app.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '64kb' }));
-  // Sessions are only read when a session cookie is sent, and only stored once something is
-  // put in them (a login, a CSRF token): anonymous respondents cost the database nothing here.
-  app.use(sessions(config, { idleMs: deps.sessionIdleMs, maxMs: deps.sessionMaxMs, now: deps.now }));
+  // Sessions are only read when a session cookie is sent, only made under /admin, and only
+  // stored once something is put in them (a login, a CSRF token): anonymous respondents cost
+  // the database nothing here, and their requests no session work at all.
+  app.use(sessions(config, { idleMs: deps.sessionIdleMs, maxMs: deps.sessionMaxMs, now: deps.now, startUnder: '/admin' }));
   app.use(loadUser);
 
   mountFeatures(app, deps);

@@ -8,6 +8,8 @@
  * - A failed write is not lost: its change goes back in front of whatever arrived meanwhile and is
  *   written again after `retryMs` (the callers keep waiting). `abandon()` gives up on everything
  *   and rejects the waiters (used when this process must stop writing, e.g. it lost its lease).
+ * - `retryFailed: false`: a failed write is not retried; its callers are rejected (they have a
+ *   recovery of their own, e.g. the counting outbox), and what arrived meanwhile is written next.
  * - `unacknowledged(key)` is the part of a key's change that no acknowledged write holds yet (in
  *   flight plus pending): a reader that adds it to the last acknowledged total counts every hit.
  *
@@ -25,6 +27,8 @@ export interface CoalescerOptions<D, R> {
   merge: (a: D, b: D) => D;
   /** After a failed write, how long before the next attempt. */
   retryMs?: number;
+  /** Default true. False: a failed write's callers are rejected instead of waiting for a retry. */
+  retryFailed?: boolean;
   /** The least time between the starts of two writes of one key (default 0); a function is asked each time. */
   minGapMs?: number | (() => number);
   /** The clock for `minGapMs`, in ms. */
@@ -132,10 +136,15 @@ export class Coalescer<D, R = unknown> {
     } catch (e) {
       if (this.slots.get(key) !== slot) return; // abandoned meanwhile
       slot.inFlight = undefined;
+      this.opts.onError?.(key, e);
+      if (this.opts.retryFailed === false) {
+        waiters.forEach((w) => w.reject(e));
+        this.settled(key, slot);
+        return;
+      }
       // Not acknowledged: the change goes back first, merged with what arrived meanwhile.
       slot.pending = slot.pending === undefined ? delta : this.opts.merge(delta, slot.pending);
       slot.pendingWaiters = [...waiters, ...slot.pendingWaiters];
-      this.opts.onError?.(key, e);
       slot.retry = this.setTimer(() => void this.flush(key, slot), this.retryMs);
       return;
     }
@@ -143,6 +152,11 @@ export class Coalescer<D, R = unknown> {
     slot.inFlight = undefined;
     this.opts.onWritten?.(key, result, delta);
     waiters.forEach((w) => w.resolve());
+    this.settled(key, slot);
+  }
+
+  /** The key's write is over: the next one if changes arrived meanwhile, else the key is idle. */
+  private settled(key: string, slot: Slot<D>): void {
     if (slot.pending !== undefined) {
       this.schedule(key, slot);
       return;

@@ -22,6 +22,7 @@ import type { Document, MongoBulkWriteError } from 'mongodb';
 import { Response } from '../../models/response';
 import { CountingOutbox } from '../../models/counting-outbox';
 import { isDuplicateKey } from '../errors';
+import { Coalescer } from '../lib/coalescer';
 import { recordResponsesStats, shardWriter, type StatsResponse, type StatsSurvey } from '../results';
 import { dayKey, periodFields, suggestionKey, type PeriodFields, type SurveyPeriod } from './period';
 import { loadBatchResponses } from './outbox';
@@ -226,9 +227,25 @@ async function countBatch(batch: string, stored: readonly { doc: StatsResponse; 
   await clearBatch(batch);
 }
 
+/**
+ * Counted batches leave the outbox together: one `deleteMany` at a time, at most one per counter
+ * write gap (a batch's counters are written at most that often anyway), so a busy form costs
+ * one delete a second instead of one per batch. An entry left by a failed delete or a crash
+ * names a batch the shards already hold, which resolving recognises.
+ */
+const clearing = new Coalescer<string[], void>({
+  write: async (_key, batches) => {
+    await CountingOutbox.collection.deleteMany({ _id: { $in: batches } } as Document);
+    for (const b of batches) shardWriter.cleared(b);
+  },
+  merge: (a, b) => a.concat(b),
+  minGapMs: () => shardWriter.writeGap,
+  // A failed delete fails its batches' counting: the writer resolves them again (resolveLater).
+  retryFailed: false,
+});
+
 async function clearBatch(batch: string): Promise<void> {
-  await CountingOutbox.collection.deleteOne({ _id: batch } as Document);
-  shardWriter.cleared(batch);
+  await clearing.add('outbox', [batch]);
 }
 
 /**

@@ -327,6 +327,11 @@ class ShardWriter {
     this.writeGapMs = ms;
   }
 
+  /** The least time between two writes of one shard (setWriteGap). */
+  get writeGap(): number {
+    return this.writeGapMs;
+  }
+
   /**
    * Stop writing under this id (this process lost touch with the database for too long, and
    * another instance may now resolve its outbox): pending increments are dropped (their outbox

@@ -24,12 +24,22 @@ export const LANG_COOKIE = 'lang';
 export function useLanguage(req: Request, res: Response, lang: Lang, remember: { secure: boolean } | null): void {
   if (remember) res.cookie(LANG_COOKIE, lang, { httpOnly: true, sameSite: 'lax', secure: remember.secure, maxAge: 365 * 24 * 3600 * 1000 });
   req.lang = lang;
-  const other: Lang = lang === 'id' ? 'en' : 'id';
-  const url = new URL(req.originalUrl, 'http://x');
-  url.searchParams.set('lang', other);
   // fmtInt: a count written the language's way (1.200 in Indonesian, 1,200 in English).
   const fmtInt = (x: number) => formatNumber(x, 0, lang);
-  Object.assign(res.locals, { lang, t: translator(lang), fmtInt, switchLangUrl: `${url.pathname}${url.search}` });
+  Object.assign(res.locals, { lang, t: translator(lang), fmtInt });
+  // The switch link is worked out only when a page shows it (a redirect or JSON answer never does).
+  Object.defineProperty(res.locals, 'switchLangUrl', {
+    configurable: true,
+    enumerable: true,
+    get: () => switchLangUrl(req.originalUrl, lang === 'id' ? 'en' : 'id'),
+  });
+}
+
+/** The same page in the other language. */
+function switchLangUrl(originalUrl: string, other: Lang): string {
+  const url = new URL(originalUrl, 'http://x');
+  url.searchParams.set('lang', other);
+  return `${url.pathname}${url.search}`;
 }
 
 export function languageAndLocals(asset: AssetUrl, secureCookies: boolean): RequestHandler {

@@ -83,7 +83,19 @@ export async function sweepExpiredSessions(now: Date): Promise<number> {
   return sweepExpired(db.collection<{ _id: string; expires: Date }>('sessions'), { expires: { $lt: now } });
 }
 
-export function sessions(config: Config, opts: { idleMs?: number; maxMs?: number; now?: () => Date } = {}): RequestHandler[] {
+/** The request carries a session cookie (signed or not: express-session checks it). */
+function sendsSessionCookie(req: { headers: { cookie?: string } }): boolean {
+  return req.headers.cookie?.includes(`${SESSION_COOKIE}=`) === true;
+}
+
+/**
+ * `startUnder`: the path under which a session can start (a login, a CSRF token, a flash
+ * message: all under /admin). Elsewhere (the public form, published results) a session is only
+ * read — a kiosk device, a logged-in user's name in the header — so it is loaded only when the
+ * request carries its cookie: an anonymous respondent's request does not make, sign and hash a
+ * session that would be thrown away.
+ */
+export function sessions(config: Config, opts: { idleMs?: number; maxMs?: number; now?: () => Date; startUnder?: string } = {}): RequestHandler[] {
   const idleMs = opts.idleMs ?? SESSION_IDLE_MS;
   const maxMs = opts.maxMs ?? SESSION_MAX_MS;
   const now = opts.now ?? (() => new Date());
@@ -127,5 +139,13 @@ export function sessions(config: Config, opts: { idleMs?: number; maxMs?: number
   };
   const sweeper = setInterval(() => void sweepExpiredSessions(now()).catch(() => undefined), SESSION_SWEEP_MS);
   sweeper.unref();
-  return [store, absoluteLifetime];
+  const startUnder = opts.startUnder;
+  const load: RequestHandler = !startUnder
+    ? store
+    : (req, res, next) => {
+        const p = req.path;
+        if (sendsSessionCookie(req) || p === startUnder || p.startsWith(`${startUnder}/`)) store(req, res, next);
+        else next();
+      };
+  return [load, absoluteLifetime];
 }

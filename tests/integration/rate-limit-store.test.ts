@@ -65,3 +65,35 @@ test('a new window starts when the clock moves past the end of the old one', asy
   expect(docs.map((d) => d.hits)).toEqual([2, 1]);
   store.shutdown();
 });
+
+test('a busy window is written at most once per write gap: the hits between are counted at once and written together', async () => {
+  const clock = { t: Date.UTC(2026, 0, 1, 0, 20, 0) };
+  const timers: { fn: () => void; ms: number }[] = [];
+  const store = new DatabaseRateLimitStore({
+    prefix: `rg${Math.random().toString(36).slice(2, 8)}`,
+    now: () => clock.t,
+    writeGapMs: 500,
+    setTimer: (fn, ms) => {
+      timers.push({ fn, ms });
+      return { cancel: () => undefined };
+    },
+  });
+  store.windowMs = 60_000;
+  const stored = async () => (await RateLimit.find({ _id: new RegExp(`^${store.prefix}:`) }).lean()).map((d) => d.hits);
+  expect((await store.increment('g')).totalHits).toBe(1); // an idle window is written at once
+  await store.sync();
+  expect(await stored()).toEqual([1]);
+  const hits = [];
+  for (let i = 0; i < 19; i++) hits.push((await store.increment('g')).totalHits);
+  expect(hits).toEqual(Array.from({ length: 19 }, (_, i) => i + 2)); // decided on the exact count meanwhile
+  expect(timers.map((t) => t.ms)).toEqual([500]); // one write waits for the gap
+  await new Promise((r) => setImmediate(r));
+  expect(await stored()).toEqual([1]);
+  const syncing = store.sync();
+  clock.t += 500;
+  timers.shift()!.fn();
+  await syncing;
+  expect(await stored()).toEqual([20]); // the 19 hits in one write
+  expect(timers).toHaveLength(0);
+  store.shutdown();
+});

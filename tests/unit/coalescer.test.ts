@@ -117,3 +117,28 @@ test('minGapMs: a busy key is written once per gap with everything that arrived 
   expect(calls).toHaveLength(4);
   expect(timers).toHaveLength(1);
 });
+
+test('retryFailed false: a failed write rejects its callers, is not retried, and what arrived meanwhile is written next', async () => {
+  const calls: { delta: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  const timers: unknown[] = [];
+  const c = new Coalescer<number, void>({
+    write: (_key, delta) => new Promise<void>((resolve, reject) => calls.push({ delta, resolve, reject })),
+    merge: (a, b) => a + b,
+    retryFailed: false,
+    setTimer: (fn) => {
+      timers.push(fn);
+      return { cancel: () => undefined };
+    },
+  });
+  const first = c.add('k', 1);
+  const second = c.add('k', 2); // arrives during the first write
+  calls[0]!.reject(new Error('lost'));
+  await expect(first).rejects.toThrow('lost');
+  await tick();
+  expect(calls.map((x) => x.delta)).toEqual([1, 2]); // the failed 1 is not written again
+  expect(timers).toHaveLength(0);
+  calls[1]!.resolve();
+  await second;
+  await c.idle();
+  expect(c.size).toBe(0);
+});

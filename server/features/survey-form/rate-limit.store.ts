@@ -31,13 +31,29 @@ export class DatabaseRateLimitStore implements Store {
   private readonly writes: Coalescer<number, number>;
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(opts: { prefix: string; now?: () => number; retryMs?: number; sweepEveryMs?: number }) {
+  /**
+   * `writeGapMs`: a busy window is written at most this often (default 0: each time the previous
+   * write is acknowledged). Decisions are exact meanwhile (this instance's hits are counted at
+   * once); other instances see them up to the gap later.
+   */
+  constructor(opts: {
+    prefix: string;
+    now?: () => number;
+    retryMs?: number;
+    sweepEveryMs?: number;
+    writeGapMs?: number;
+    /** The timer for retries and the write gap (tests pass one they fire). */
+    setTimer?: (fn: () => void, ms: number) => { cancel(): void };
+  }) {
     this.prefix = opts.prefix;
     this.now = opts.now ?? Date.now;
     this.writes = new Coalescer<number, number>({
       write: (id, n) => this.inc(id, n, this.windows.get(id)?.end ?? new Date(this.now() + this.windowMs)),
       merge: (a, b) => a + b,
       retryMs: opts.retryMs ?? 1_000,
+      minGapMs: opts.writeGapMs ?? 0,
+      now: this.now,
+      ...(opts.setTimer ? { setTimer: opts.setTimer } : {}),
       onWritten: (id, total) => {
         const w = this.windows.get(id);
         if (w) w.synced = total;

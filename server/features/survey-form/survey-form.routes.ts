@@ -28,7 +28,12 @@ import type { FormSurvey, FormValues } from './survey-form.types';
 
 export interface SurveyFormOptions {
   /** Submissions per client address per window (counted in the database, shared by all instances). */
-  rateLimit: { limit: number; windowMs: number };
+  rateLimit: {
+    limit: number;
+    windowMs: number;
+    /** A busy address's count is written to the database at most this often (see DatabaseRateLimitStore). */
+    writeGapMs?: number;
+  };
   /** A form sent sooner than this after it was served is refused politely (bots fill forms instantly). */
   minFillMs: number;
   /** Kiosk mode: seconds on the thank-you page before a fresh form. */
@@ -40,7 +45,7 @@ export interface SurveyFormOptions {
 
 export const DEFAULT_OPTIONS: SurveyFormOptions = {
   // Generous: many respondents share an address behind mobile carrier NAT or an office network.
-  rateLimit: { limit: 60, windowMs: 10 * 60_000 },
+  rateLimit: { limit: 60, windowMs: 10 * 60_000, writeGapMs: 500 },
   minFillMs: 3_000,
   kioskReturnSeconds: 8,
   definitionFreshMs: 15_000,
@@ -223,7 +228,7 @@ export function surveyFormRoutes(deps: SurveyFormDeps): Router {
     limit: opts.rateLimit.limit,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    store: new DatabaseRateLimitStore({ prefix: 'form' }),
+    store: new DatabaseRateLimitStore({ prefix: 'form', writeGapMs: opts.rateLimit.writeGapMs }),
     // Never the raw address: a keyed hash of it (IPv6 grouped by /56, as the library advises).
     keyGenerator: (req) => keyedHash(secret, 'client', ipKeyGenerator(req.ip ?? '', 56)),
     // The database is down: let the request through; storing the response will fail with a clear 503 anyway.

@@ -12,7 +12,7 @@ import session from 'express-session';
 import MongoStore from 'connect-mongo';
 import mongoose from 'mongoose';
 import type { MongoClient } from 'mongodb';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import type { Config } from '../config';
 import { sweepExpired } from '../db/sweep';
 
@@ -71,6 +71,32 @@ function sharedClient(): Promise<MongoClient> {
     });
   if (conn.readyState === 1) return Promise.resolve(view());
   return new Promise((resolve) => conn.once('open', () => resolve(view())));
+}
+
+/**
+ * A redirect's bytes leave only when its response ends. express-session ends a response only once
+ * the session the request changed is stored, but it sends the headers, and all of the body but its
+ * last byte, before that; a browser follows a redirect on its headers alone, so the page it leads
+ * to could load the session before the write, without the change: the confirmation of a save
+ * missing (ux.test's intermittent "add a service row"), a login or a kiosk not yet begun. Installed
+ * before the session middleware runs, whose `write` and `end` are these: a redirect's writes are held
+ * until its end. No other response is held (downloads stream).
+ */
+function holdRedirectUntilEnd(res: Response): void {
+  const write = res.write;
+  const end = res.end;
+  const held: unknown[][] = [];
+  res.write = function (this: typeof res, ...args: unknown[]) {
+    if (res.statusCode >= 300 && res.statusCode < 400) {
+      held.push(args);
+      return true;
+    }
+    return (write as (...a: unknown[]) => boolean).apply(this, args);
+  } as typeof res.write;
+  res.end = function (this: typeof res, ...args: unknown[]) {
+    for (const h of held.splice(0)) (write as (...a: unknown[]) => boolean).apply(this, h);
+    return (end as (...a: unknown[]) => typeof res).apply(this, args);
+  } as typeof res.end;
 }
 
 /** How often expired sessions are swept. */
@@ -140,12 +166,14 @@ export function sessions(config: Config, opts: { idleMs?: number; maxMs?: number
   const sweeper = setInterval(() => void sweepExpiredSessions(now()).catch(() => undefined), SESSION_SWEEP_MS);
   sweeper.unref();
   const startUnder = opts.startUnder;
-  const load: RequestHandler = !startUnder
-    ? store
-    : (req, res, next) => {
-        const p = req.path;
-        if (sendsSessionCookie(req) || p === startUnder || p.startsWith(`${startUnder}/`)) store(req, res, next);
-        else next();
-      };
+  const load: RequestHandler = (req, res, next) => {
+    const p = req.path;
+    if (startUnder && !sendsSessionCookie(req) && p !== startUnder && !p.startsWith(`${startUnder}/`)) {
+      next();
+      return;
+    }
+    holdRedirectUntilEnd(res);
+    store(req, res, next);
+  };
   return [load, absoluteLifetime];
 }

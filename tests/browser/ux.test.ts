@@ -261,12 +261,12 @@ describe('admin', () => {
     const survey = (await Survey.findOne({ slug: DEMO_FORM_SLUG }).lean())!;
     await page.goto(`${base}/admin/surveys/${survey._id}#services`);
     const rows = Number(await page.getAttribute('input[name=svc_rows]', 'value'));
-    await page.click('button[name=_add][value=svc]');
-    await page.waitForLoadState();
+    // Each click's page is waited for by its address (the POST's, then the redirect's), not by a
+    // load state the page before it already had.
+    await Promise.all([page.waitForURL(`${base}/admin/surveys/${survey._id}/services`), page.click('button[name=_add][value=svc]')]);
     expect(Number(await page.getAttribute('input[name=svc_rows]', 'value'))).toBe(rows + 1);
     await page.fill(`#f-svc_${rows}_id`, 'Rehabilitasi sosial');
-    await page.click('#services button[type=submit]:not([name])');
-    await page.waitForLoadState();
+    await Promise.all([page.waitForURL(`${base}/admin/surveys/${survey._id}#services`), page.click('#services button[type=submit]:not([name])')]);
     const stored = (await Survey.findById(survey._id).lean())!;
     expect(stored.services.map((s) => s.key)).toContain('rehabilitasi-sosial');
     // The confirmation sits in the section the redirect's #services lands on, on screen.

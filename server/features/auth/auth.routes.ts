@@ -42,10 +42,6 @@ function regenerate(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.regenerate((e) => (e ? reject(e) : resolve())));
 }
 
-function save(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.save((e) => (e ? reject(e) : resolve())));
-}
-
 function renderLogin(res: Response, status: number, extra: Record<string, unknown> = {}): void {
   res.status(status).render('admin/login', { title: res.locals.t('auth.loginTitle'), values: {}, errors: {}, formError: null, ...extra });
 }
@@ -79,7 +75,7 @@ export function authRoutes(deps: AppDeps): Router {
       req.session.userId = who.userId;
       req.session.version = who.sessionVersion;
       req.session.startedAt = at.getTime();
-      await save(req);
+      // The redirect leaves once the new session is stored (server/web/session.ts).
       res.redirect(303, who.mustChangePassword ? '/admin/account' : safeNext(input.next));
     } catch (e) {
       if (e instanceof TooManyRequests) {

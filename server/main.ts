@@ -2,8 +2,8 @@
  * The only file with side effects: config → database → one-instance check → counting → demo
  * data → createApp → listen, and a graceful drain on SIGTERM/SIGINT: /readyz turns 503 at once,
  * the listener closes, idle keep-alive sockets close, responses say `Connection: close`, requests
- * in flight finish (up to SHUTDOWN_TIMEOUT_MS), counting in flight is written, and only then does
- * the database connection close.
+ * in flight finish (up to SHUTDOWN_TIMEOUT_MS), background exports running here are written failed
+ * (retry offered), counting in flight is written, and only then does the database connection close.
  */
 import http from 'node:http';
 import os from 'node:os';
@@ -18,6 +18,7 @@ import { runMigrations } from './db/migrations';
 import { EmbeddedDatabaseError } from './db/embedded';
 import { seedDemo } from './features/demo/seed';
 import { ensureFirstAdmin } from './features/auth/bootstrap';
+import { stopExportJobs } from './features/reports/export-job.service';
 
 function say(line: string): void {
   process.stdout.write(`skm: ${line}\n`);
@@ -72,6 +73,12 @@ async function main(): Promise<void> {
     shuttingDown = true;
     lifecycle.draining = true;
     say(`${signal}: shutting down, draining (waiting up to ${config.SHUTDOWN_TIMEOUT_MS} ms for open requests)`);
+    // Background exports cannot finish in the drain: each is written failed now (its page offers
+    // the retry at once, not a minute later when its heartbeat goes stale).
+    const jobsStopped = stopExportJobs().then(
+      (n) => n > 0 && say(`${n} background export(s) stopped, shown failed with a retry`),
+      (e: Error) => logger.warn({ err: e }, 'background exports not stopped'),
+    );
     const s = server;
     if (s?.listening) {
       const force = setTimeout(() => {
@@ -85,6 +92,7 @@ async function main(): Promise<void> {
       });
       clearTimeout(force);
     }
+    await jobsStopped;
     // Every response is written; the counts of the last responses are written before the connection closes.
     await counting?.stop(5_000).catch((e: Error) => logger.warn({ err: e }, 'counting did not finish'));
     await disconnectDatabase().catch((e: Error) => logger.warn({ err: e }, 'database disconnect failed'));

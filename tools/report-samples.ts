@@ -23,7 +23,7 @@ import { DEMO_SURVEY_SLUG, seedDemo } from '../server/features/demo/seed';
 import { buildSurveyReport } from '../server/features/reports/report.service';
 import { renderPdf } from '../server/features/reports/report.pdf';
 import { renderDocx } from '../server/features/reports/report.docx';
-import { writeXlsx } from '../server/features/reports/report.xlsx';
+import { writeXlsx } from '../server/features/reports/report.export';
 
 const ROOT = path.join(__dirname, '..', '..');
 

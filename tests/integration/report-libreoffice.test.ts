@@ -17,7 +17,7 @@ import { makeSurvey, makeUnit, storeAll } from './dashboard-fixtures';
 import { buildSurveyReport, type ReportContext } from '../../server/features/reports/report.service';
 import { renderDocx } from '../../server/features/reports/report.docx';
 import { renderPdf } from '../../server/features/reports/report.pdf';
-import { writeXlsx } from '../../server/features/reports/report.xlsx';
+import { writeXlsx } from '../../server/features/reports/report.export';
 import { formatNumber } from '../../server/i18n/format';
 import { prng } from '../../server/lib/prng';
 

@@ -11,7 +11,8 @@ import { createUser, loginAs } from '../support/auth';
 import { binary, csvRows, readXlsx } from '../support/files';
 import { makeSurvey, makeUnit, storeResponse } from './dashboard-fixtures';
 import { buildSurveyReport, countRawResponses } from '../../server/features/reports/report.service';
-import { EXCEL_MAX_ROWS, writeXlsx } from '../../server/features/reports/report.xlsx';
+import { EXCEL_MAX_ROWS } from '../../server/features/reports/report.xlsx';
+import { writeXlsx } from '../../server/features/reports/report.export';
 import { csvLine } from '../../server/features/reports/report.csv';
 
 useTestDatabase();

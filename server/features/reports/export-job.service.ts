@@ -27,7 +27,7 @@ import { sweepExpired } from '../../db/sweep';
 import { bytesOf } from '../../lib/binary';
 import { readableSurvey } from '../../access';
 import { buildSurveyReport, countRawResponses, parseReportPeriod, reportFileName, type ReportPeriod } from './report.service';
-import { writeCsv } from './report.csv';
+import { writeCsv, writeXlsx } from './report.export';
 
 export type JobFormat = 'xlsx' | 'csv';
 export type Clock = () => Date;
@@ -46,6 +46,8 @@ let lastSweep = 0;
 
 /** The runs of this process, by job id. */
 const running = new Map<string, Promise<void>>();
+/** How to stop each of this process's runs (the job is written failed by its run). */
+const stoppers = new Map<string, (e: Error) => void>();
 
 const ymText = (x: ReportPeriod['from']) => (x ? `${x.year}-${String(x.month).padStart(2, '0')}` : '');
 
@@ -85,7 +87,10 @@ export async function createExportJob(
     heartbeatAt: now,
     expiresAt: new Date(now.getTime() + JOB_TTL_MS),
   });
-  const run = runJob(job._id, clock, chunkBytes).finally(() => running.delete(job._id));
+  const run = runJob(job._id, clock, chunkBytes).finally(() => {
+    running.delete(job._id);
+    stoppers.delete(job._id);
+  });
   running.set(job._id, run);
   return job._id;
 }
@@ -97,6 +102,18 @@ export function jobSettled(id: string): Promise<void> {
 
 /** The run was stopped: its job was deleted (retried, expired). */
 class Stopped extends Error {}
+
+/**
+ * The graceful drain (SIGTERM): this process's running jobs end now, each written failed by its
+ * own run (the one writer of its document), so its page offers the retry at once instead of a
+ * minute later when the heartbeat goes stale. Resolves when every run has ended.
+ */
+export async function stopExportJobs(reason = 'the server is shutting down'): Promise<number> {
+  const runs = [...running.values()];
+  for (const stop of stoppers.values()) stop(new Error(reason));
+  await Promise.allSettled(runs);
+  return runs.length;
+}
 
 /** A writable that stores what it is given in chunk documents of `chunkBytes` (the last one shorter). */
 function chunkWriter(store: (data: Buffer) => Promise<void>, chunkBytes: number): Writable {
@@ -131,6 +148,9 @@ async function deleteChunks(id: string, chunks: number): Promise<void> {
 }
 
 async function runJob(id: string, clock: Clock, chunkBytes: number): Promise<void> {
+  // Stoppable from its start (stopExportJobs).
+  const stoppedHere = new Promise<never>((_, reject) => stoppers.set(id, reject));
+  stoppedHere.catch(() => undefined);
   const job = await ExportJob.findById(id).lean<ExportJobDoc>();
   if (!job) return;
   let done = 0;
@@ -162,7 +182,7 @@ async function runJob(id: string, clock: Clock, chunkBytes: number): Promise<voi
   }, chunkBytes);
   const sinkFailed = once(sink, 'error').then(([e]) => Promise.reject(e as Error));
   sinkFailed.catch(() => undefined);
-  try {
+  const body = async () => {
     const survey = await Survey.findById(job.surveyId).lean<SurveyDoc>();
     if (!survey) throw new NotFound();
     const period = parseReportPeriod({ from: job.from, to: job.to });
@@ -171,12 +191,16 @@ async function runJob(id: string, clock: Clock, chunkBytes: number): Promise<voi
       done = rows;
       if (stopped) throw new Stopped();
     };
-    const write = job.format === 'csv' ? writeCsv(ctx, sink, progress) : import('./report.xlsx').then(({ writeXlsx }) => writeXlsx(ctx, sink, { progress }));
+    const write = job.format === 'csv' ? writeCsv(ctx, sink, { progress }) : writeXlsx(ctx, sink, { progress });
     // A file that cannot be stored fails the run (exceljs would otherwise wait for its stream forever).
     await Promise.race([write, sinkFailed]);
     await Promise.race([finished(sink), sinkFailed]);
+  };
+  try {
+    await Promise.race([body(), stoppedHere]);
     await save({ status: 'done' });
   } catch (e) {
+    // Destroying the sink also cancels the file's writer on the renderer's worker.
     sink.destroy();
     if (!stopped) await save({ status: 'failed', error: (e as Error).message.slice(0, 500) }).catch(() => undefined);
     await deleteChunks(id, chunks).catch(() => undefined);

@@ -1,12 +1,13 @@
 /**
  * The raw answers as CSV: UTF-8 with a BOM (Excel reads the accents right), a header row,
- * RFC 4180 quoting, CRLF line ends, one row per response, streamed from the database cursor
- * with backpressure (a slow client never makes the process buffer the whole file).
+ * RFC 4180 quoting, CRLF line ends, one row per response. The writer is plain: it is given the
+ * rows in batches and writes bytes to `out`. It runs on the renderer's worker thread
+ * (report.export.ts reads the database and streams the bytes to the response with backpressure).
  */
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
-import { neutralise, rawTable, type ExportProgress } from './report.raw';
-import { rawResponses, type ReportContext } from './report.service';
+import { neutralise, rawTable, type ExportInput, type ExportProgress } from './report.raw';
+import type { RawResponse } from './report.service';
 
 function csvField(v: string | number | null): string {
   if (v === null) return '';
@@ -19,20 +20,22 @@ export function csvLine(values: readonly (string | number | null)[]): string {
   return `${values.map(csvField).join(',')}\r\n`;
 }
 
-/** Writes the CSV to `out` (ends it); `progress` is told the rows written so far (it may throw to stop). */
-export async function writeCsv(ctx: ReportContext, out: Writable, progress?: ExportProgress): Promise<number> {
-  const table = rawTable(ctx.survey, ctx.lang, ctx.timeZone);
-  let rows = 0;
+/** Writes the CSV of `rows` (batches, already in the period) to `out` and ends it; `progress` is told the rows written after each batch (it may throw to stop). */
+export async function writeCsvRows(input: ExportInput, out: Writable, rows: AsyncIterable<RawResponse[]>, progress?: ExportProgress): Promise<number> {
+  const table = rawTable(input.survey, input.lang, input.timeZone);
+  let n = 0;
   let chunk = `\ufeff${csvLine(table.headers)}`;
-  for await (const r of rawResponses(ctx.survey._id, ctx.period)) {
-    chunk += csvLine(table.row(r));
-    rows += 1;
-    progress?.(rows);
-    if (chunk.length > 64 * 1024) {
-      if (!out.write(chunk)) await once(out, 'drain');
-      chunk = '';
+  for await (const batch of rows) {
+    for (const r of batch) {
+      chunk += csvLine(table.row(r));
+      n += 1;
+      if (chunk.length > 64 * 1024) {
+        if (!out.write(chunk)) await once(out, 'drain');
+        chunk = '';
+      }
     }
+    progress?.(n);
   }
   out.end(chunk);
-  return rows;
+  return n;
 }

@@ -6,12 +6,31 @@
  */
 import { translate, type Lang } from '../../i18n';
 import { formatDateTime, profileKeyLabel } from './report.model';
-import { countedProfileKeys } from '../../results';
-import type { RawResponse } from './report.service';
+import { countedProfileKeys } from '../../results/profile';
+import type { RawResponse, ReportPeriod } from './report.service';
 import type { SurveyDoc } from '../../../models/survey';
 
-/** Told the raw rows written so far, after each row (a background export's progress; may throw to stop). */
+/** Told the raw rows written so far, after each batch of rows (a background export's progress; may throw to stop). */
 export type ExportProgress = (rows: number) => void;
+
+/** The survey fields the raw-answer writers read (plain data: posted to the renderer's worker). */
+export type ExportSurvey = Pick<SurveyDoc, 'title' | 'elements' | 'services' | 'profileQuestions'>;
+
+/** What a raw-answer writer needs besides the rows: plain data, posted to the worker as it is. */
+export interface ExportInput {
+  survey: ExportSurvey;
+  lang: Lang;
+  timeZone: string;
+  period: ReportPeriod;
+}
+
+/** The months of a report period hold this response (year and month as stored). */
+export function inPeriod(r: { year: number; month: number }, period: ReportPeriod): boolean {
+  const ym = r.year * 100 + r.month;
+  if (period.from && ym < period.from.year * 100 + period.from.month) return false;
+  if (period.to && ym > period.to.year * 100 + period.to.month) return false;
+  return true;
+}
 
 export interface RawTable {
   headers: string[];
@@ -22,13 +41,13 @@ export interface RawTable {
 }
 
 /** Profile keys shown: the standard ones, the survey's own questions (choice or text). */
-function profileKeys(survey: SurveyDoc): string[] {
+function profileKeys(survey: ExportSurvey): string[] {
   const keys = countedProfileKeys([survey]);
   for (const q of survey.profileQuestions ?? []) if (!keys.includes(q.key)) keys.push(q.key);
   return keys;
 }
 
-export function rawTable(survey: SurveyDoc, lang: Lang, timeZone: string): RawTable {
+export function rawTable(survey: ExportSurvey, lang: Lang, timeZone: string): RawTable {
   const t = (k: string, p?: Record<string, string | number>) => translate(lang, k, p);
   const elementKeys = survey.elements.map((e) => e.key);
   const pKeys = profileKeys(survey);

@@ -29,6 +29,7 @@ import {
   type SurveyResults,
   type YearMonth,
 } from '../../results';
+import { inPeriod } from './report.raw';
 import { buildReport, surveyPeriodLabel, type PlanItem, type Report, type ReportInput, type TrendPoint } from './report.model';
 
 export const DEFAULT_TIME_ZONE = 'Asia/Jakarta';
@@ -305,13 +306,6 @@ export interface RawResponse {
   suggestionHidden?: boolean | null;
 }
 
-export function inPeriod(r: { year: number; month: number }, period: ReportPeriod): boolean {
-  const ym = r.year * 100 + r.month;
-  if (period.from && ym < period.from.year * 100 + period.from.month) return false;
-  if (period.to && ym > period.to.year * 100 + period.to.month) return false;
-  return true;
-}
-
 /** Lets other requests (a form submission) be served between two batches of a long export. */
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -319,6 +313,9 @@ export function yieldToEventLoop(): Promise<void> {
 
 /** Rows read between two yields to the event loop. */
 const YIELD_EVERY = 250;
+
+/** The fields of a stored response the exports read. */
+export const RAW_PROJECTION = { year: 1, month: 1, service: 1, source: 1, submittedAt: 1, answers: 1, profile: 1, suggestion: 1, suggestionHidden: 1 } as const;
 
 /**
  * The survey's stored responses in the period, streamed from a cursor in batches: memory stays
@@ -331,12 +328,7 @@ const YIELD_EVERY = 250;
  * (bench/README-report.md).
  */
 export async function* rawResponses(surveyId: Types.ObjectId, period: ReportPeriod, batchSize = 1000): AsyncGenerator<RawResponse> {
-  const cursor = Response.collection
-    .find<RawResponse>(
-      { surveyId },
-      { projection: { year: 1, month: 1, service: 1, source: 1, submittedAt: 1, answers: 1, profile: 1, suggestion: 1, suggestionHidden: 1 } },
-    )
-    .batchSize(batchSize);
+  const cursor = Response.collection.find<RawResponse>({ surveyId }, { projection: RAW_PROJECTION }).batchSize(batchSize);
   let n = 0;
   try {
     for await (const r of cursor) {

@@ -1,12 +1,23 @@
 /**
  * The report renderers' worker thread (started by report.render.ts): lays out PDFs and DOCX
  * files and draws the charts (pdfmake, docx, chart.js on @napi-rs/canvas: CPU-bound, seconds
- * for a report) off the main thread, which keeps answering requests meanwhile. A message is a
- * task { id, kind, report | spec }; the answer is { id, bytes } or { id, error }.
+ * for a report), and writes the raw-answer CSV and XLSX files (formatting every row, exceljs's
+ * XML and zip), off the main thread, which keeps answering requests meanwhile.
+ *
+ * A message is a task { id, kind, input }; the answer is { id, bytes } or { id, error }. A CSV
+ * or XLSX task is streamed: the worker asks for batches ({ id, pull }) and is given them
+ * ({ id, batch }: raw BSON documents of the responses, decoded here, or suggestions; null at the
+ * end), posts the file's bytes as they are made ({ id, chunk }) and the rows written
+ * ({ id, rows }), and ends with { id, result }. { id, cancel } stops it.
  */
+import { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { parentPort } from 'node:worker_threads';
 import type { ChartSpec, Report } from './report.model';
-import type { RenderTask } from './report.render';
+import type { ExportTask, PullKind, RenderTask, WorkerMessage } from './report.render';
+import { inPeriod, type ExportInput } from './report.raw';
+import type { RawResponse } from './report.service';
+import type { SuggestionRow } from './report.xlsx';
 
 async function run(task: RenderTask): Promise<Buffer> {
   switch (task.kind) {
@@ -19,9 +30,93 @@ async function run(task: RenderTask): Promise<Buffer> {
   }
 }
 
-parentPort?.on('message', (task: RenderTask & { id: number }) => {
-  run(task).then(
-    (bytes) => parentPort!.postMessage({ id: task.id, bytes }),
-    (e: Error) => parentPort!.postMessage({ id: task.id, error: e.stack ?? e.message }),
+const post = (m: WorkerMessage) => parentPort!.postMessage(m);
+
+class Cancelled extends Error {}
+
+/** A streamed export's pulls: one batch asked for at a time. */
+interface Stream {
+  waiting: ((batch: unknown[] | null) => void) | null;
+  cancel: () => void;
+}
+const streams = new Map<number, Stream>();
+
+/** Raw BSON documents (buffers of documents back to back) → responses in the period. */
+async function decodeRows(batch: unknown[], input: ExportInput): Promise<RawResponse[]> {
+  const { BSON } = await import('mongodb');
+  const out: RawResponse[] = [];
+  for (const bytes of batch as Uint8Array[]) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let at = 0; at < bytes.byteLength;) {
+      const length = view.getInt32(at, true);
+      const r = BSON.deserialize(bytes.subarray(at, at + length)) as RawResponse;
+      if (inPeriod(r, input.period)) out.push(r);
+      at += length;
+    }
+  }
+  return out;
+}
+
+async function runExport(id: number, task: ExportTask): Promise<unknown> {
+  const stream: Stream = { waiting: null, cancel: () => undefined };
+  const cancelled = new Promise<never>((_, reject) => {
+    stream.cancel = () => reject(new Cancelled('export cancelled'));
+  });
+  cancelled.catch(() => undefined);
+  streams.set(id, stream);
+  const next = (kind: PullKind) =>
+    Promise.race([
+      new Promise<unknown[] | null>((resolve) => {
+        stream.waiting = resolve;
+        post({ id, pull: kind });
+      }),
+      cancelled,
+    ]);
+  async function* suggestions(): AsyncGenerator<SuggestionRow[]> {
+    for (let b = await next('suggestions'); b !== null; b = await next('suggestions')) yield b as SuggestionRow[];
+  }
+  async function* rows(): AsyncGenerator<RawResponse[]> {
+    for (let b = await next('rows'); b !== null; b = await next('rows')) yield await decodeRows(b, task.input);
+  }
+  const out = new Writable({
+    highWaterMark: 64 * 1024,
+    write(chunk: Buffer, _encoding, cb) {
+      // A copy of the bytes alone (a view would post its whole underlying buffer).
+      post({ id, chunk: Uint8Array.prototype.slice.call(chunk) });
+      cb();
+    },
+  });
+  const progress = (rows: number) => post({ id, rows });
+  try {
+    let result: unknown;
+    if (task.kind === 'csv') {
+      const { writeCsvRows } = await import('./report.csv');
+      result = await Promise.race([writeCsvRows(task.input, out, rows(), progress), cancelled]);
+    } else {
+      const { writeXlsxRows } = await import('./report.xlsx');
+      result = await Promise.race([writeXlsxRows(task.input, out, { suggestions: suggestions(), rows: rows() }, progress), cancelled]);
+    }
+    await Promise.race([finished(out), cancelled]);
+    return result;
+  } finally {
+    streams.delete(id);
+    out.destroy();
+  }
+}
+
+parentPort?.on('message', (m: (RenderTask | ExportTask) & { id: number; batch?: unknown[] | null; cancel?: boolean }) => {
+  const stream = streams.get(m.id);
+  if (m.cancel) return stream?.cancel();
+  if (m.batch !== undefined) {
+    const resolve = stream?.waiting;
+    if (stream) stream.waiting = null;
+    return resolve?.(m.batch);
+  }
+  const done = m.kind === 'csv' || m.kind === 'xlsx' ? runExport(m.id, m) : run(m);
+  done.then(
+    (value) => (Buffer.isBuffer(value) ? post({ id: m.id, bytes: value }) : post({ id: m.id, result: value })),
+    (e: Error) => {
+      if (!(e instanceof Cancelled)) post({ id: m.id, error: e.stack ?? e.message });
+    },
   );
 });

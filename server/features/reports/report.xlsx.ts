@@ -1,6 +1,6 @@
 /**
  * The report's figures as an XLSX workbook, streamed (exceljs WorkbookWriter, one row committed
- * at a time; the raw answers come from a cursor):
+ * at a time; the raw answers come in batches):
  *
  *   Ringkasan   the index, grade, indicator, sample; notes on formulas and any sheet split
  *   Per unsur   per element COUNT / SUM / NRR / weighted / ×25 as formulas over the raw sheet(s),
@@ -12,15 +12,19 @@
  *   Jawaban     raw answers; past Excel's 1,048,576 rows they continue on "Jawaban 2", …
  *
  * Numbers are stored as numbers (number formats only change the display).
+ *
+ * The writer is plain (no database): it is given plain data and the suggestions and rows in
+ * batches, and runs on the renderer's worker thread; report.export.ts reads the database on the
+ * main thread and streams the bytes to the response with backpressure.
  */
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { translate } from '../../i18n';
 import { performanceText } from '../../i18n/format';
 import { formatDateTime, profileKeyLabel, profileValueLabel } from './report.model';
-import { suggestionWindows, suggestionsEnd } from '../dashboard';
-import { neutralise, rawTable, type ExportProgress } from './report.raw';
-import { countRawResponses, inPeriod, rawResponses, yieldToEventLoop, type ReportContext } from './report.service';
+import { neutralise, rawTable, type ExportInput, type ExportProgress } from './report.raw';
+import type { RawResponse } from './report.service';
+import type { SurveyResults } from '../../results/read-model';
 
 /** Excel's row limit (header included). */
 export const EXCEL_MAX_ROWS = 1_048_576;
@@ -30,6 +34,30 @@ export interface XlsxOptions {
   maxRows?: number;
   /** Told the raw rows written so far (may throw to stop). */
   progress?: ExportProgress;
+}
+
+/** The workbook's plain input (posted to the worker as it is). */
+export interface XlsxInput extends ExportInput {
+  title: string;
+  unitName: string;
+  periodLabel: string;
+  results: Pick<SurveyResults, 'result' | 'respondents' | 'sample' | 'indicator' | 'problem' | 'cells' | 'profiles' | 'services'>;
+  /** The raw rows the period holds (from the counters), for the sheet split known before writing. */
+  expected: number;
+  maxRows?: number;
+}
+
+/** A suggestion of the period, not hidden. */
+export interface SuggestionRow {
+  submittedAt: Date;
+  service: string;
+  text: string;
+}
+
+/** The batches a workbook is written from: the suggestions first, then the raw rows. */
+export interface XlsxSource {
+  suggestions: AsyncIterable<SuggestionRow[]>;
+  rows: AsyncIterable<RawResponse[]>;
 }
 
 /** Column letters of a 1-based column number: 1 → A, 27 → AA. */
@@ -48,16 +76,20 @@ function overSheets(fn: string, sheets: readonly string[], col: string, extra = 
 
 const text = (s: string) => neutralise(s);
 
+export interface XlsxWritten {
+  rawRows: number;
+  rawSheets: string[];
+}
+
 /** Writes the workbook to `out`; resolves when it is complete. */
-export async function writeXlsx(ctx: ReportContext, out: Writable, options: XlsxOptions = {}): Promise<{ rawRows: number; rawSheets: string[] }> {
-  const maxRows = options.maxRows ?? EXCEL_MAX_ROWS;
+export async function writeXlsxRows(ctx: XlsxInput, out: Writable, source: XlsxSource, progress?: ExportProgress): Promise<XlsxWritten> {
+  const maxRows = ctx.maxRows ?? EXCEL_MAX_ROWS;
   const t = (k: string, p?: Record<string, string | number>) => translate(ctx.lang, k, p);
   const { survey, results } = ctx;
   const res = results.result;
   const k = survey.elements.length;
   const table = rawTable(survey, ctx.lang, ctx.timeZone);
-
-  const expected = await countRawResponses(survey._id, ctx.period);
+  const expected = ctx.expected;
   const perSheet = maxRows - 1;
   const sheetCount = Math.max(1, Math.ceil(expected / perSheet));
   const rawBase = t('rep.sheet.raw');
@@ -65,7 +97,7 @@ export async function writeXlsx(ctx: ReportContext, out: Writable, options: Xlsx
 
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = 'SKM';
-  wb.title = `${ctx.report.title} ${ctx.unit.name} ${ctx.report.periodLabel}`;
+  wb.title = `${ctx.title} ${ctx.unitName} ${ctx.periodLabel}`;
   const bold = { font: { bold: true } };
 
   /* Ringkasan */
@@ -76,10 +108,10 @@ export async function writeXlsx(ctx: ReportContext, out: Writable, options: Xlsx
     if (numFmt) row.getCell(2).numFmt = numFmt;
     row.commit();
   };
-  summary.addRow([text(ctx.report.title)]).commit();
-  put(t('dash.unitName'), ctx.unit.name);
+  summary.addRow([text(ctx.title)]).commit();
+  put(t('dash.unitName'), ctx.unitName);
   put(t('dash.survey'), survey.title);
-  put(t('rep.col.period'), ctx.report.periodLabel);
+  put(t('rep.col.period'), ctx.periodLabel);
   put(t('rep.row.respondents'), results.respondents, '#,##0');
   if (res) {
     put(t('rep.row.ikm'), res.ikm, '0.00');
@@ -222,16 +254,10 @@ export async function writeXlsx(ctx: ReportContext, out: Writable, options: Xlsx
   sh.font = bold.font;
   sh.commit();
   sugg.addRow(['', '', text(t('rep.xlsx.hiddenLeftOut'))]).commit();
-  // Only the responses with a suggestion are read (by day, through the suggestionDay index).
-  // At most a day at a time: 64-day windows of a 1M-response year held ≈ 17,000 suggestions at
-  // once (RSS peaked at 371 MB in the 1M benchmark while this sheet was written; the raw rows
-  // then ran at ≤ 280 MB). A day of a 1M year is ≈ 270.
-  for await (const batch of suggestionWindows(survey, suggestionsEnd(survey, ctx.now), false, 1)) {
-    for (const x of batch) {
-      if (!inPeriod(x, ctx.period)) continue;
-      sugg.addRow([formatDateTime(x.submittedAt, ctx.timeZone), text(x.service), text(x.text)]).commit();
-    }
-    await yieldToEventLoop();
+  // The suggestions come a day at a time (report.export.ts reads them by day through the
+  // suggestionDay index; 64-day windows of a 1M-response year held ≈ 17,000 at once).
+  for await (const batch of source.suggestions) {
+    for (const x of batch) sugg.addRow([formatDateTime(x.submittedAt, ctx.timeZone), text(x.service), text(x.text)]).commit();
   }
   sugg.commit();
 
@@ -252,12 +278,14 @@ export async function writeXlsx(ctx: ReportContext, out: Writable, options: Xlsx
     inSheet = 0;
   };
   openSheet();
-  for await (const r of rawResponses(survey._id, ctx.period)) {
-    if (inSheet >= perSheet) openSheet();
-    sheet!.addRow(table.row(r).map((v) => (typeof v === 'string' ? text(v) : v))).commit();
-    inSheet += 1;
-    rawRows += 1;
-    options.progress?.(rawRows);
+  for await (const batch of source.rows) {
+    for (const r of batch) {
+      if (inSheet >= perSheet) openSheet();
+      sheet!.addRow(table.row(r).map((v) => (typeof v === 'string' ? text(v) : v))).commit();
+      inSheet += 1;
+      rawRows += 1;
+    }
+    progress?.(rawRows);
   }
   (sheet as ExcelJS.Worksheet | null)?.commit();
   await wb.commit();

@@ -25,23 +25,21 @@ import { flash } from '../../web/admin';
 import { form } from '../../web/form';
 import { addPlanItem, deletePlanItem, planPage, updatePlanItem } from './follow-up.service';
 import { isLang, translate, type Lang } from '../../i18n';
-import { NotFound } from '../../errors';
+import { AppError, NotFound, Unavailable } from '../../errors';
 import { readableSurvey } from '../../access';
 import { viewHelpers } from '../dashboard';
 import { computeSurveyResults } from '../../results';
-import { reportFileName, surveyReport, type ReportContext } from './report.service';
+import { reportFileName, surveyReport } from './report.service';
 import { readableUnit, unitReport, unitSurveyYears } from './unit-report.service';
 import { renderDocx, renderPdf } from './report.render';
-import { writeCsv } from './report.csv';
+import { writeCsv, writeXlsx } from './report.export';
 import { createExportJob, exportSize, jobFile, jobOf, jobState, retryExportJob, type JobFormat } from './export-job.service';
 
 /** How often the job page reloads itself while the file is prepared (no JavaScript needed). */
 const JOB_PAGE_REFRESH_S = 3;
 
-// exceljs loads on the first download (about 0,3 s of CPU): a process that serves no report,
-// such as most test files, never pays for it. PDF and DOCX are laid out on the renderer's worker
-// thread (report.render.ts), which loads pdfmake and docx itself.
-const writeXlsx = async (ctx: ReportContext, out: Response) => (await import('./report.xlsx')).writeXlsx(ctx, out);
+// Every file is made on the renderer's worker thread (report.render.ts), which loads pdfmake,
+// docx and exceljs itself: a process that serves no report never pays for them.
 
 export const REPORT_FORMATS = ['pdf', 'docx', 'xlsx', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -58,6 +56,22 @@ const TYPES: Record<ReportFormat, string> = {
 function reportLang(req: Request): Lang {
   const q = req.query.lang;
   return isLang(q) ? q : (req.lang ?? 'id');
+}
+
+/**
+ * A file that could not be made (its renderer died or failed, or the database failed while the
+ * rows were read). Before any byte was sent: a clear error page (503, try again). After: the
+ * connection is cut (never a file that looks complete but is not; the browser shows the
+ * download failed). A client that went away needs nothing.
+ */
+function fileFailed(res: Response, e: Error): never | void {
+  if (res.closed) return;
+  if (!res.headersSent) {
+    for (const h of ['Content-Type', 'Content-Disposition', 'Cache-Control']) res.removeHeader(h);
+    if (e instanceof AppError) throw e;
+    throw new Unavailable('rep.err.export');
+  }
+  res.destroy(e);
 }
 
 function jobFormat(v: unknown): JobFormat {
@@ -106,10 +120,14 @@ export function reportRoutes(opts: { now?: () => Date; backgroundRows?: number; 
     res.setHeader('Content-Type', TYPES[format]);
     res.setHeader('Content-Disposition', `attachment; filename="${reportFileName(ctx, format)}"`);
     res.setHeader('Cache-Control', 'private, no-store');
-    if (format === 'pdf') res.send(await renderPdf(ctx.report));
-    else if (format === 'docx') res.send(await renderDocx(ctx.report));
-    else if (format === 'xlsx') await writeXlsx(ctx, res);
-    else await writeCsv(ctx, res);
+    try {
+      if (format === 'pdf') res.send(await renderPdf(ctx.report));
+      else if (format === 'docx') res.send(await renderDocx(ctx.report));
+      else if (format === 'xlsx') await writeXlsx(ctx, res);
+      else await writeCsv(ctx, res);
+    } catch (e) {
+      fileFailed(res, e as Error);
+    }
   });
   router.get('/units/:id/report', requireUser, async (req, res) => {
     const unit = await readableUnit(req.user!, String(req.params.id));
@@ -130,7 +148,11 @@ export function reportRoutes(opts: { now?: () => Date; backgroundRows?: number; 
     res.setHeader('Content-Type', TYPES[format]);
     res.setHeader('Content-Disposition', `attachment; filename="laporan-unit-${ctx.unit.slug}-${ctx.year}${ctx.lang === 'en' ? '-en' : ''}.${format}"`);
     res.setHeader('Cache-Control', 'private, no-store');
-    res.send(format === 'pdf' ? await renderPdf(ctx.report) : await renderDocx(ctx.report));
+    try {
+      res.send(format === 'pdf' ? await renderPdf(ctx.report) : await renderDocx(ctx.report));
+    } catch (e) {
+      fileFailed(res, e as Error);
+    }
   });
   router.post('/surveys/:id/report-jobs', requireUser, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;

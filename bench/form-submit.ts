@@ -14,6 +14,7 @@ import http from 'node:http';
 import zlib from 'node:zlib';
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import inspector from 'node:inspector/promises';
 import mongoose from 'mongoose';
@@ -35,6 +36,8 @@ const WARMUP = 200;
 const SECRET = crypto.randomBytes(32).toString('hex');
 /** BENCH_TRACE=1: per phase, the database commands sent, the insert batch sizes and the CPU seconds of this process and of the embedded engine. */
 const TRACE = process.env.BENCH_TRACE === '1';
+/** BENCH_APP_PROBE=<dir>: the app process writes its CPU profile and the commands it sent there (tools/app-probe.js); the commands per submission are printed. */
+const PROBE_DIR = process.env.BENCH_APP_PROBE;
 
 function say(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -186,7 +189,8 @@ async function startTarget(db: BenchDatabase): Promise<Target> {
     NODE_ENV: 'production',
     SESSION_SECRET: SECRET,
     COUNTER_RECOVERY_MS: '60000',
-    // e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": a CPU profile of the app process, written when it stops.
+    // BENCH_APP_PROBE=<dir>: the app process's CPU profile and database commands (tools/app-probe.js).
+    ...(PROBE_DIR ? { NODE_OPTIONS: `--require ${path.resolve(__dirname, '..', '..', 'tools', 'app-probe.js')}`, APP_PROBE_DIR: PROBE_DIR } : {}),
     ...(process.env.BENCH_APP_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS } : {}),
   });
   say(`app: node dist/server/main.js, pid ${app.child.pid} (a process of its own)`);
@@ -200,8 +204,21 @@ async function startTarget(db: BenchDatabase): Promise<Target> {
     stop: async () => {
       app.child.kill('SIGTERM'); // the drain writes the counting in flight
       await app.exited;
+      if (PROBE_DIR) printCommands(path.join(PROBE_DIR, `commands-${app.child.pid}.json`));
     },
   };
+}
+
+/** The app's database commands per submission it was sent (warm-up included), from the probe's count. */
+function printCommands(file: string): void {
+  const counts = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, number>;
+  const submissions = WARMUP + TOTAL;
+  const hot = Object.entries(counts)
+    .filter(([name, n]) => n >= submissions / 1000 && !/^(create|createIndexes|dropIndexes|hello|ismaster|buildInfo)\b/.test(name))
+    .sort((a, b) => b[1] - a[1]);
+  say(
+    `app's database commands per submission (${submissions} sent, profile in ${path.dirname(file)}): ${hot.map(([name, n]) => `${name} ${(n / submissions).toFixed(3)}`).join(', ')}`,
+  );
 }
 
 async function run(db: BenchDatabase): Promise<void> {

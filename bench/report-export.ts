@@ -19,6 +19,7 @@
  *   node dist/bench/report-export.js --size 100000
  *   BENCH_DATA_DIR=/var/tmp/skm-1m node dist/bench/report-export.js --size 1000000 --seed-only   # seed once, keep
  *   BENCH_DATA_DIR=/var/tmp/skm-1m node dist/bench/report-export.js --size 1000000               # measure on it
+ *   … --phases xlsx,scan     # only these phases, in this order (default scan,csv,xlsx,pdf,docx)
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -98,13 +99,23 @@ function submissions(port: number, slug: string, elements: readonly string[], ev
   };
 }
 
-function parseArgs(argv: string[]): { size: number; out: string; seedOnly: boolean } {
-  const args = { size: 50_000, out: path.join(__dirname, '..', '..', 'bench', 'README-report.md'), seedOnly: false };
+/** The measured phases, in the order they run by default (`--phases xlsx,scan` picks and orders them). */
+const PHASES = ['scan', 'csv', 'xlsx', 'pdf', 'docx'] as const;
+type PhaseName = (typeof PHASES)[number];
+
+function parseArgs(argv: string[]): { size: number; out: string; seedOnly: boolean; phases: PhaseName[] } {
+  const args = { size: 50_000, out: path.join(__dirname, '..', '..', 'bench', 'README-report.md'), seedOnly: false, phases: [...PHASES] as PhaseName[] };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--size') args.size = Number(argv[++i]);
     else if (argv[i] === '--seed-only')
       args.seedOnly = true; // with BENCH_DATA_DIR: seed now, measure in a later run
     else if (argv[i] === '--out') args.out = argv[++i]!;
+    else if (argv[i] === '--phases') {
+      const names = argv[++i]!.split(',');
+      const unknown = names.filter((n) => !(PHASES as readonly string[]).includes(n));
+      if (unknown.length > 0) throw new Error(`--phases: unknown ${unknown.join(', ')} (known: ${PHASES.join(', ')})`);
+      args.phases = names as PhaseName[];
+    }
   }
   return args;
 }
@@ -166,10 +177,13 @@ async function measure(name: string, fn: () => Promise<number | undefined | void
   const bytes = await fn();
   const ms = performance.now() - t;
   const form = forms ? await forms.stop() : { n: 0, failed: 0, median: NaN, p95: NaN, max: NaN };
-  process.stdout.write(`${name}: ${(ms / 1000).toFixed(2)} s\n`);
   h.disable();
   clearInterval(timer);
   peak = Math.max(peak, process.memoryUsage().rss);
+  // Each phase's figures as soon as it ends (a long run stopped early keeps them).
+  process.stdout.write(
+    `${name}: ${(ms / 1000).toFixed(2)} s, peak RSS ${(peak / 1048576).toFixed(0)} MB (database ${(dbPeak / 1048576).toFixed(0)} MB), form posts ${form.n}, p50 ${form.median.toFixed(0)} ms, p95 ${form.p95.toFixed(0)} ms, max ${form.max.toFixed(0)} ms\n`,
+  );
   return {
     name,
     ms,
@@ -259,26 +273,8 @@ async function main(): Promise<void> {
     const tb = performance.now();
     const ctx = await buildSurveyReport(survey, {}, 'id', new Date());
     log(`report model (counters, channels, trend): ${((performance.now() - tb) / 1000).toFixed(2)} s`);
-    // The baseline: the driver's cursor over the same responses, same projection, nothing else.
-    const scan = await measure('plain cursor scan (baseline)', async () => {
-      let n = 0;
-      const cursor = Response.collection
-        .find({ surveyId: survey._id }, { projection: { year: 1, month: 1, service: 1, source: 1, submittedAt: 1, answers: 1, profile: 1, suggestion: 1 } })
-        .batchSize(1000);
-      for await (const r of cursor) n += Array.isArray(r.answers) ? 1 : 0;
-      if (n !== args.size) throw new Error(`scan saw ${n} responses`);
-    });
-    const csv = await measure('CSV export', async () => {
-      const out = sink();
-      await writeCsv(ctx, out);
-      return out.bytes;
-    });
-    const xlsx = await measure('XLSX export', async () => {
-      const out = sink();
-      await writeXlsx(ctx, out);
-      await new Promise((r) => setImmediate(r));
-      return out.bytes;
-    });
+    const measured: Phase[] = [];
+    let scan: Phase | undefined;
     // PDF and DOCX read only the counters. Each is rendered RENDERS times, on the main thread (as
     // before report.render.ts) and on the renderer's worker thread (as the app does now), with the
     // same form submissions beside them.
@@ -289,16 +285,49 @@ async function main(): Promise<void> {
     };
     // pdfmake and docx write into the definitions they are given: the main-thread renders get copies.
     const copy = () => JSON.parse(JSON.stringify(ctx.report)) as typeof ctx.report;
-    const pdfMain = await measure(`PDF ×${RENDERS} on the main thread (before)`, () => times(() => mainThread.renderPdf(copy())));
-    const pdf = await measure(`PDF ×${RENDERS} on the worker thread`, () => times(() => renderPdf(ctx.report)));
-    const docxMain = await measure(`DOCX ×${RENDERS} on the main thread (before)`, () => times(() => mainThreadDocx.renderDocx(copy())));
-    const docx = await measure(`DOCX ×${RENDERS} on the worker thread`, () => times(() => renderDocx(ctx.report)));
+    for (const phase of args.phases) {
+      if (phase === 'scan') {
+        // The baseline: the driver's cursor over the same responses, same projection, nothing else.
+        scan = await measure('plain cursor scan (baseline)', async () => {
+          let n = 0;
+          const cursor = Response.collection
+            .find({ surveyId: survey._id }, { projection: { year: 1, month: 1, service: 1, source: 1, submittedAt: 1, answers: 1, profile: 1, suggestion: 1 } })
+            .batchSize(1000);
+          for await (const r of cursor) n += Array.isArray(r.answers) ? 1 : 0;
+          if (n !== args.size) throw new Error(`scan saw ${n} responses`);
+        });
+        measured.push(scan);
+      } else if (phase === 'csv') {
+        measured.push(
+          await measure('CSV export', async () => {
+            const out = sink();
+            await writeCsv(ctx, out);
+            return out.bytes;
+          }),
+        );
+      } else if (phase === 'xlsx') {
+        measured.push(
+          await measure('XLSX export', async () => {
+            const out = sink();
+            await writeXlsx(ctx, out);
+            await new Promise((r) => setImmediate(r));
+            return out.bytes;
+          }),
+        );
+      } else if (phase === 'pdf') {
+        measured.push(await measure(`PDF ×${RENDERS} on the main thread (before)`, () => times(() => mainThread.renderPdf(copy()))));
+        measured.push(await measure(`PDF ×${RENDERS} on the worker thread`, () => times(() => renderPdf(ctx.report))));
+      } else {
+        measured.push(await measure(`DOCX ×${RENDERS} on the main thread (before)`, () => times(() => mainThreadDocx.renderDocx(copy()))));
+        measured.push(await measure(`DOCX ×${RENDERS} on the worker thread`, () => times(() => renderDocx(ctx.report))));
+      }
+    }
 
     server.close();
     const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(0)} ms` : '–');
-    const rows = [idle, scan, csv, xlsx, pdfMain, pdf, docxMain, docx].map(
+    const rows = [idle, ...measured].map(
       (p) =>
-        `| ${p.name} | ${(p.ms / 1000).toFixed(2)} s | ${p === idle || p.ms < scan.ms / 100 ? '–' : `${(p.ms / scan.ms).toFixed(2)}×`} | ${p.peakRssMb.toFixed(0)} MB | ${p.dbPeakRssMb ? `${p.dbPeakRssMb.toFixed(0)} MB` : '–'} | ${p.maxStallMs.toFixed(0)} ms | ${p.form.n}${p.form.failed ? ` (+${p.form.failed} refused)` : ''} | ${ms(p.form.median)} | ${ms(p.form.p95)} | ${ms(p.form.max)} | ${p.bytes ? `${(p.bytes / 1048576).toFixed(1)} MB` : '–'} |`,
+        `| ${p.name} | ${(p.ms / 1000).toFixed(2)} s | ${p === idle || !scan || p.ms < scan.ms / 100 ? '–' : `${(p.ms / scan.ms).toFixed(2)}×`} | ${p.peakRssMb.toFixed(0)} MB | ${p.dbPeakRssMb ? `${p.dbPeakRssMb.toFixed(0)} MB` : '–'} | ${p.maxStallMs.toFixed(0)} ms | ${p.form.n}${p.form.failed ? ` (+${p.form.failed} refused)` : ''} | ${ms(p.form.median)} | ${ms(p.form.p95)} | ${ms(p.form.max)} | ${p.bytes ? `${(p.bytes / 1048576).toFixed(1)} MB` : '–'} |`,
     );
     const table = [
       `Scale: ${args.size.toLocaleString('en')} responses × 9 elements, one survey; ${os.cpus().length} CPU cores (shared), ${db.description.split(' at ')[0]}. RSS before the exports: ${rssBefore.toFixed(0)} MB.`,

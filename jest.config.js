@@ -13,5 +13,7 @@ module.exports = {
   // A V8 code cache shared by a worker's test files (tests/support/runtime.js).
   runtime: '<rootDir>/tests/support/runtime.js',
   testTimeout: 30000,
-  maxWorkers: 2,
+  // Three workers on two cores: a worker often waits on another process (the database, Chromium,
+  // LibreOffice, an app it started), and a third fills those waits (README, Testing).
+  maxWorkers: 3,
 };

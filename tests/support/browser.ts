@@ -29,13 +29,8 @@ export function useBrowserStage(opts: { now?: () => Date; surveyForm?: Partial<S
   beforeAll(async () => {
     if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (.ci/run does)`);
     const config = testConfig();
-    await loadDemo();
-    stage.adminEmail = (await createUser('admin')).email;
-    const deps: SurveyFormDeps = { config, logger: createLogger('silent'), now: opts.now, surveyForm: opts.surveyForm };
-    server = http.createServer(createApp(deps));
-    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    stage.base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    stage.browser = await chromium.launch({
+    // Chromium starts while the demo is copied (or waited for).
+    const launched = chromium.launch({
       executablePath: CHROMIUM,
       args: [
         '--headless',
@@ -47,6 +42,16 @@ export function useBrowserStage(opts: { now?: () => Date; surveyForm?: Partial<S
         '--no-first-run',
       ],
     });
+    try {
+      await loadDemo();
+      stage.adminEmail = (await createUser('admin')).email;
+      const deps: SurveyFormDeps = { config, logger: createLogger('silent'), now: opts.now, surveyForm: opts.surveyForm };
+      server = http.createServer(createApp(deps));
+      await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+      stage.base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    } finally {
+      stage.browser = await launched;
+    }
   });
   afterAll(async () => {
     await stage.browser?.close();

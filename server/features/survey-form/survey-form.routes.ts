@@ -228,7 +228,8 @@ export function surveyFormRoutes(deps: SurveyFormDeps): Router {
     limit: opts.rateLimit.limit,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    store: new DatabaseRateLimitStore({ prefix: 'form', writeGapMs: opts.rateLimit.writeGapMs }),
+    // Windows on the app's clock (tests move it instead of waiting for the next window).
+    store: new DatabaseRateLimitStore({ prefix: 'form', writeGapMs: opts.rateLimit.writeGapMs, now: () => now().getTime() }),
     // Never the raw address: a keyed hash of it (IPv6 grouped by /56, as the library advises).
     keyGenerator: (req) => keyedHash(secret, 'client', ipKeyGenerator(req.ip ?? '', 56)),
     // The database is down: let the request through; storing the response will fail with a clear 503 anyway.
@@ -239,7 +240,8 @@ export function surveyFormRoutes(deps: SurveyFormDeps): Router {
     },
     handler: (req, res, next) => {
       const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
-      const seconds = Math.max(1, Math.ceil(((reset?.getTime() ?? Date.now() + opts.rateLimit.windowMs) - Date.now()) / 1000));
+      const at = now().getTime();
+      const seconds = Math.max(1, Math.ceil(((reset?.getTime() ?? at + opts.rateLimit.windowMs) - at) / 1000));
       const minutes = Math.max(1, Math.ceil(seconds / 60));
       res.set('Retry-After', String(seconds));
       const err = new TooManyRequests(seconds, 'form.err.tooMany');

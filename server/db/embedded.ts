@@ -32,6 +32,8 @@ export interface EmbeddedOptions {
   supervise?: boolean;
   /** Delay before a restart; by default a backoff from 0.5 s up to 5 s. */
   restartDelayMs?: number;
+  /** Runs `restart` after `delayMs` (default: a timer). Tests pass one they fire when they are ready. */
+  restartTimer?: (restart: () => void, delayMs: number) => void;
   /** Called with one line of human-readable news (started, restarted, …). */
   log?: (line: string) => void;
 }
@@ -142,7 +144,8 @@ export async function startEmbeddedDatabase(opts: EmbeddedOptions): Promise<Embe
   const relaunch = (): void => {
     restarts += 1;
     const delay = opts.restartDelayMs ?? Math.min(5000, 250 * 2 ** Math.min(restarts, 4));
-    setTimeout(() => {
+    const timer = opts.restartTimer ?? ((fn: () => void, ms: number) => setTimeout(fn, ms).unref());
+    timer(() => {
       if (stopping) return;
       launch().then(
         () => {
@@ -155,7 +158,7 @@ export async function startEmbeddedDatabase(opts: EmbeddedOptions): Promise<Embe
           relaunch();
         },
       );
-    }, delay).unref();
+    }, delay);
   };
 
   await launch();

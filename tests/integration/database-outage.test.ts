@@ -16,14 +16,18 @@ jest.setTimeout(120_000);
 
 let db: EmbeddedDatabase;
 let dataDir: string;
+/** The supervisor's pending restart, held by the test. */
+let restartNow: (() => void) | undefined;
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'skm-outage-'));
   db = await startEmbeddedDatabase({
     dataDir,
     engine: (process.env.SKM_TEST_DB_KIND as 'mongod' | 'ferretdb' | undefined) ?? 'auto',
-    // A window in which the database is surely down, before the supervisor restarts it.
-    restartDelayMs: 6000,
+    // The database stays down until the test has seen the outage, then the supervisor restarts it.
+    restartTimer: (restart) => {
+      restartNow = restart;
+    },
   });
   await connectDatabase({ uri: db.uri, dbName: 'skm_outage' });
 });
@@ -65,6 +69,8 @@ test('killing the database gives 503s, and the app recovers when it is back', as
   expect((await request(app).get('/healthz')).status).toBe(200);
 
   // The supervisor restarts the server on the same port; the driver reconnects by itself.
+  expect(restartNow).toBeDefined();
+  restartNow!();
   expect(await waitFor(async () => (await request(app).get('/readyz')).status === 200, 60_000)).toBe(true);
   expect(db.pid()).not.toBe(pid);
   expect((await request(app).get('/')).status).toBe(200);

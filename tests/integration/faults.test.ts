@@ -36,6 +36,8 @@ const DB_NAME = 'skm_faults';
  */
 let tmpfs: string | undefined;
 const TMPFS_MB = 256;
+/** The file that fills the disk (the full-disk test). */
+const FILLER = 'filler';
 
 function mountTmpfs(dir: string): string | undefined {
   if (process.getuid?.() !== 0) return 'not running as root (a tmpfs of its own needs mount)';
@@ -61,7 +63,14 @@ beforeAll(async () => {
   await syncAllIndexes();
 });
 
-afterEach(() => killAll());
+afterEach(() => {
+  killAll();
+  // A failed disk test must not fail the next ones: its space is freed and its directory writable again.
+  if (tmpfs) {
+    fs.rmSync(path.join(tmpfs, FILLER), { force: true });
+    spawnSync('mount', ['-o', 'remount,rw', tmpfs]);
+  }
+});
 
 afterAll(async () => {
   await mongoose.disconnect();
@@ -245,7 +254,7 @@ function readyz(port: number): Promise<number> {
 
 /** Fills the file system holding `dir` with one file until it is full. Returns the file. */
 function fillDisk(dir: string): string {
-  const file = path.join(dir, 'filler');
+  const file = path.join(dir, FILLER);
   const fd = fs.openSync(file, 'w');
   const chunk = Buffer.alloc(1 << 20, 1);
   try {

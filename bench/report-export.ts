@@ -13,19 +13,23 @@
  *
  * Runs on a database of its own (bench/harness.ts), inserts the responses in bulk and feeds the
  * counters through the live code path.
- * Prints RATIOS, not pass/fail, and writes the figures to bench/README-report.md.
+ * Prints RATIOS, not pass/fail (the table; `--out FILE` also writes it there); the figures are
+ * recorded in bench/README-report.md by hand.
+ *
+ * `--phases scan,csv,xlsx` measures only those, in that order (after the idle baseline); the phases are
+ * scan, csv-main, csv, xlsx-main, xlsx, pdf, docx. `*-main` writes the file on the main thread
+ * (as before the renderer's worker wrote the raw exports), beside the worker's for a before/after.
  *
  *   npm run bench:report                          # 50,000 responses
  *   node dist/bench/report-export.js --size 100000
  *   BENCH_DATA_DIR=/var/tmp/skm-1m node dist/bench/report-export.js --size 1000000 --seed-only   # seed once, keep
  *   BENCH_DATA_DIR=/var/tmp/skm-1m node dist/bench/report-export.js --size 1000000               # measure on it
- *   … --phases xlsx,scan     # only these phases, in this order (default scan,csv,xlsx,pdf,docx)
+ *   … --phases xlsx,scan     # only these phases, in this order (default scan,csv-main,csv,xlsx-main,xlsx,pdf,docx)
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
 import { Writable } from 'node:stream';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Types } from 'mongoose';
@@ -99,22 +103,22 @@ function submissions(port: number, slug: string, elements: readonly string[], ev
   };
 }
 
-/** The measured phases, in the order they run by default (`--phases xlsx,scan` picks and orders them). */
-const PHASES = ['scan', 'csv', 'xlsx', 'pdf', 'docx'] as const;
+/** The phases a run can measure (`--phases a,b,…`; the idle baseline is always measured first). */
+const PHASES = ['scan', 'csv-main', 'csv', 'xlsx-main', 'xlsx', 'pdf', 'docx'] as const;
 type PhaseName = (typeof PHASES)[number];
 
-function parseArgs(argv: string[]): { size: number; out: string; seedOnly: boolean; phases: PhaseName[] } {
-  const args = { size: 50_000, out: path.join(__dirname, '..', '..', 'bench', 'README-report.md'), seedOnly: false, phases: [...PHASES] as PhaseName[] };
+function parseArgs(argv: string[]): { size: number; out: string | null; seedOnly: boolean; phases: Set<PhaseName> } {
+  const args = { size: 50_000, out: null as string | null, seedOnly: false, phases: new Set<PhaseName>(PHASES) };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--size') args.size = Number(argv[++i]);
     else if (argv[i] === '--seed-only')
       args.seedOnly = true; // with BENCH_DATA_DIR: seed now, measure in a later run
     else if (argv[i] === '--out') args.out = argv[++i]!;
     else if (argv[i] === '--phases') {
-      const names = argv[++i]!.split(',');
-      const unknown = names.filter((n) => !(PHASES as readonly string[]).includes(n));
-      if (unknown.length > 0) throw new Error(`--phases: unknown ${unknown.join(', ')} (known: ${PHASES.join(', ')})`);
-      args.phases = names as PhaseName[];
+      const names = argv[++i]!.split(',').map((x) => x.trim());
+      const unknown = names.filter((x) => !(PHASES as readonly string[]).includes(x));
+      if (unknown.length) throw new Error(`unknown phase(s) ${unknown.join(', ')}; known: ${PHASES.join(', ')}`);
+      args.phases = new Set(names as PhaseName[]);
     }
   }
   return args;
@@ -142,6 +146,10 @@ interface Phase {
   form: { n: number; failed: number; median: number; p95: number; max: number };
   /** The database server's peak RSS during the phase (embedded engine only). */
   dbPeakRssMb?: number;
+  /** How busy the main thread's event loop was during the phase (0–1; worker threads not included). */
+  mainBusy: number;
+  /** The machine's 1-minute load average at the end of the phase. */
+  load: number;
 }
 
 /** A process's resident set size in bytes, from /proc (Linux); 0 when unknown. */
@@ -173,16 +181,18 @@ async function measure(name: string, fn: () => Promise<number | undefined | void
   const h = monitorEventLoopDelay({ resolution: 10 });
   h.enable();
   const forms = formTarget ? submissions(formTarget.port, formTarget.slug, formTarget.elements) : null;
+  const elu = performance.eventLoopUtilization();
   const t = performance.now();
   const bytes = await fn();
   const ms = performance.now() - t;
+  const mainBusy = performance.eventLoopUtilization(elu).utilization;
   const form = forms ? await forms.stop() : { n: 0, failed: 0, median: NaN, p95: NaN, max: NaN };
   h.disable();
   clearInterval(timer);
   peak = Math.max(peak, process.memoryUsage().rss);
   // Each phase's figures as soon as it ends (a long run stopped early keeps them).
   process.stdout.write(
-    `${name}: ${(ms / 1000).toFixed(2)} s, peak RSS ${(peak / 1048576).toFixed(0)} MB (database ${(dbPeak / 1048576).toFixed(0)} MB), form posts ${form.n}, p50 ${form.median.toFixed(0)} ms, p95 ${form.p95.toFixed(0)} ms, max ${form.max.toFixed(0)} ms\n`,
+    `${name}: ${(ms / 1000).toFixed(2)} s, peak RSS ${(peak / 1048576).toFixed(0)} MB (database ${(dbPeak / 1048576).toFixed(0)} MB), main thread busy ${(mainBusy * 100).toFixed(0)} %, form posts ${form.n}, p50 ${form.median.toFixed(0)} ms, p95 ${form.p95.toFixed(0)} ms, max ${form.max.toFixed(0)} ms, load ${os.loadavg()[0]!.toFixed(1)}\n`,
   );
   return {
     name,
@@ -190,6 +200,8 @@ async function measure(name: string, fn: () => Promise<number | undefined | void
     peakRssMb: peak / 1048576,
     maxStallMs: h.max / 1e6,
     form,
+    mainBusy,
+    load: os.loadavg()[0]!,
     ...(dbPeak > 0 ? { dbPeakRssMb: dbPeak / 1048576 } : {}),
     ...(typeof bytes === 'number' ? { bytes } : {}),
   };
@@ -273,73 +285,83 @@ async function main(): Promise<void> {
     const tb = performance.now();
     const ctx = await buildSurveyReport(survey, {}, 'id', new Date());
     log(`report model (counters, channels, trend): ${((performance.now() - tb) / 1000).toFixed(2)} s`);
-    const measured: Phase[] = [];
+    const measured: Phase[] = [idle];
     let scan: Phase | undefined;
+    // The CSV and XLSX written on the main thread (as before the worker: the same writers, rows
+    // decoded by the driver, a turn of the event loop every 250 rows) and on the worker thread.
+    const exported = (write: (out: Writable) => Promise<unknown>) => async () => {
+      const out = sink();
+      await write(out);
+      return out.bytes;
+    };
     // PDF and DOCX read only the counters. Each is rendered RENDERS times, on the main thread (as
     // before report.render.ts) and on the renderer's worker thread (as the app does now), with the
     // same form submissions beside them.
-    const times = async (render: () => Promise<Buffer>) => {
+    const times = (render: () => Promise<Buffer>) => async () => {
       let bytes = 0;
       for (let i = 0; i < RENDERS; i++) bytes = (await render()).length;
       return bytes;
     };
     // pdfmake and docx write into the definitions they are given: the main-thread renders get copies.
     const copy = () => JSON.parse(JSON.stringify(ctx.report)) as typeof ctx.report;
-    for (const phase of args.phases) {
-      if (phase === 'scan') {
-        // The baseline: the driver's cursor over the same responses, same projection, nothing else.
-        scan = await measure('plain cursor scan (baseline)', async () => {
-          let n = 0;
-          const cursor = Response.collection
-            .find({ surveyId: survey._id }, { projection: { year: 1, month: 1, service: 1, source: 1, submittedAt: 1, answers: 1, profile: 1, suggestion: 1 } })
-            .batchSize(1000);
-          for await (const r of cursor) n += Array.isArray(r.answers) ? 1 : 0;
-          if (n !== args.size) throw new Error(`scan saw ${n} responses`);
-        });
-        measured.push(scan);
-      } else if (phase === 'csv') {
-        measured.push(
-          await measure('CSV export', async () => {
-            const out = sink();
-            await writeCsv(ctx, out);
-            return out.bytes;
-          }),
-        );
-      } else if (phase === 'xlsx') {
-        measured.push(
-          await measure('XLSX export', async () => {
-            const out = sink();
-            await writeXlsx(ctx, out);
-            await new Promise((r) => setImmediate(r));
-            return out.bytes;
-          }),
-        );
-      } else if (phase === 'pdf') {
-        measured.push(await measure(`PDF ×${RENDERS} on the main thread (before)`, () => times(() => mainThread.renderPdf(copy()))));
-        measured.push(await measure(`PDF ×${RENDERS} on the worker thread`, () => times(() => renderPdf(ctx.report))));
-      } else {
-        measured.push(await measure(`DOCX ×${RENDERS} on the main thread (before)`, () => times(() => mainThreadDocx.renderDocx(copy()))));
-        measured.push(await measure(`DOCX ×${RENDERS} on the worker thread`, () => times(() => renderDocx(ctx.report))));
+    const runs: Record<PhaseName, [string, () => Promise<number | undefined | void>][]> = {
+      // The baseline: the driver's cursor over the same responses, same projection, nothing else.
+      scan: [
+        [
+          'plain cursor scan (baseline)',
+          async () => {
+            let n = 0;
+            const cursor = Response.collection
+              .find(
+                { surveyId: survey._id },
+                { projection: { year: 1, month: 1, service: 1, source: 1, submittedAt: 1, answers: 1, profile: 1, suggestion: 1 } },
+              )
+              .batchSize(1000);
+            for await (const r of cursor) n += Array.isArray(r.answers) ? 1 : 0;
+            if (n !== args.size) throw new Error(`scan saw ${n} responses`);
+          },
+        ],
+      ],
+      'csv-main': [['CSV on the main thread (before)', exported((out) => writeCsv(ctx, out, { thread: 'main' }))]],
+      csv: [['CSV on the worker thread', exported((out) => writeCsv(ctx, out))]],
+      'xlsx-main': [['XLSX on the main thread (before)', exported((out) => writeXlsx(ctx, out, { thread: 'main' }))]],
+      xlsx: [['XLSX on the worker thread', exported((out) => writeXlsx(ctx, out))]],
+      pdf: [
+        [`PDF ×${RENDERS} on the main thread (before)`, times(() => mainThread.renderPdf(copy()))],
+        [`PDF ×${RENDERS} on the worker thread`, times(() => renderPdf(ctx.report))],
+      ],
+      docx: [
+        [`DOCX ×${RENDERS} on the main thread (before)`, times(() => mainThreadDocx.renderDocx(copy()))],
+        [`DOCX ×${RENDERS} on the worker thread`, times(() => renderDocx(ctx.report))],
+      ],
+    };
+    // In the order asked for (`--phases`), so a before/after pair can be run either way round.
+    for (const name of args.phases) {
+      for (const [label, fn] of runs[name]) {
+        const p = await measure(label, fn);
+        measured.push(p);
+        if (name === 'scan') scan = p;
       }
     }
 
     server.close();
     const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(0)} ms` : '–');
-    const rows = [idle, ...measured].map(
+    const rows = measured.map(
       (p) =>
-        `| ${p.name} | ${(p.ms / 1000).toFixed(2)} s | ${p === idle || !scan || p.ms < scan.ms / 100 ? '–' : `${(p.ms / scan.ms).toFixed(2)}×`} | ${p.peakRssMb.toFixed(0)} MB | ${p.dbPeakRssMb ? `${p.dbPeakRssMb.toFixed(0)} MB` : '–'} | ${p.maxStallMs.toFixed(0)} ms | ${p.form.n}${p.form.failed ? ` (+${p.form.failed} refused)` : ''} | ${ms(p.form.median)} | ${ms(p.form.p95)} | ${ms(p.form.max)} | ${p.bytes ? `${(p.bytes / 1048576).toFixed(1)} MB` : '–'} |`,
+        `| ${p.name} | ${(p.ms / 1000).toFixed(2)} s | ${p === idle || !scan || p.ms < scan.ms / 100 ? '–' : `${(p.ms / scan.ms).toFixed(2)}×`} | ${p.peakRssMb.toFixed(0)} MB | ${p.dbPeakRssMb ? `${p.dbPeakRssMb.toFixed(0)} MB` : '–'} | ${(p.mainBusy * 100).toFixed(0)} % | ${p.maxStallMs.toFixed(0)} ms | ${p.form.n}${p.form.failed ? ` (+${p.form.failed} refused)` : ''} | ${ms(p.form.median)} | ${ms(p.form.p95)} | ${ms(p.form.max)} | ${p.load.toFixed(1)} | ${p.bytes ? `${(p.bytes / 1048576).toFixed(1)} MB` : '–'} |`,
     );
     const table = [
-      `Scale: ${args.size.toLocaleString('en')} responses × 9 elements, one survey; ${os.cpus().length} CPU cores (shared), ${db.description.split(' at ')[0]}. RSS before the exports: ${rssBefore.toFixed(0)} MB.`,
+      `Scale: ${args.size.toLocaleString('en')} responses × 9 elements, one survey; ${os.cpus().length} CPU cores (shared), ${db.description.split(' at ')[0]}. RSS before the exports: ${rssBefore.toFixed(0)} MB. ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
       '',
-      '| Phase | Time | × scan | Peak RSS (app) | Peak RSS (database) | Longest event-loop stall | Form posts | Post p50 | Post p95 | Post max | Output |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      '| Phase | Time | × scan | Peak RSS (app) | Peak RSS (database) | Main thread busy | Longest event-loop stall | Form posts | Post p50 | Post p95 | Post max | Load (1 min) | Output |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...rows,
     ].join('\n');
     log(table);
-    const md = `# Report export benchmark\n\n\`npm run bench:report\` (\`node dist/bench/report-export.js --size N\`). The CSV and XLSX exports stream the raw answers from a cursor; the baseline is a plain cursor scan of the same responses in the same run. "Longest stall" is the event loop's longest delay during the phase: how long any other request (a form submission) could have waited.\n\n${table}\n`;
-    fs.writeFileSync(args.out, md);
-    log(`written to ${args.out}`);
+    if (args.out) {
+      fs.writeFileSync(args.out, `${table}\n`);
+      log(`written to ${args.out}`);
+    }
   });
 }
 

@@ -55,22 +55,36 @@ async function xlsxInput(ctx: ReportContext, maxRows: number | undefined): Promi
   };
 }
 
-/** The survey's responses as raw BSON, PULL_ROWS at a time, back to back in one buffer (null at the end). */
+/**
+ * The survey's responses as raw BSON, PULL_ROWS at a time, back to back in one buffer (null at
+ * the end). One batch is read ahead while the worker writes the last one: the database and the
+ * worker work at the same time, and at most one batch waits (backpressure holds the rest).
+ */
 function rawBatches(surveyId: Types.ObjectId) {
   const cursor = Response.collection.find<Buffer>({ surveyId }, { projection: RAW_PROJECTION, raw: true }).batchSize(1000);
+  const read = async (): Promise<Buffer[] | null> => {
+    const docs: Buffer[] = [];
+    if (cursor.bufferedCount() === 0) {
+      const first = await cursor.next();
+      if (!first) return null;
+      docs.push(first);
+    }
+    docs.push(...cursor.readBufferedDocuments(PULL_ROWS - docs.length));
+    // One copy of the documents alone: each is a view of the driver's whole reply.
+    return [Buffer.concat(docs)];
+  };
+  let ahead: Promise<Buffer[] | null> | null = null;
   return {
     async next(): Promise<Buffer[] | null> {
-      const docs: Buffer[] = [];
-      if (cursor.bufferedCount() === 0) {
-        const first = await cursor.next();
-        if (!first) return null;
-        docs.push(first);
-      }
-      docs.push(...cursor.readBufferedDocuments(PULL_ROWS - docs.length));
-      // One copy of the documents alone: each is a view of the driver's whole reply.
-      return [Buffer.concat(docs)];
+      const batch = await (ahead ?? read());
+      ahead = batch ? read() : null;
+      ahead?.catch(() => undefined); // its error is thrown by the next call
+      return batch;
     },
-    close: () => cursor.close(),
+    async close(): Promise<void> {
+      await ahead?.catch(() => undefined);
+      await cursor.close();
+    },
   };
 }
 

@@ -43,7 +43,8 @@ const streams = new Map<number, Stream>();
 
 /** Raw BSON documents (buffers of documents back to back) → responses in the period. */
 async function decodeRows(batch: unknown[], input: ExportInput): Promise<RawResponse[]> {
-  const { BSON } = await import('mongodb');
+  // bson alone (4 MB), not the driver that re-exports it (17 MB more in this thread).
+  const { BSON } = await import('bson');
   const out: RawResponse[] = [];
   for (const bytes of batch as Uint8Array[]) {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

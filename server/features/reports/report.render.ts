@@ -167,7 +167,12 @@ export function exportOnWorker(task: ExportTask, pull: ExportPull, out: Writable
     let id = 0;
     let over = false;
     const w = () => worker;
+    // Backpressure from what `out.write` answered (not `writableNeedDrain`: behind the compression
+    // middleware, writes go to its gzip stream, whose 'drain' is the one a response's listeners get).
+    let needDrain = false;
+    let wake: (() => void) | null = null;
     const cleanup = () => {
+      out.off('drain', onDrain);
       out.off('close', onClose);
       out.off('error', onError);
     };
@@ -175,6 +180,7 @@ export function exportOnWorker(task: ExportTask, pull: ExportPull, out: Writable
     const fail = (e: Error) => {
       if (over) return;
       over = true;
+      wake?.();
       cleanup();
       if (pending.has(id)) {
         settle(id);
@@ -182,14 +188,21 @@ export function exportOnWorker(task: ExportTask, pull: ExportPull, out: Writable
       }
       reject(e);
     };
+    const onDrain = () => {
+      needDrain = false;
+      wake?.();
+    };
     const onClose = () => {
+      wake?.();
       if (!out.writableFinished) fail(new Error('export output closed before the file was complete'));
     };
     const onError = (e: Error) => fail(e);
+    out.on('drain', onDrain);
     out.on('close', onClose);
     out.on('error', onError);
     const drained = async () => {
-      while (out.writableNeedDrain && !over) await new Promise<void>((r) => out.once('drain', r).once('close', r));
+      while (needDrain && !over) await new Promise<void>((r) => (wake = r));
+      wake = null;
     };
     const answer = async (kind: PullKind) => {
       await drained();
@@ -199,8 +212,9 @@ export function exportOnWorker(task: ExportTask, pull: ExportPull, out: Writable
     };
     const onEvent = (m: WorkerMessage) => {
       if (over) return;
-      if (m.chunk) out.write(Buffer.from(m.chunk.buffer, m.chunk.byteOffset, m.chunk.byteLength));
-      else if (m.pull) answer(m.pull).catch(fail);
+      if (m.chunk) {
+        if (!out.write(Buffer.from(m.chunk.buffer, m.chunk.byteOffset, m.chunk.byteLength))) needDrain = true;
+      } else if (m.pull) answer(m.pull).catch(fail);
       else if (m.rows !== undefined && progress) {
         try {
           progress(m.rows);

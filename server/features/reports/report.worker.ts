@@ -34,9 +34,44 @@ const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
 class Cancelled extends Error {}
 
-/** A streamed export's pulls: one batch asked for at a time. */
+/**
+ * A streamed export's pulls from the main thread: one batch asked for at a time. Cancelling
+ * rejects the pull in progress and every later one. A pull is never raced against a promise that
+ * stays pending for the whole export: each race would leave a reaction on it holding the batch
+ * the race resolved with, so every batch of the file stayed in memory (0.5 KB a row, 500 MB for
+ * a 1M-response XLSX; tests/unit/report-pulls.test.ts).
+ */
+export class PullChannel {
+  private waiting: { resolve: (batch: unknown[] | null) => void; reject: (e: Error) => void } | null = null;
+  private cancelled: Error | null = null;
+
+  constructor(private readonly ask: (kind: PullKind) => void) {}
+
+  next(kind: PullKind): Promise<unknown[] | null> {
+    return new Promise((resolve, reject) => {
+      if (this.cancelled) return reject(this.cancelled);
+      this.waiting = { resolve, reject };
+      this.ask(kind);
+    });
+  }
+
+  /** The batch asked for (null: no more). */
+  deliver(batch: unknown[] | null): void {
+    const pull = this.waiting;
+    this.waiting = null;
+    pull?.resolve(batch);
+  }
+
+  cancel(reason: Error): void {
+    this.cancelled = reason;
+    const pull = this.waiting;
+    this.waiting = null;
+    pull?.reject(reason);
+  }
+}
+
 interface Stream {
-  waiting: ((batch: unknown[] | null) => void) | null;
+  pulls: PullChannel;
   cancel: () => void;
 }
 const streams = new Map<number, Stream>();
@@ -59,20 +94,18 @@ async function decodeRows(batch: unknown[], input: ExportInput): Promise<RawResp
 }
 
 async function runExport(id: number, task: ExportTask): Promise<unknown> {
-  const stream: Stream = { waiting: null, cancel: () => undefined };
+  const pulls = new PullChannel((kind) => post({ id, pull: kind }));
+  const stream: Stream = { pulls, cancel: () => undefined };
   const cancelled = new Promise<never>((_, reject) => {
-    stream.cancel = () => reject(new Cancelled('export cancelled'));
+    stream.cancel = () => {
+      const reason = new Cancelled('export cancelled');
+      pulls.cancel(reason);
+      reject(reason);
+    };
   });
   cancelled.catch(() => undefined);
   streams.set(id, stream);
-  const next = (kind: PullKind) =>
-    Promise.race([
-      new Promise<unknown[] | null>((resolve) => {
-        stream.waiting = resolve;
-        post({ id, pull: kind });
-      }),
-      cancelled,
-    ]);
+  const next = (kind: PullKind) => pulls.next(kind);
   async function* suggestions(): AsyncGenerator<SuggestionRow[]> {
     for (let b = await next('suggestions'); b !== null; b = await next('suggestions')) yield b as SuggestionRow[];
   }
@@ -108,11 +141,7 @@ async function runExport(id: number, task: ExportTask): Promise<unknown> {
 parentPort?.on('message', (m: (RenderTask | ExportTask) & { id: number; batch?: unknown[] | null; cancel?: boolean }) => {
   const stream = streams.get(m.id);
   if (m.cancel) return stream?.cancel();
-  if (m.batch !== undefined) {
-    const resolve = stream?.waiting;
-    if (stream) stream.waiting = null;
-    return resolve?.(m.batch);
-  }
+  if (m.batch !== undefined) return stream?.pulls.deliver(m.batch);
   const done = m.kind === 'csv' || m.kind === 'xlsx' ? runExport(m.id, m) : run(m);
   done.then(
     (value) => (Buffer.isBuffer(value) ? post({ id: m.id, bytes: value }) : post({ id: m.id, result: value })),

@@ -3,11 +3,11 @@
  */
 import compression from 'compression';
 import express, { type Express } from 'express';
-import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths';
 import { assetManifest, assetUrl, staticFiles } from './web/assets';
+import { accessLog } from './web/access-log';
 import { errorHandler, notFoundHandler } from './web/errors';
 import { formErrorHandler } from './web/form';
 import { languageAndLocals } from './web/locals';
@@ -46,16 +46,7 @@ export function createApp(deps: AppDeps): Express {
   // Security headers first: the health endpoints carry them too.
   app.use(securityHeaders(config.https));
   app.use(healthRoutes(deps.lifecycle));
-  app.use(
-    pinoHttp({
-      logger,
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-      serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+  app.use(accessLog(logger));
   app.use(compression());
   const manifest = assetManifest(PUBLIC_DIR);
   app.use('/static', staticFiles(PUBLIC_DIR, manifest));

@@ -4,7 +4,7 @@
  * one only through that feature's index.ts (its public interface, never its routes); this file
  * is the one place that sees every feature's routes.
  */
-import type { Express } from 'express';
+import { Router, type Express, type RequestHandler } from 'express';
 import type { AppDeps } from '../app';
 import { csrfProtection } from '../web/csrf';
 import { refuseCrossSite } from '../web/security';
@@ -24,27 +24,37 @@ import { reportRoutes } from './reports/reports.routes';
 import { publicResultsRoutes } from './reports/public-results.routes';
 
 export function mountFeatures(app: Express, deps: AppDeps): void {
-  // Every page under /admin works with a session: each state change must carry the CSRF token.
-  // The answer-file upload is multipart: parsed first (admins and unit managers only), so the
-  // CSRF check below can read the form's _csrf field.
   // Posts from another site are refused before anything else (the survey form has no CSRF token).
   const sameSite = refuseCrossSite(deps.config.PUBLIC_URL);
-  app.use('/admin', sameSite);
+  // The public pages first, each router once: a respondent's request passes no admin layer
+  // (every layer is a path test on every request; the form's POST is the hot path).
   app.post('/s/:slug', sameSite);
-  app.post('/admin/surveys/:id/import', ...importUpload);
-  app.use('/admin', csrfProtection({ secret: deps.config.SESSION_SECRET, secure: deps.config.https }));
-  app.use('/admin', adminRoutes());
-  app.use('/admin', authRoutes(deps));
-  app.use('/admin', surveysRoutes({ publicUrl: deps.config.PUBLIC_URL }));
-  app.use('/admin', usersRoutes());
-  app.use('/admin', unitsRoutes({ defaultTimeZone: deps.config.DEFAULT_TIME_ZONE }));
-  app.use('/admin', auditRoutes({ defaultTimeZone: deps.config.DEFAULT_TIME_ZONE }));
-  app.use('/admin', tokensRoutes());
-  app.use('/admin', dashboardRoutes());
-  app.use('/admin', importRoutes());
-  app.use('/admin', reportRoutes({ now: deps.now, backgroundRows: deps.config.REPORT_BACKGROUND_ROWS, chunkBytes: deps.exportChunkBytes }));
-  app.use('/api', apiRoutes());
+  app.use(surveyFormRoutes(deps));
   app.use(homeRoutes());
   app.use(publicResultsRoutes({ publicUrl: deps.config.PUBLIC_URL }));
-  app.use(surveyFormRoutes(deps));
+  app.use('/api', apiRoutes());
+  app.use('/admin', adminPages(deps, sameSite));
+}
+
+/**
+ * Every page under /admin works with a session: each state change must carry the CSRF token.
+ * The answer-file upload is multipart: parsed first (admins and unit managers only), so the CSRF
+ * check can read the form's _csrf field.
+ */
+function adminPages(deps: AppDeps, sameSite: RequestHandler): Router {
+  const admin = Router();
+  admin.use(sameSite);
+  admin.post('/surveys/:id/import', ...importUpload);
+  admin.use(csrfProtection({ secret: deps.config.SESSION_SECRET, secure: deps.config.https }));
+  admin.use(adminRoutes());
+  admin.use(authRoutes(deps));
+  admin.use(surveysRoutes({ publicUrl: deps.config.PUBLIC_URL }));
+  admin.use(usersRoutes());
+  admin.use(unitsRoutes({ defaultTimeZone: deps.config.DEFAULT_TIME_ZONE }));
+  admin.use(auditRoutes({ defaultTimeZone: deps.config.DEFAULT_TIME_ZONE }));
+  admin.use(tokensRoutes());
+  admin.use(dashboardRoutes());
+  admin.use(importRoutes());
+  admin.use(reportRoutes({ now: deps.now, backgroundRows: deps.config.REPORT_BACKGROUND_ROWS, chunkBytes: deps.exportChunkBytes }));
+  return admin;
 }

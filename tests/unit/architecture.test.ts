@@ -38,7 +38,7 @@ const IMPORTS = FILES.flatMap(importsOf);
 
 const ours = (t: string) => t.startsWith('server/') || t.startsWith('models/') || t === 'server' || t === 'models';
 const under = (dir: string) => (t: string) => t === dir || t.startsWith(`${dir}/`);
-const isExpress = (t: string) => t === 'express' || t.startsWith('express-') || t === 'pino-http' || t === 'multer' || t === 'helmet';
+const isExpress = (t: string) => t === 'express' || t.startsWith('express-') || t === 'multer' || t === 'helmet';
 const isService = (f: string) => /\.service\.ts$/.test(f);
 const isRoutes = (f: string) => /\.routes\.ts$/.test(f);
 /** The feature folder a path is in (server/features/<name>/…), or null. */

@@ -122,14 +122,21 @@ export class DatabaseRateLimitStore implements Store {
   }
 
   private async inc(id: string, n: number, expiresAt: Date): Promise<number> {
-    const update = { $inc: { hits: n }, $setOnInsert: { expiresAt } };
-    const opts = { upsert: true, new: true, lean: true } as const;
+    // Through the driver: the values are already of the schema's types, and mongoose's casting
+    // and defaults cost more CPU than the command itself on this per-submission path.
+    const write = () => {
+      const db = RateLimit.db.db;
+      if (!db) throw new mongoose.mongo.MongoNotConnectedError('rate limit store: not connected');
+      return db
+        .collection<{ _id: string; hits: number; expiresAt: Date }>(RateLimit.collection.collectionName)
+        .findOneAndUpdate({ _id: id }, { $inc: { hits: n }, $setOnInsert: { expiresAt } }, { upsert: true, returnDocument: 'after' });
+    };
     try {
-      return (await RateLimit.findOneAndUpdate({ _id: id }, update, opts))?.hits ?? n;
+      return (await write())?.hits ?? n;
     } catch (e) {
       // Two instances created the same new window at once: it exists now, so this is an update.
       if (!isDuplicateKey(e)) throw e;
-      return (await RateLimit.findOneAndUpdate({ _id: id }, update, opts))?.hits ?? n;
+      return (await write())?.hits ?? n;
     }
   }
 

@@ -1,0 +1,70 @@
+/**
+ * The access log (server/web/access-log.ts): one line per request at the level its status
+ * deserves, nothing built for a level that is off, and a response cut off before its end is
+ * logged as aborted.
+ */
+import http from 'node:http';
+import { Writable } from 'node:stream';
+import express from 'express';
+import pino from 'pino';
+import request from 'supertest';
+import { accessLog } from '../../server/web/access-log';
+
+function appLogging(level: string) {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>);
+      done();
+    },
+  });
+  const app = express();
+  app.use(accessLog(pino({ level }, sink)));
+  app.get('/ok', (_req, res) => void res.send('ok'));
+  app.get('/gone', (_req, res) => void res.status(404).send('no'));
+  app.get('/boom', (_req, res) => void res.status(500).send('boom'));
+  app.get('/never', () => undefined); // answers nothing: the client gives up
+  return { app, lines };
+}
+
+const LEVEL = { info: 30, warn: 40, error: 50 };
+
+test('one line per request: method, URL, status and time, at info / warn (4xx) / error (5xx)', async () => {
+  const { app, lines } = appLogging('info');
+  await request(app).get('/ok?x=1');
+  await request(app).get('/gone');
+  await request(app).get('/boom');
+  await new Promise((r) => setImmediate(r));
+  expect(lines.map((l) => [l.level, l.msg, l.req, l.res])).toEqual([
+    [LEVEL.info, 'request completed', { method: 'GET', url: '/ok?x=1' }, { statusCode: 200 }],
+    [LEVEL.warn, 'request completed', { method: 'GET', url: '/gone' }, { statusCode: 404 }],
+    [LEVEL.error, 'request completed', { method: 'GET', url: '/boom' }, { statusCode: 500 }],
+  ]);
+  for (const l of lines) expect(typeof l.responseTime).toBe('number');
+});
+
+test('a level that is off logs nothing: at "error", only the 5xx', async () => {
+  const { app, lines } = appLogging('error');
+  await request(app).get('/ok');
+  await request(app).get('/gone');
+  await request(app).get('/boom');
+  await new Promise((r) => setImmediate(r));
+  expect(lines.map((l) => l.res)).toEqual([{ statusCode: 500 }]);
+});
+
+test('a response the client did not wait for is logged as aborted', async () => {
+  const { app, lines } = appLogging('info');
+  const server = app.listen(0);
+  try {
+    const port = (server.address() as { port: number }).port;
+    await new Promise<void>((resolve) => {
+      const req = http.get({ host: '127.0.0.1', port, path: '/never' });
+      req.on('error', () => resolve());
+      setTimeout(() => req.destroy(), 50);
+    });
+    for (let i = 0; i < 100 && lines.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(lines.map((l) => [l.level, l.msg, (l.req as { url: string }).url])).toEqual([[LEVEL.warn, 'request aborted', '/never']]);
+  } finally {
+    server.close();
+  }
+});

@@ -68,3 +68,22 @@ test('a response the client did not wait for is logged as aborted', async () => 
     server.close();
   }
 });
+
+test('on a keep-alive connection each response is logged when it ends, not when the connection closes', async () => {
+  const { app, lines } = appLogging('info');
+  const server = app.listen(0);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    const port = (server.address() as { port: number }).port;
+    for (let i = 0; i < 3; i++) {
+      await new Promise<void>((resolve, reject) => {
+        http.get({ host: '127.0.0.1', port, path: `/ok?i=${i}`, agent }, (res) => res.resume().on('end', resolve)).on('error', reject);
+      });
+      for (let w = 0; w < 100 && lines.length <= i; w++) await new Promise((r) => setTimeout(r, 5));
+      expect(lines.map((l) => (l.req as { url: string }).url)).toEqual(Array.from({ length: i + 1 }, (_, k) => `/ok?i=${k}`));
+    }
+  } finally {
+    agent.destroy();
+    server.close();
+  }
+});

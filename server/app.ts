@@ -41,7 +41,8 @@ export function createApp(deps: AppDeps): Express {
   app.set('view engine', 'ejs');
   app.set('views', VIEWS_DIR);
   app.set('query parser', 'simple');
-  if (config.NODE_ENV === 'production') app.enable('view cache');
+  // Templates are compiled once per app, except in development, where an edited template shows at the next request.
+  if (config.NODE_ENV !== 'development') app.enable('view cache');
 
   // Security headers first: the health endpoints carry them too.
   app.use(securityHeaders(config.https));

@@ -156,6 +156,33 @@ describe('counters that heal', () => {
     expect((await allBucket(survey._id))!.responses).toBe(1);
   });
 
+  test("one bulk of shard writes, one shard not at the writer's write count: that one is written again, the others are not counted twice", async () => {
+    const survey = await makeSurvey();
+    // The first response creates this writer's shards of the survey ("all" and its month × service
+    // cell here; its profile cells in their own collection), each at write 1.
+    const first = await storeResponse(survey, 'form', answersOf(survey, 1));
+    await first.counted;
+    const mine = await SurveyStats.find({ surveyId: survey._id, writer: shardWriter.id }).lean();
+    expect(mine.map((d) => [d.bucket, d.seq]).sort()).toEqual([
+      ['all', 1],
+      [expect.stringMatching(/^cell:/) as string, 1],
+    ]);
+    // The "all" shard moves on behind the writer (as if another write had landed there); its
+    // counts stay. The next batch's updates of both shards go out in one bulk: the cell's
+    // matches, the "all" shard's does not, and the bulk's matched count cannot say which.
+    const all = mine.find((d) => d.bucket === 'all')!;
+    await SurveyStats.updateOne({ _id: all._id }, { $set: { seq: 7 } });
+    const second = await storeResponse(survey, 'form', answersOf(survey, 2));
+    await second.counted; // read back, written again where needed
+    expect(await verifyStats(survey._id)).toMatchObject({ ok: true, differences: [] });
+    expect((await allBucket(survey._id))!.responses).toBe(2);
+    const after = await SurveyStats.find({ surveyId: survey._id, writer: shardWriter.id }).lean();
+    expect(after.map((d) => [d.bucket === 'all' ? 'all' : 'cell', d.seq]).sort()).toEqual([
+      ['all', 8],
+      ['cell', 2],
+    ]);
+  });
+
   test('the reconcile reports drift and repairs it when nothing is being counted', async () => {
     const survey = await makeSurvey();
     await storeResponses(

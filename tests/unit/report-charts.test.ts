@@ -63,6 +63,14 @@ test('a chart is an RGB PNG at twice its size whose pixels are the drawn chart (
   expect(colours.has(0xa4161a)).toBe(true);
 });
 
+test('a chart drawn again (the DOCX after the PDF, a public page) is the one drawn last; other data is drawn anew', () => {
+  const first = renderChartPng({ ...SPEC, labels: [...SPEC.labels] });
+  // The same spec, built anew (as the next export builds it): the same image, not drawn again.
+  expect(renderChartPng({ ...SPEC, labels: [...SPEC.labels] })).toBe(first);
+  const other = renderChartPng({ ...SPEC, datasets: [{ ...SPEC.datasets[0]!, data: [3.3, 2.9, 3.6] }] });
+  expect(other.equals(first)).toBe(false);
+});
+
 test('a PDF embeds the chart as an RGB image without a soft mask; poppler draws it in its colours', async () => {
   const report: Report = {
     lang: 'id',

@@ -9,6 +9,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { createCanvas, GlobalFonts, type Canvas } from '@napi-rs/canvas';
 import { Chart, registerables, type ChartConfiguration, type ChartDataset, type ChartItem } from 'chart.js';
+import { LRUCache } from 'lru-cache';
 import type { ChartSpec, Report } from './report.model';
 
 Chart.register(...registerables);
@@ -106,8 +107,22 @@ function isChartItem(canvas: Canvas): canvas is Canvas & ChartItem {
   return typeof canvas.getContext === 'function';
 }
 
+/**
+ * The charts drawn last, by their spec (a chart is a function of its spec): staff who download a
+ * report as PDF and then as DOCX, or the visitors of a public results page, get each chart drawn
+ * once. Up to 4 MB of PNGs (a chart is 10–60 KB), the least recently used leaving first.
+ */
+const drawn = new LRUCache<string, Buffer>({ maxSize: 4 * 1024 * 1024, sizeCalculation: (png) => png.length });
+
 /** The chart as PNG bytes (twice the CSS size, for print), on a white background. */
 export function renderChartPng(spec: ChartSpec): Buffer {
+  const key = JSON.stringify(spec);
+  let png = drawn.get(key);
+  if (!png) drawn.set(key, (png = drawChartPng(spec)));
+  return png;
+}
+
+function drawChartPng(spec: ChartSpec): Buffer {
   registerFonts();
   const { width, height } = chartSize(spec);
   const canvas = createCanvas(width, height);

@@ -14,6 +14,7 @@
 import type { ClientRateLimitInfo, Options, Store } from 'express-rate-limit';
 import mongoose from 'mongoose';
 import { RateLimit } from '../../../models/rate-limit';
+import { driverCollection } from '../../db/connection';
 import { isDuplicateKey } from '../../errors';
 import { Coalescer } from '../../lib/coalescer';
 
@@ -124,13 +125,12 @@ export class DatabaseRateLimitStore implements Store {
   private async inc(id: string, n: number, expiresAt: Date): Promise<number> {
     // Through the driver: the values are already of the schema's types, and mongoose's casting
     // and defaults cost more CPU than the command itself on this per-submission path.
-    const write = () => {
-      const db = RateLimit.db.db;
-      if (!db) throw new mongoose.mongo.MongoNotConnectedError('rate limit store: not connected');
-      return db
-        .collection<{ _id: string; hits: number; expiresAt: Date }>(RateLimit.collection.collectionName)
-        .findOneAndUpdate({ _id: id }, { $inc: { hits: n }, $setOnInsert: { expiresAt } }, { upsert: true, returnDocument: 'after' });
-    };
+    const write = () =>
+      driverCollection<{ _id: string; hits: number; expiresAt: Date }>(RateLimit).findOneAndUpdate(
+        { _id: id },
+        { $inc: { hits: n }, $setOnInsert: { expiresAt } },
+        { upsert: true, returnDocument: 'after' },
+      );
     try {
       return (await write())?.hits ?? n;
     } catch (e) {

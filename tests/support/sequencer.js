@@ -3,9 +3,9 @@
  * without timings), except around the demo:
  * - the demo's own test starts first: it seeds the demo for real and publishes it for the run's
  *   other demo files (tests/support/demo.ts), so none of them repeats the seed;
- * - the other workers start with files that do not copy the demo, about as much of them (by the
- *   last run's timings) as the seed takes, so no worker sits waiting for the dump: the demo files
- *   start once it is published.
+ * - the other workers start with files that do not copy the demo, somewhat less of them (by the
+ *   last run's timings) than the seed takes, so the demo files (the longest) start about when it
+ *   is published: a little early costs nothing, they wait for the dump without CPU.
  */
 const fs = require('node:fs');
 const Sequencer = require('@jest/test-sequencer').default;
@@ -37,8 +37,10 @@ class SkmSequencer extends Sequencer {
       const first = list.filter((t) => FIRST.test(t.path));
       const rest = list.filter((t) => !FIRST.test(t.path));
       if (first.length === 0) return rest;
-      // Work for the other workers while the seed runs (half as much again: a loaded machine is slower).
-      let budget = 1.5 * (first[0].duration ?? 30_000) * (this.workers - 1);
+      // Work for the other workers while the seed runs: three quarters of it. A demo file that
+      // starts before the dump is ready waits without using the CPU (the other workers keep both
+      // cores busy); one that starts late, being among the longest, ends the run late.
+      let budget = 0.75 * (first[0].duration ?? 30_000) * (this.workers - 1);
       const meanwhile = [];
       for (const t of rest) {
         if (budget <= 0) break;

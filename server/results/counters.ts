@@ -227,15 +227,16 @@ interface QueuedShardUpdate {
  * shard before writing it again, as after any failed write.
  */
 class ShardBulk {
-  private queued = new Map<string, QueuedShardUpdate[]>();
+  /** By the bucket's collection (statsModel). */
+  private queued = new Map<typeof SurveyStats, QueuedShardUpdate[]>();
   private scheduled = false;
 
   update(bucket: string, filter: QueuedShardUpdate['filter'], update: QueuedShardUpdate['update'], upsert: boolean): Promise<void> {
     return new Promise((resolve, reject) => {
-      const name = statsModel(bucket).collection.collectionName;
-      const list = this.queued.get(name) ?? [];
+      const model = statsModel(bucket);
+      const list = this.queued.get(model) ?? [];
       list.push({ filter, update, upsert, resolve, reject });
-      this.queued.set(name, list);
+      this.queued.set(model, list);
       if (this.scheduled) return;
       this.scheduled = true;
       setImmediate(() => this.flush());
@@ -246,7 +247,7 @@ class ShardBulk {
     this.scheduled = false;
     const queued = this.queued;
     this.queued = new Map();
-    for (const [name, updates] of queued) void this.send(name === SurveyProfileStats.collection.collectionName ? SurveyProfileStats : SurveyStats, updates);
+    for (const [model, updates] of queued) void this.send(model, updates);
   }
 
   private async send(model: typeof SurveyStats, updates: readonly QueuedShardUpdate[]): Promise<void> {
